@@ -1,0 +1,52 @@
+"""The support portal: a Flask application factory."""
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Each capability is a subpackage with an `init_app(app)` that registers its blueprint,
+# its permission rules and its CLI commands. The JSON API blueprint goes last, once every
+# capability has added its routes to it.
+CAPABILITIES = (
+    "helpdesk.core",
+    "helpdesk.auth",
+    "helpdesk.directory",
+    "helpdesk.notify",
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_relative_config=True,
+    )
+    from helpdesk import config as config_module
+
+    app.config.update(config_module.load(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+
+    from helpdesk.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from helpdesk.i18n import select_locale, translation_directories
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories()
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+
+    for name in CAPABILITIES:
+        import_module(name).init_app(app)
+
+    from helpdesk.api import init_app as init_api
+
+    init_api(app)
+    return app

@@ -1,0 +1,9 @@
+"""Logging in and out, passwords, API tokens, and the scoped roles behind every permission."""
+
+
+def init_app(app) -> None:
+    from helpdesk.auth import policies, views  # noqa: F401  (policies registers rules)
+    from helpdesk.auth.loader import init_login
+
+    init_login(app)
+    app.register_blueprint(views.bp)

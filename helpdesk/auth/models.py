@@ -1,0 +1,95 @@
+"""User accounts, scoped role assignments, API tokens and password-reset tokens."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from helpdesk.directory.models import Organisation, Person, Vendor
+from helpdesk.extensions import db
+from helpdesk.models_base import TimestampMixin, UTCDateTime, enum_column
+
+
+class Role(str, enum.Enum):
+    CENTRAL_ADMIN = "central_admin"  # scope: an organisation
+    LOCAL_ADMIN = "local_admin"  # scope: a school
+    GROUP_ADMIN = "group_admin"  # scope: a group
+    VENDOR_AGENT = "vendor_agent"  # scope: every organisation using the vendor
+    STAFF = "staff"  # scope: an organisation (their schools come from their duties)
+    GUARDIAN = "guardian"  # scope: an organisation (their children come from relations)
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"), index=True)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    enabled: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of the login session id: changing it (new password) ends every other session.
+    session_key: Mapped[str] = mapped_column(String(32))
+
+    person: Mapped[Person | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    vendor: Mapped[Vendor | None] = relationship()
+    roles: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_key}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.enabled
+
+    @property
+    def display_name(self) -> str:
+        if self.person is not None:
+            return self.person.display_name
+        return self.email
+
+
+class RoleAssignment(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    role: Mapped[Role] = enum_column(Role)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"), index=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("school_group.id"), index=True)
+
+    user: Mapped[User] = relationship(back_populates="roles")
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class PasswordReset(db.Model):
+    """A single-use, expiring password-reset link; only its SHA-256 is stored."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,25 @@
+"""Login and token requests are limited per address and per account."""
+from __future__ import annotations
+
+from flask import current_app, request
+
+from helpdesk.auth.services import normalise_email
+from helpdesk.extensions import limiter
+
+
+def _account_key() -> str:
+    email = request.form.get("email")
+    if email is None and request.is_json:
+        body = request.get_json(silent=True)
+        email = body.get("email") if isinstance(body, dict) else None
+    return "account:" + normalise_email(email if isinstance(email, str) else "")
+
+
+def _limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def login_limits(view):
+    """Per client address and per e-mail, counting only submitted attempts."""
+    view = limiter.limit(_limit, key_func=_account_key, methods=["POST"], scope="login-account")(view)
+    return limiter.limit(_limit, methods=["POST"], scope="login-address")(view)

@@ -1,0 +1,184 @@
+"""Accounts: checking passwords, changing and resetting them, and API bearer tokens."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from helpdesk.auth.models import ApiToken, PasswordReset, User
+from helpdesk.errors import NotFound, PermissionDenied, ValidationFailed
+from helpdesk.extensions import db
+from helpdesk.models_base import utcnow
+
+MIN_PASSWORD_LENGTH = 10
+# A hash to compare against when the e-mail is unknown, so a wrong e-mail takes as long
+# as a wrong password and the timing does not tell which one was wrong.
+_DUMMY_HASH = generate_password_hash("not-a-password-" + secrets.token_hex(8))
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def new_session_key() -> str:
+    return secrets.token_hex(8)
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user whose e-mail and password match, else None: one answer for every failure."""
+    user = find_user_by_email(email)
+    if user is None or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or "") or not user.enabled:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def validate_new_password(password: str, confirm: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            _l("The password must be at least %(n)d characters long.", n=MIN_PASSWORD_LENGTH),
+            field="password")
+    if password != confirm:
+        raise ValidationFailed(_l("The two passwords are not the same."), field="confirm")
+
+
+def set_password(user: User, password: str) -> None:
+    """Store a new password and end every other session of the user."""
+    user.password_hash = hash_password(password)
+    user.session_key = new_session_key()
+
+
+def change_password(user: User, current: str, new: str, confirm: str) -> None:
+    if not user.password_hash or not check_password_hash(user.password_hash, current or ""):
+        raise ValidationFailed(_l("The current password is not right."), field="current")
+    validate_new_password(new, confirm)
+    set_password(user, new)
+
+
+def request_password_reset(email: str) -> str | None:
+    """Create a reset link for the account, if there is one. Returns the raw token.
+
+    The caller says the same thing whether or not the account exists.
+    """
+    user = find_user_by_email(email)
+    if user is None or not user.enabled:
+        return None
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(PasswordReset(
+        user_id=user.id, token_hash=_digest(token), created_at=now,
+        expires_at=now + current_app.config["PASSWORD_RESET_TTL"],
+    ))
+    from helpdesk.notify.services import queue_template
+
+    link = current_app.config["PUBLIC_URL"].rstrip("/") + f"/reset/{token}"
+    queue_template(user.email, "password_reset", locale=user.locale, kind="password_reset",
+                   user=user, link=link,
+                   minutes=int(current_app.config["PASSWORD_RESET_TTL"].total_seconds() // 60))
+    return token
+
+
+def _valid_reset(token: str) -> PasswordReset:
+    reset = db.session.scalar(select(PasswordReset).where(PasswordReset.token_hash == _digest(token or "")))
+    if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
+        raise ValidationFailed(_l("This link has expired or has already been used. Ask for a new one."))
+    return reset
+
+
+def check_reset_token(token: str) -> None:
+    _valid_reset(token)
+
+
+def reset_password(token: str, password: str, confirm: str) -> User:
+    """Use a reset link once: set the password and spend every open link of the account."""
+    reset = _valid_reset(token)
+    validate_new_password(password, confirm)
+    user = db.session.get(User, reset.user_id)
+    set_password(user, password)
+    now = utcnow()
+    for other in db.session.scalars(
+        select(PasswordReset).where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+    ):
+        other.used_at = now
+    return user
+
+
+def issue_token(user: User, name: str) -> tuple[ApiToken, str]:
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise ValidationFailed(_l("Give the token a name of at most 100 characters."), field="name")
+    raw = "hd_" + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=_digest(raw), prefix=raw[:10],
+                     created_at=utcnow())
+    db.session.add(token)
+    return token, raw
+
+
+def user_for_token(raw: str) -> User | None:
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
+    if token is None or token.revoked_at is not None or not token.user.enabled:
+        return None
+    now = utcnow()
+    # Write last-use at most once a minute, so reading the API does not write every time.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        token.last_used_at = now
+        db.session.commit()
+    return token.user
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
+    ))
+
+
+def revoke_token(user: User, token_id: int) -> None:
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound()
+    if token.user_id != user.id:
+        raise PermissionDenied()
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+
+
+def count_users() -> int:
+    return db.session.scalar(select(func.count(User.id))) or 0
+
+
+def parse_session_id(session_id: str) -> tuple[int, str] | None:
+    user_id, _, key = (session_id or "").partition(":")
+    if not user_id.isdigit() or not key:
+        return None
+    return int(user_id), key
+
+
+def load_session_user(session_id: str) -> User | None:
+    parsed = parse_session_id(session_id)
+    if parsed is None:
+        return None
+    user = db.session.get(User, parsed[0])
+    if user is None or not secrets.compare_digest(user.session_key, parsed[1]) or not user.enabled:
+        return None
+    return user
+
+

@@ -1,0 +1,155 @@
+"""Log in and out, own account, forgotten password."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from helpdesk.auth import services
+from helpdesk.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+    TokenForm,
+)
+from helpdesk.auth.ratelimits import login_limits
+from helpdesk.core.views import safe_next
+from helpdesk.errors import ValidationFailed
+from helpdesk.extensions import db
+
+bp = Blueprint("auth", __name__)
+
+
+def start_session(user, remember: bool) -> None:
+    """A fresh session at login, so a session id planted before login is worth nothing."""
+    locale = session.get("locale")
+    session.clear()
+    if locale and not user.locale:
+        user.locale = locale
+    login_user(user, remember=remember)
+    session["remember_me"] = bool(remember)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@login_limits
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("The e-mail address or the password is wrong."))
+        else:
+            start_session(user, form.remember.data)
+            db.session.commit()
+            return redirect(safe_next(request.args.get("next"), url_for("core.home")))
+    expired = session.pop("idle_expired", False)
+    return render_template("auth/login.html", form=form, expired=expired)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    flash(_("You are logged out."), "success")
+    return redirect(url_for("core.home"))
+
+
+def _account_page(password_form=None, token_form=None, new_token=None, status=200):
+    return render_template(
+        "auth/account.html",
+        password_form=password_form or ChangePasswordForm(prefix="pw"),
+        token_form=token_form or TokenForm(prefix="tok"),
+        tokens=services.tokens_of(current_user),
+        new_token=new_token,
+    ), status
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return _account_page()
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():
+    form = ChangePasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current.data, form.password.data,
+                                     form.confirm.data)
+        except ValidationFailed as exc:
+            getattr(form, exc.field or "password").errors.append(str(exc.message))
+        else:
+            # The session id carries the session key; log in again under the new one so this
+            # session lives on while every other one ends.
+            login_user(current_user._get_current_object(), remember=session.get("remember_me", False))
+            db.session.commit()
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("auth.account"))
+    return _account_page(password_form=form, status=400)
+
+
+@bp.post("/account/tokens")
+@login_required
+def create_token():
+    form = TokenForm(prefix="tok")
+    if form.validate_on_submit():
+        try:
+            _token, raw = services.issue_token(current_user, form.name.data)
+        except ValidationFailed as exc:
+            form.name.errors.append(str(exc.message))
+        else:
+            db.session.commit()
+            # Shown once, in this response only: it is stored hashed and cannot be shown again.
+            return _account_page(new_token=raw)
+    return _account_page(token_form=form, status=400)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    services.revoke_token(current_user, token_id)
+    db.session.commit()
+    flash(_("The token has been revoked."), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@login_limits
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        # The same words whether or not the address has an account.
+        flash(_("If the address belongs to an account, a link to choose a new password is "
+                "on its way. The link works once and for one hour."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form), (400 if form.is_submitted() else 200)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    form = ResetPasswordForm()
+    try:
+        services.check_reset_token(token)
+    except ValidationFailed as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for("auth.forgot_password"))
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data, form.confirm.data)
+        except ValidationFailed as exc:
+            getattr(form, exc.field or "password").errors.append(str(exc.message))
+        else:
+            db.session.commit()
+            flash(_("Your new password is saved. Log in with it."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form), (400 if form.is_submitted() else 200)

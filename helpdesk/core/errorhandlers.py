@@ -1,0 +1,94 @@
+"""Friendly error pages in the reader's language, and JSON errors for the API."""
+from __future__ import annotations
+
+import logging
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from werkzeug.exceptions import HTTPException
+
+from helpdesk.errors import HelpdeskError
+from helpdesk.extensions import db
+
+log = logging.getLogger(__name__)
+
+_TITLES = {
+    400: lambda: _("The request could not be understood"),
+    401: lambda: _("Please log in"),
+    403: lambda: _("You do not have access to this page"),
+    404: lambda: _("The page could not be found"),
+    405: lambda: _("That is not possible here"),
+    413: lambda: _("The upload is too large"),
+    429: lambda: _("Too many attempts"),
+    500: lambda: _("Something went wrong on our side"),
+    503: lambda: _("The portal is not ready"),
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def _respond(status: int, message: str, code: str, extra: dict | None = None):
+    if wants_json():
+        body = {"error": code, "message": message}
+        body.update(extra or {})
+        return body, status
+    title = _TITLES.get(status, _TITLES[500])()
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def _not_migrated(exc) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
+
+
+def init_app(app) -> None:
+    @app.errorhandler(HelpdeskError)
+    def helpdesk_error(exc: HelpdeskError):
+        db.session.rollback()
+        body = exc.to_dict()
+        return _respond(exc.status_code, body.pop("message"), body.pop("error"), body)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        status = exc.code or 500
+        if status == 429:
+            message = _("You have tried too many times. Wait a moment and try again.")
+        elif status == 404:
+            message = _("Check the address, or go back to the start page.")
+        elif status == 403:
+            message = _("If you think you should have access, contact your local support contact.")
+        elif status == 413:
+            message = _("The file is larger than the portal accepts.")
+        else:
+            message = exc.description if status < 500 else _("Please try again in a moment.")
+        response = _respond(status, str(message), exc.name.replace(" ", ""))
+        if status == 429 and exc.response is not None:
+            retry = exc.response.headers.get("Retry-After")
+            if retry:
+                response = (*response, {"Retry-After": retry})
+        return response
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(ProgrammingError)
+    def database_error(exc):
+        db.session.rollback()
+        if _not_migrated(exc):
+            log.error("database is not migrated: %s", type(exc).__name__)
+            return _respond(503, _("The database has not been set up yet. An administrator "
+                                   "runs 'flask --app helpdesk db upgrade' (make run does it)."),
+                            "NotMigrated")
+        log.exception("database error")
+        return _respond(500, _("Please try again in a moment."), "InternalServerError")
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):
+        if isinstance(exc, HTTPException):
+            return http_error(exc)
+        db.session.rollback()
+        log.exception("unhandled error")
+        return _respond(500, _("Please try again in a moment."), "InternalServerError")

@@ -1,0 +1,52 @@
+"""Security headers and the idle timeout, applied to every response."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import current_app, session
+from flask_login import current_user, logout_user
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "frame-src https://www.youtube-nocookie.com https://player.vimeo.com",
+])
+
+
+def _enforce_idle_timeout() -> None:
+    """End a session left idle for longer than IDLE_TIMEOUT (45 minutes, like the platform)."""
+    if not current_user.is_authenticated:
+        return
+    now = datetime.now(timezone.utc).timestamp()
+    last_seen = session.get("last_seen")
+    limit = current_app.config["IDLE_TIMEOUT"].total_seconds()
+    if last_seen is not None and now - last_seen > limit and not session.get("remember_me"):
+        logout_user()
+        session.clear()
+        session["idle_expired"] = True
+        return
+    session["last_seen"] = now
+
+
+def _headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers["Strict-Transport-Security"] = "max-age=31536000"
+    return response
+
+
+def init_app(app) -> None:
+    app.before_request(_enforce_idle_timeout)
+    app.after_request(_headers)

@@ -1,0 +1,54 @@
+"""The home page, the language switch, the accessibility statement and /healthz."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from helpdesk.core.health import run_checks
+from helpdesk.extensions import db
+from helpdesk.i18n import LOCALE_COOKIE
+from helpdesk.nav import panels_for
+
+bp = Blueprint("core", __name__)
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only follow local paths, so ?next= cannot send anyone to another site."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return fallback
+
+
+@bp.get("/")
+def home():
+    return render_template("home.html", panels=panels_for(current_user))
+
+
+@bp.post("/language")
+def set_language():
+    lang = request.form.get("lang", "")
+    target = safe_next(request.form.get("next"), url_for("core.home"))
+    response = redirect(target)
+    if lang in current_app.config["LANGUAGES"]:
+        session["locale"] = lang
+        response.set_cookie(LOCALE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax",
+                            httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
+        if current_user.is_authenticated:
+            current_user.locale = lang
+            db.session.commit()
+    return response
+
+
+@bp.get("/accessibility")
+def accessibility():
+    return render_template("accessibility.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    ok, checks = run_checks()
+    return {"status": "ok" if ok else "degraded", **checks}, (200 if ok else 503)

@@ -1,0 +1,29 @@
+"""Language choice: Swedish by default, English on request; the choice sticks.
+
+Each capability keeps its own catalog in `helpdesk/<capability>/translations`, so work on
+one capability never collides with another's; Flask-Babel merges them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app, request, session
+from flask_login import current_user
+
+PACKAGE = Path(__file__).resolve().parent
+LOCALE_COOKIE = "lang"
+
+
+def translation_directories() -> str:
+    dirs = sorted(str(p) for p in PACKAGE.glob("*/translations") if p.is_dir())
+    return ";".join(dirs)
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("locale") or request.cookies.get(LOCALE_COOKIE)
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -1,0 +1,64 @@
+"""Shared column types and mixins for the models of every capability."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+
+from sqlalchemy import DateTime, Enum, String
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend (SQLite forgets the zone otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def enum_column(enum_cls: type[enum.Enum], **kwargs):
+    """Store an enum by its value, as a plain string (no native ENUM types to migrate)."""
+    return mapped_column(
+        Enum(enum_cls, native_enum=False, values_callable=lambda e: [m.value for m in e],
+             validate_strings=True, length=32),
+        **kwargs,
+    )
+
+
+class Source(str, enum.Enum):
+    """Who owns a directory object: the nightly sync or a person."""
+
+    SYNC = "sync"
+    MANUAL = "manual"
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class SyncOwnedMixin:
+    """Objects that may come from the SS 12000 sync or be made by hand."""
+
+    source: Mapped[Source] = enum_column(Source, default=Source.MANUAL, index=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    active: Mapped[bool] = mapped_column(default=True, index=True)
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
