@@ -19,12 +19,13 @@ CAPABILITIES = (
 )
 
 
-def create_app(config: dict | None = None) -> Flask:
+def create_app(config: dict | None = None, instance_path: str | None = None) -> Flask:
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
         instance_relative_config=True,
+        instance_path=instance_path,
     )
     from helpdesk import config as config_module
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import g, has_app_context
 from sqlalchemy import select
 
 from helpdesk.errors import PermissionDenied
@@ -125,9 +126,12 @@ def scope_of(user) -> Scope:
     """The user's scope, computed once and kept on the user object for the request."""
     if user is None or not getattr(user, "is_authenticated", False):
         return ANONYMOUS
-    cached = getattr(user, "_helpdesk_scope", None)
-    if cached is not None:
-        return cached
+    # Cached per application context (one request, one command, one test block), so a
+    # role change is seen by the next request.
+    cache = g.setdefault("_helpdesk_scopes", {}) if has_app_context() else {}
+    key = (user.id, user.session_key)
+    if key in cache:
+        return cache[key]
     from helpdesk.auth.models import Role
 
     scope = Scope(user=user, person_id=user.person_id, organisation_id=user.organisation_id,
@@ -145,7 +149,7 @@ def scope_of(user) -> Scope:
             scope.guardian_org_ids.add(assignment.organisation_id)
         elif assignment.role is Role.VENDOR_AGENT and scope.vendor_id is None:
             scope.vendor_id = user.vendor_id
-    user._helpdesk_scope = scope
+    cache[key] = scope
     return scope
 
 

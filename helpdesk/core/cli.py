@@ -24,5 +24,34 @@ def demo_command(if_empty: bool):
         click.echo(f"  {email:42} {what}")
 
 
+
+
+_SETUP_STEPS: list[tuple[int, str, object]] = []
+
+
+def add_setup_step(order: int, name: str, step) -> None:
+    """Capabilities add what `flask setup` (and so `make run`) must do after the demo."""
+    if all(n != name for _, n, _ in _SETUP_STEPS):
+        _SETUP_STEPS.append((order, name, step))
+
+
+@click.command("setup")
+@click.option("--no-demo", is_flag=True, help="Do not load the demo into an empty database.")
+def setup_command(no_demo: bool):
+    """Create or upgrade the database, load the demo when it is empty, run setup steps."""
+    from flask_migrate import upgrade
+
+    from helpdesk.demo import database_is_empty
+
+    upgrade()
+    if not no_demo and database_is_empty():
+        click.get_current_context().invoke(demo_command, if_empty=True)
+    for _order, name, step in sorted(_SETUP_STEPS, key=lambda s: s[0]):
+        click.echo(f"setup: {name}")
+        step()
+    db.session.commit()
+
+
 def init_app(app) -> None:
     app.cli.add_command(demo_command)
+    app.cli.add_command(setup_command)

@@ -1,0 +1,41 @@
+# Two commands matter: `make run` and `make test`. Everything else is what they call.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app helpdesk
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test setup install translations bench clean-db
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml $(BIN)/activate
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+translations: install
+	$(BIN)/python -m helpdesk.catalogs compile
+
+# Create or upgrade the database, load the demo municipality into an empty one, and run
+# every capability's setup step (loading the shipped help articles, ...).
+setup: translations
+	$(FLASK) setup
+
+run: setup
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+clean-db:
+	rm -f instance/helpdesk.sqlite
+	rm -rf instance/search-index

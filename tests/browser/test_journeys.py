@@ -1,0 +1,57 @@
+"""A guardian logs in, switches language and logs out; every role's home page is accessible."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import assert_accessible, log_in
+from tests.matrix import ROLES
+
+pytestmark = pytest.mark.browser
+
+
+def test_guardian_logs_in_switches_language_and_logs_out(page):
+    page.goto("/")
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert_accessible(page)
+    page.get_by_role("link", name="Logga in").first.click()
+    assert_accessible(page)
+    log_in(page, "vardnadshavare.norr@exempelkommun.se")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Välkommen")
+    page.get_by_role("button", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Welcome")
+    # The choice sticks: a new page load stays in English.
+    page.goto("/directory/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Directory"
+    page.get_by_role("button", name="Log out").click()
+    assert page.get_by_text("You are logged out.").is_visible()
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_wrong_password_gives_one_generic_message(page):
+    page.goto("/login")
+    log_in(page, "vardnadshavare.norr@exempelkommun.se", "fel-lösenord")
+    assert page.get_by_text("E-postadressen eller lösenordet är fel").first.is_visible()
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if ROLES[r]])
+def test_home_and_directory_pages_are_accessible_for_every_role(page, role):
+    log_in(page, ROLES[role])
+    assert_accessible(page)
+    page.goto("/account")
+    assert_accessible(page)
+    page.goto("/directory/")
+    if page.get_by_role("heading", level=1).count():
+        assert_accessible(page)
+
+
+def test_narrow_screen_has_no_horizontal_scroll(browser, live_server):
+    context = browser.new_context(base_url=live_server, viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    log_in(page, "central@exempelkommun.se")
+    for path in ("/", "/directory/", "/account"):
+        page.goto(path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path} scrolls sideways at 320 px ({overflow}px)"
+    context.close()

@@ -1,0 +1,189 @@
+"""Shared fixtures: a fresh database per test, on SQLite and (with TEST_DATABASE_URL) PostgreSQL.
+
+Each backend keeps two template databases built once per session, one empty and one with
+the demo municipality; every test gets its own copy (a file copy on SQLite, CREATE DATABASE
+... TEMPLATE on PostgreSQL), so tests never see each other's data and need no cleanup.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from helpdesk import create_app
+from helpdesk.extensions import db
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+_counter = itertools.count()
+
+
+def _base_config(tmp: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SEARCH_INDEX_DIR": str(tmp / "search-index"),
+        "UPLOAD_DIR": str(tmp / "uploads"),
+        "MAIL_DROP_DIR": str(tmp / "mail"),
+        "MAIL_SERVER": "",
+    }
+
+
+class _SQLiteTemplates:
+    def __init__(self, root: Path):
+        self.root = root
+
+    def url(self, path: Path) -> str:
+        return f"sqlite:///{path}"
+
+    def build(self, name: str, fill) -> None:
+        path = self.root / f"{name}.sqlite"
+        app = create_app({**_base_config(self.root), "SQLALCHEMY_DATABASE_URI": self.url(path)},
+                         instance_path=str(self.root / "instance"))
+        with app.app_context():
+            db.create_all()
+            fill()
+            db.session.commit()
+            db.engine.dispose()
+
+    def copy(self, name: str, dest_dir: Path) -> str:
+        dest = dest_dir / "test.sqlite"
+        shutil.copyfile(self.root / f"{name}.sqlite", dest)
+        return self.url(dest)
+
+    def drop(self, url: str) -> None:
+        pass
+
+
+class _PostgresTemplates:
+    def __init__(self, url: str):
+        self.base = make_url(url).set(drivername="postgresql+psycopg")
+        self.admin = create_engine(self.base, isolation_level="AUTOCOMMIT")
+        self.prefix = f"hdt_{os.getpid()}"
+
+    def _url_for(self, dbname: str) -> str:
+        return self.base.set(database=dbname).render_as_string(hide_password=False)
+
+    def _recreate(self, dbname: str, template: str | None = None) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)'))
+            suffix = f' TEMPLATE "{template}"' if template else ""
+            conn.execute(text(f'CREATE DATABASE "{dbname}"{suffix}'))
+
+    def build(self, name: str, fill) -> None:
+        dbname = f"{self.prefix}_tpl_{name}"
+        self._recreate(dbname)
+        app = create_app({**_base_config(Path("/tmp")), "SQLALCHEMY_DATABASE_URI": self._url_for(dbname)})
+        with app.app_context():
+            db.create_all()
+            fill()
+            db.session.commit()
+            db.engine.dispose()
+
+    def copy(self, name: str, dest_dir: Path) -> str:
+        dbname = f"{self.prefix}_{next(_counter)}"
+        self._recreate(dbname, template=f"{self.prefix}_tpl_{name}")
+        return self._url_for(dbname)
+
+    def drop(self, url: str) -> None:
+        dbname = make_url(url).database
+        with self.admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)'))
+
+    def close(self) -> None:
+        with self.admin.connect() as conn:
+            for name in ("empty", "demo"):
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{self.prefix}_tpl_{name}" WITH (FORCE)'))
+        self.admin.dispose()
+
+
+def _load_demo():
+    from helpdesk.demo import build_demo
+
+    build_demo()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request, tmp_path_factory):
+    if request.param == "sqlite":
+        templates = _SQLiteTemplates(tmp_path_factory.mktemp("templates"))
+    else:
+        templates = _PostgresTemplates(os.environ["TEST_DATABASE_URL"])
+    templates.build("empty", lambda: None)
+    templates.build("demo", _load_demo)
+    templates.kind = request.param
+    yield templates
+    if hasattr(templates, "close"):
+        templates.close()
+
+
+def _make_app(backend, tmp_path, template: str, extra: dict | None = None):
+    url = backend.copy(template, tmp_path)
+    config = {**_base_config(tmp_path), "SQLALCHEMY_DATABASE_URI": url, **(extra or {})}
+    app = create_app(config, instance_path=str(tmp_path / "instance"))
+    app.test_database_kind = backend.kind
+    return app, url
+
+
+def _cleanup(app, backend, url):
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    backend.drop(url)
+
+
+@pytest.fixture
+def app_config():
+    """Override in a test module to pass extra settings to the app."""
+    return {}
+
+
+@pytest.fixture
+def app(backend, tmp_path, app_config):
+    """An app on an empty, fully created schema."""
+    app, url = _make_app(backend, tmp_path, "empty", app_config)
+    yield app
+    _cleanup(app, backend, url)
+
+
+@pytest.fixture
+def demo_app(backend, tmp_path, app_config):
+    """An app on a copy of the demo municipality."""
+    app, url = _make_app(backend, tmp_path, "demo", app_config)
+    yield app
+    _cleanup(app, backend, url)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def demo_client(demo_app):
+    return demo_app.test_client()
+
+
+def login(client, email: str, password: str = "demo"):
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 302, f"login as {email} failed: {response.status_code}"
+    return response
+
+
+@pytest.fixture
+def as_user(demo_app):
+    """A test client logged in as a demo account: `as_user("central@exempelkommun.se")`."""
+
+    def make(email: str):
+        c = demo_app.test_client()
+        login(c, email)
+        return c
+
+    return make

@@ -1,0 +1,61 @@
+"""One matrix: every route of the app, requested as every demo role."""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+
+from helpdesk import create_app
+from tests.conftest import login
+from tests.matrix import ROLES, Refs
+
+TESTS = Path(__file__).parent
+
+
+def _all_cases():
+    cases = []
+    for matrix in sorted(TESTS.glob("*/matrix.py")):
+        module = importlib.import_module(f"tests.{matrix.parent.name}.matrix")
+        cases.extend(module.CASES)
+    return cases
+
+
+CASES = _all_cases()
+
+
+def test_every_route_has_a_case(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite'}"},
+                     instance_path=str(tmp_path))
+    covered = {(c.endpoint, c.method) for c in CASES}
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            if (rule.endpoint, method) not in covered:
+                missing.append(f"{method} {rule.rule} ({rule.endpoint})")
+    assert not missing, "routes without a permission-matrix case:\n" + "\n".join(sorted(missing))
+
+
+def _denied(response, role) -> bool:
+    if response.status_code in (401, 403, 404):
+        return True
+    # Pages answer a visitor who is not logged in with a redirect to the login page.
+    return role == "anonymous" and response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+@pytest.mark.parametrize("role", list(ROLES))
+def test_matrix(demo_app, case, role):
+    client = demo_app.test_client()
+    if ROLES[role]:
+        login(client, ROLES[role])
+    with demo_app.app_context():
+        url = case.url(Refs())
+    response = client.open(url, method=case.method, data=case.data or None, json=case.json)
+    assert response.status_code < 500, f"{case.id} as {role}: {response.status_code}"
+    expected = role in case.allowed
+    assert _denied(response, role) != expected, (
+        f"{case.id} as {role}: status {response.status_code}, expected "
+        f"{'allowed' if expected else 'denied'}")
