@@ -55,3 +55,6 @@ def setup_command(no_demo: bool):
 def init_app(app) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(setup_command)
+    from helpdesk.core.tick import tick_command
+
+    app.cli.add_command(tick_command)

@@ -1,0 +1,12 @@
+"""Signals between capabilities, so one never imports another's internals.
+
+`content_changed` is sent by a service, inside its transaction, whenever something the
+search index holds (an article, a thread, a ticket) is created, changed or deleted; the
+search capability answers by writing an index-outbox row in the same transaction.
+"""
+from blinker import Namespace
+
+_signals = Namespace()
+
+# sender: the kind ("article", "thread", "ticket"); keyword: object_id=int, deleted=bool
+content_changed = _signals.signal("content-changed")

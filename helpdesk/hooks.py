@@ -1,0 +1,31 @@
+"""Named hooks one capability offers another, with a harmless default.
+
+A capability that provides a hook sets it from its `init_app`; a capability that uses one
+calls it through here, so it still works (with the default) when the provider is absent.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+_HOOKS: dict[str, Callable[..., Any]] = {}
+_DEFAULTS: dict[str, Callable[..., Any]] = {
+    # (user, text, limit=5, lang=None) -> [{"title", "url", "snippet", "slug"}]; from search.
+    "suggest_articles": lambda user, text, limit=5, lang=None: [],
+    # (actor, title, body_markdown, language, source_kind, source_id) -> article; from kb.
+    "create_draft_article": None,
+}
+
+
+def provide(name: str, fn: Callable[..., Any]) -> None:
+    if name not in _DEFAULTS:
+        raise KeyError(f"unknown hook {name!r}")
+    _HOOKS[name] = fn
+
+
+def get(name: str) -> Callable[..., Any] | None:
+    return _HOOKS.get(name, _DEFAULTS[name])
+
+
+def available(name: str) -> bool:
+    return get(name) is not None
