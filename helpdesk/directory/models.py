@@ -146,6 +146,8 @@ class Duty(SyncOwnedMixin, TimestampMixin, db.Model):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
     role: Mapped[DutyRole] = enum_column(DutyRole)
+    # Free text for manual staff outside the register, e.g. "Kurator" (admin capability).
+    role_title: Mapped[str | None] = mapped_column(String(100))
 
     person: Mapped[Person] = relationship(back_populates="duties")
     school: Mapped[School] = relationship()

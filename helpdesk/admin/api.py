@@ -1,0 +1,231 @@
+"""/api/v1/admin/...: the same operations, through the same SyncGuard, as JSON.
+
+Refused → 409 {"rule", "reason"}; needs approval → 202 {"id"}; done → 200/201.
+"""
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+from sqlalchemy import select
+
+from helpdesk.access import require, scope_of
+from helpdesk.admin import approvals, audit, operations
+from helpdesk.admin.models import ApprovalStatus
+from helpdesk.api import api
+from helpdesk.api.helpers import api_login_required, field, json_body
+from helpdesk.directory.models import Duty, Group, GroupKind, Membership, Person, PersonKind, School
+from helpdesk.errors import NotFound, ValidationFailed
+from helpdesk.extensions import db
+
+
+def _respond(result, created: bool = True):
+    db.session.commit()
+    if not result.done:
+        return {"id": result.request.id, "status": "needs_approval", "rule": result.decision.rule}, 202
+    obj = result.obj
+    body = {"status": "done", "rule": result.decision.rule}
+    if isinstance(obj, list):
+        body["ids"] = [o.id for o in obj]
+    elif obj is not None:
+        body["id"] = obj.id
+    return body, (201 if created else 200)
+
+
+def _school_arg() -> School:
+    raw = request.args.get("school_id", "")
+    if not raw.isdigit():
+        raise ValidationFailed(field="school_id")
+    school = db.session.get(School, int(raw))
+    if school is None:
+        raise NotFound()
+    require(current_user, "admin.school", school)
+    return school
+
+
+def _person_json(p: Person) -> dict:
+    return {"id": p.id, "given_name": p.given_name, "family_name": p.family_name, "kind": p.kind.value,
+            "source": p.source.value, "active": p.active}
+
+
+@api.get("/admin/people")
+@api_login_required
+def admin_people():
+    require(current_user, "admin.access")
+    school = _school_arg()
+    kind = request.args.get("kind") or None
+    try:
+        kind = PersonKind(kind) if kind else None
+    except ValueError:
+        raise ValidationFailed(field="kind") from None
+    staff = select(Duty.person_id).where(Duty.school_id == school.id, Duty.active)
+    members = (select(Membership.person_id).join(Group, Group.id == Membership.group_id)
+               .where(Group.school_id == school.id, Membership.active))
+    stmt = select(Person).where(Person.id.in_(staff.union(members)), Person.active)
+    if kind:
+        stmt = stmt.where(Person.kind == kind)
+    people = db.session.scalars(stmt.order_by(Person.family_name, Person.given_name).limit(5000))
+    return {"items": [_person_json(p) for p in people]}
+
+
+@api.get("/admin/groups")
+@api_login_required
+def admin_groups():
+    require(current_user, "admin.access")
+    school = _school_arg()
+    stmt = select(Group).where(Group.school_id == school.id, Group.active)
+    kind = request.args.get("kind") or None
+    if kind:
+        try:
+            stmt = stmt.where(Group.kind == GroupKind(kind))
+        except ValueError:
+            raise ValidationFailed(field="kind") from None
+    return {"items": [{"id": g.id, "name": g.name, "kind": g.kind.value, "source": g.source.value,
+                       "school_id": g.school_id} for g in db.session.scalars(stmt.order_by(Group.name))]}
+
+
+_PERSON_FIELDS = ("kind", "given_name", "family_name", "school_id", "civic_no", "temporary_id", "birth_date",
+                  "role", "role_title", "email")
+
+
+@api.post("/admin/people")
+@api_login_required
+def admin_create_person():
+    body = json_body()
+    params = {k: body.get(k) for k in _PERSON_FIELDS}
+    reason = field(body, "reason", required=False, max_length=2000)
+    return _respond(operations.perform(current_user, "create_person", params, reason=reason))
+
+
+def _reason() -> str | None:
+    body = request.get_json(silent=True, force=True)
+    if isinstance(body, dict):
+        value = body.get("reason")
+        return value if isinstance(value, str) else None
+    return None
+
+
+@api.delete("/admin/people/<int:person_id>")
+@api_login_required
+def admin_remove_person(person_id: int):
+    return _respond(operations.perform(current_user, "remove_person", {"person_id": person_id},
+                                       reason=_reason()), created=False)
+
+
+@api.post("/admin/groups")
+@api_login_required
+def admin_create_group():
+    body = json_body()
+    params = {"kind": body.get("kind"), "name": body.get("name"), "school_id": body.get("school_id")}
+    return _respond(operations.perform(current_user, "create_group", params, reason=_reason()))
+
+
+@api.patch("/admin/groups/<int:group_id>")
+@api_login_required
+def admin_rename_group(group_id: int):
+    body = json_body()
+    return _respond(operations.perform(current_user, "rename_group", {"group_id": group_id,
+                                                                      "name": body.get("name")},
+                                       reason=_reason()), created=False)
+
+
+@api.delete("/admin/groups/<int:group_id>")
+@api_login_required
+def admin_archive_group(group_id: int):
+    return _respond(operations.perform(current_user, "archive_group", {"group_id": group_id},
+                                       reason=_reason()), created=False)
+
+
+@api.post("/admin/groups/<int:group_id>/members")
+@api_login_required
+def admin_add_members(group_id: int):
+    body = json_body()
+    return _respond(operations.perform(current_user, "add_members",
+                                       {"group_id": group_id, "person_ids": body.get("person_ids")},
+                                       reason=_reason()))
+
+
+@api.post("/admin/appraisal-mentors")
+@api_login_required
+def admin_link_appraisal_mentor():
+    body = json_body()
+    return _respond(operations.perform(current_user, "link_appraisal_mentor",
+                                       {"staff_id": body.get("staff_id"), "mentor_id": body.get("mentor_id")},
+                                       reason=_reason()))
+
+
+@api.post("/admin/student-mentors")
+@api_login_required
+def admin_link_student_mentor():
+    body = json_body()
+    return _respond(operations.perform(current_user, "link_student_mentor",
+                                       {"student_id": body.get("student_id"), "mentor_id": body.get("mentor_id")},
+                                       reason=_reason()))
+
+
+@api.delete("/admin/guardian-relations/<int:relation_id>")
+@api_login_required
+def admin_remove_guardian_relation(relation_id: int):
+    return _respond(operations.perform(current_user, "remove_guardian_relation", {"relation_id": relation_id},
+                                       reason=_reason()), created=False)
+
+
+def _approval_json(r) -> dict:
+    return {"id": r.id, "operation": r.operation, "rule": r.rule, "params": r.params, "summary": r.summary,
+            "reason": r.reason, "status": r.status.value, "requester_id": r.requester_id,
+            "created_at": r.created_at.isoformat(), "decided_by_id": r.decided_by_id, "note": r.note}
+
+
+@api.get("/admin/approvals")
+@api_login_required
+def admin_approvals():
+    require(current_user, "admin.access")
+    status = request.args.get("status", "pending")
+    try:
+        st = None if status == "all" else ApprovalStatus(status)
+    except ValueError:
+        raise ValidationFailed(field="status") from None
+    return {"items": [_approval_json(r) for r in approvals.queue_for(current_user, status=st)]}
+
+
+def _decision(request_id: int, approve: bool):
+    require(current_user, "admin.access")
+    req = approvals.get_request(current_user, request_id)
+    body = request.get_json(silent=True, force=True)
+    note = body.get("note") if isinstance(body, dict) else None
+    if approve:
+        approvals.approve(current_user, req, note)
+    else:
+        approvals.decline(current_user, req, note)
+    db.session.commit()
+    return _approval_json(req), 200
+
+
+@api.post("/admin/approvals/<int:request_id>/approve")
+@api_login_required
+def admin_approve(request_id: int):
+    return _decision(request_id, True)
+
+
+@api.post("/admin/approvals/<int:request_id>/decline")
+@api_login_required
+def admin_decline(request_id: int):
+    return _decision(request_id, False)
+
+
+@api.get("/admin/audit")
+@api_login_required
+def admin_audit():
+    require(current_user, "admin.central")
+    args = request.args
+    f = audit.AuditFilter(organisation_ids=scope_of(current_user).central_org_ids,
+                          operation=args.get("operation") or None, via=args.get("via") or None,
+                          actor=args.get("actor") or None, object_type=args.get("object_type") or None)
+    try:
+        page = max(1, int(args.get("page", 1)))
+    except ValueError:
+        page = 1
+    rows, total = audit.search(f, page=page, per_page=100)
+    return {"total": total, "page": page, "items": [
+        {"id": e.id, "created_at": e.created_at.isoformat(), "actor": e.actor_label, "operation": e.operation,
+         "object_type": e.object_type, "object_id": e.object_id, "object": e.object_label, "before": e.before,
+         "after": e.after, "rule": e.rule, "via": e.via, "approval_id": e.approval_id} for e in rows]}

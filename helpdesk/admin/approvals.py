@@ -1,0 +1,160 @@
+"""Approval requests: rule 5-8 operations asked for by local or group admins, decided by central.
+
+Approving runs the very same handler with the stored parameters, after checking that the
+target is still there and unchanged; if it is not, nothing is done and the request says why.
+"""
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from helpdesk.access import scope_of
+from helpdesk.admin.models import ApprovalRequest, ApprovalStatus
+from helpdesk.errors import Conflict, HelpdeskError, NotFound, PermissionDenied, ValidationFailed
+from helpdesk.extensions import db
+from helpdesk.models_base import utcnow
+from helpdesk.notify.services import queue_mail
+
+MAX_REASON = 2000
+
+
+def create_request(actor, name: str, params: dict, plan, decision, reason: str | None) -> ApprovalRequest:
+    """Queue an operation for central; the reason tells them why it is needed."""
+    reason = " ".join((reason or "").split()) if reason else ""
+    if not reason:
+        raise ValidationFailed(_l("Say why this is needed: the central team decides from it."),
+                               field="reason")
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed(_l("The reason is too long (at most %(n)d characters).", n=MAX_REASON),
+                               field="reason")
+    school_ids = sorted(plan.target.school_ids)
+    req = ApprovalRequest(organisation_id=plan.target.organisation.id,
+                          school_id=school_ids[0] if school_ids else None,
+                          operation=name, rule=decision.rule, params=params, snapshot=plan.snapshot,
+                          summary=plan.summary[:300], reason=reason, requester_id=actor.id)
+    db.session.add(req)
+    db.session.flush()
+    return req
+
+
+def get_request(actor, request_id: int) -> ApprovalRequest:
+    req = db.session.get(ApprovalRequest, request_id)
+    if req is None:
+        raise NotFound()
+    scope = scope_of(actor)
+    if not (scope.is_central_for(req.organisation_id) or req.requester_id == getattr(actor, "id", None)):
+        raise NotFound()
+    return req
+
+
+def queue_for(actor, *, status: ApprovalStatus | None = ApprovalStatus.PENDING) -> list[ApprovalRequest]:
+    """Central sees their organisations' requests; everybody else their own."""
+    scope = scope_of(actor)
+    stmt = select(ApprovalRequest).order_by(ApprovalRequest.created_at.desc(), ApprovalRequest.id.desc())
+    if scope.central_org_ids:
+        stmt = stmt.where(ApprovalRequest.organisation_id.in_(scope.central_org_ids))
+    else:
+        stmt = stmt.where(ApprovalRequest.requester_id == actor.id)
+    if status is not None:
+        stmt = stmt.where(ApprovalRequest.status == status)
+    return list(db.session.scalars(stmt.limit(200)))
+
+
+def requests_of(actor, limit: int = 10) -> list[ApprovalRequest]:
+    return list(db.session.scalars(
+        select(ApprovalRequest).where(ApprovalRequest.requester_id == actor.id)
+        .order_by(ApprovalRequest.created_at.desc(), ApprovalRequest.id.desc()).limit(limit)))
+
+
+def pending_count(actor) -> int:
+    scope = scope_of(actor)
+    if not scope.central_org_ids:
+        return 0
+    from sqlalchemy import func
+
+    return db.session.scalar(select(func.count(ApprovalRequest.id)).where(
+        ApprovalRequest.organisation_id.in_(scope.central_org_ids),
+        ApprovalRequest.status == ApprovalStatus.PENDING)) or 0
+
+
+def _require_decider(actor, req: ApprovalRequest) -> None:
+    if not scope_of(actor).is_central_for(req.organisation_id):
+        raise PermissionDenied()
+    if req.status is not ApprovalStatus.PENDING:
+        raise Conflict(_l("This request has already been decided."))
+
+
+def approve(actor, req: ApprovalRequest, note: str | None = None):
+    """Carry the request out as asked, or mark it failed (with why) if the target changed.
+
+    Returns the created/changed object, or None when it could not be carried out.
+    """
+    from helpdesk.admin.guard import decide
+    from helpdesk.admin.operations import HANDLERS, Context, plan
+
+    _require_decider(actor, req)
+    note = _clean_note(note)
+    params = dict(req.params)
+    failure = None
+    try:
+        p = plan(req.operation, params)
+        if p.snapshot != req.snapshot:
+            failure = str(_l("What the request is about has changed since it was asked, so it was not "
+                             "carried out. Ask again if it is still needed."))
+        else:
+            decision = decide(actor, p.operation, p.target)
+            if decision.refused:
+                failure = str(decision.reason)
+    except HelpdeskError as exc:
+        failure = str(_l("It could not be carried out: %(why)s", why=str(exc.message)))
+    req.decided_by_id, req.decided_at = actor.id, utcnow()
+    if failure:
+        req.status = ApprovalStatus.FAILED
+        req.note = failure if not note else f"{note}\n\n{failure}"
+        _notify(req)
+        db.session.flush()
+        return None
+    obj = HANDLERS[req.operation].apply(actor, params, Context(rule=req.rule, via="approval",
+                                                               approval_id=req.id))
+    req.status, req.note = ApprovalStatus.APPROVED, note
+    _notify(req)
+    db.session.flush()
+    return obj
+
+
+def decline(actor, req: ApprovalRequest, note: str | None) -> None:
+    _require_decider(actor, req)
+    note = _clean_note(note)
+    if not note:
+        raise ValidationFailed(_l("Tell the requester why in a note."), field="note")
+    req.status, req.note = ApprovalStatus.DECLINED, note
+    req.decided_by_id, req.decided_at = actor.id, utcnow()
+    _notify(req)
+    db.session.flush()
+
+
+def _clean_note(note) -> str | None:
+    if note is None:
+        return None
+    if not isinstance(note, str):
+        raise ValidationFailed(_l("The field %(name)s has the wrong type.", name="note"), field="note")
+    note = note.strip()
+    if len(note) > MAX_REASON:
+        raise ValidationFailed(_l("The note is too long (at most %(n)d characters).", n=MAX_REASON),
+                               field="note")
+    return note or None
+
+
+def _notify(req: ApprovalRequest) -> None:
+    requester = req.requester
+    if requester is None or not requester.email:
+        return
+    from flask import current_app
+
+    with force_locale(requester.locale or "sv"):
+        text = render_template("admin/mail/approval_decided.txt", req=req,
+                               public_url=current_app.config.get("PUBLIC_URL", ""))
+    subject, _, body = text.strip().partition("\n")
+    queue_mail(requester.email, subject.strip(), body.strip() + "\n", kind="admin_approval")

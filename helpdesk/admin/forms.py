@@ -1,0 +1,71 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+REASON_HINT = _l("The central team decides from this, so say why it is needed.")
+
+
+class ReasonMixin:
+    reason = TextAreaField(_l("Why is this needed?"), validators=[Optional(), Length(max=2000)])
+
+
+class CreateGroupForm(ReasonMixin, FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind of group"), choices=[])
+
+
+class CreatePersonForm(ReasonMixin, FlaskForm):
+    kind = SelectField(_l("Kind of person"), choices=[])
+    given_name = StringField(_l("Given name"), validators=[DataRequired(), Length(max=100)])
+    family_name = StringField(_l("Family name"), validators=[DataRequired(), Length(max=100)])
+    civic_no = StringField(_l("Personal identity number or temporary number"),
+                           validators=[Optional(), Length(max=20)])
+    birth_date = DateField(_l("Birth date (to make a temporary number)"), validators=[Optional()])
+    role = SelectField(_l("Role (staff)"), choices=[], validators=[Optional()])
+    role_title = StringField(_l("Title (staff, optional)"), validators=[Optional(), Length(max=100)])
+    email = EmailField(_l("E-mail address (optional)"), validators=[Optional(), Length(max=254)])
+
+
+class RenameForm(ReasonMixin, FlaskForm):
+    name = StringField(_l("New name"), validators=[DataRequired(), Length(max=200)])
+
+
+class MembersForm(ReasonMixin, FlaskForm):
+    person_ids = SelectMultipleField(_l("People to add"), coerce=int, choices=[])
+
+
+class MentorForm(ReasonMixin, FlaskForm):
+    mentor_id = SelectField(_l("Mentor"), coerce=int, choices=[])
+
+
+class CourseForm(FlaskForm):
+    course_id = SelectField(_l("Course or subject"), coerce=int, choices=[])
+
+
+class LoginDetailsForm(FlaskForm):
+    format = SelectField(_l("Format"), choices=[("letters", _l("Letters to print")), ("csv", _l("CSV file"))])
+    lang = SelectField(_l("Language of the letters"), choices=[("sv", "Svenska"), ("en", "English")])
+
+
+class ReasonOnlyForm(ReasonMixin, FlaskForm):
+    pass
+
+
+class DecisionForm(FlaskForm):
+    note = TextAreaField(_l("Note to the requester"), validators=[Optional(), Length(max=2000)])
+
+
+class ActivationForm(FlaskForm):
+    code = StringField(_l("Activation code"), validators=[DataRequired(), Length(max=40)])
+    email = EmailField(_l("E-mail address (if the letter asks for one)"), validators=[Optional(), Length(max=254)])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(_l("New password again"), validators=[DataRequired(), Length(max=200)])

@@ -1,0 +1,45 @@
+"""Runs of the SS 12000 import, and manual data the sync left pointing at removed things."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from helpdesk.extensions import db
+from helpdesk.models_base import UTCDateTime, enum_column, utcnow
+
+
+class SyncRunStatus(str, enum.Enum):
+    RUNNING = "running"
+    OK = "ok"
+    FAILED = "failed"
+    DRY_RUN = "dry_run"
+
+
+class SyncRun(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    source: Mapped[str] = mapped_column(String(500))
+    status: Mapped[SyncRunStatus] = enum_column(SyncRunStatus, default=SyncRunStatus.RUNNING)
+    # {"person": {"created": n, "updated": n, "deactivated": n}, ...}
+    counts: Mapped[dict | None] = mapped_column(JSON)
+    warnings: Mapped[list | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    # The organisations the run touched, so each central team sees only its own runs.
+    organisation_ids: Mapped[list | None] = mapped_column(JSON)
+
+
+class SyncFlag(db.Model):
+    """Manual data that points at something the sync removed: kept, and shown to central."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("sync_run.id"), index=True)
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[int]
+    reason: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -1,0 +1,48 @@
+"""The sync status page for the central team: recent runs, their changes and warnings, and
+manual data the sync left pointing at removed things."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from helpdesk.access import require, scope_of
+from helpdesk.errors import NotFound
+from helpdesk.extensions import db
+from helpdesk.models_base import utcnow
+from helpdesk.sync.models import SyncFlag, SyncRun
+
+bp = Blueprint("sync", __name__, url_prefix="/sync")
+
+
+@bp.get("/")
+@login_required
+def status():
+    require(current_user, "sync.view_status")
+    org_ids = scope_of(current_user).central_org_ids
+    # A run that failed before reading says nothing about any one organisation's people.
+    runs = [r for r in db.session.scalars(select(SyncRun).order_by(SyncRun.id.desc()).limit(200))
+            if r.organisation_ids is None or set(r.organisation_ids) & org_ids][:20]
+    flags = list(db.session.scalars(select(SyncFlag).where(
+        SyncFlag.organisation_id.in_(org_ids), SyncFlag.resolved_at.is_(None)).order_by(SyncFlag.id.desc())
+        .limit(200)))
+    return render_template("sync/status.html", runs=runs, last=runs[0] if runs else None, flags=flags)
+
+
+@bp.post("/flags/<int:flag_id>/resolve")
+@login_required
+def resolve_flag(flag_id: int):
+    require(current_user, "sync.view_status")
+    flag = db.session.get(SyncFlag, flag_id)
+    if flag is None or not scope_of(current_user).is_central_for(flag.organisation_id):
+        raise NotFound()
+    if flag.resolved_at is None:
+        flag.resolved_at = utcnow()
+        from helpdesk.admin.audit import record
+
+        record(current_user, "resolve_sync_flag", flag, organisation_id=flag.organisation_id,
+               label=flag.reason, before={"resolved": False}, after={"resolved": True})
+        db.session.commit()
+    flash(_("The note is marked as handled."), "success")
+    return redirect(url_for("sync.status"))
