@@ -106,3 +106,16 @@ def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path, monkeyp
     second = create_app(instance_path=str(tmp_path)).config["SECRET_KEY"]
     assert first == second and len(first) >= 64
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize("app_config", [{
+    "RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "2 per minute",
+    # The grown deployment keeps the counters in Redis so every worker shares them.
+    "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+    "RATELIMIT_KEY_PREFIX": "test-" + __import__("uuid").uuid4().hex,
+}], indirect=True)
+def test_rate_limits_work_with_redis_storage(demo_app):
+    first, second = demo_app.test_client(), demo_app.test_client()
+    first.post("/login", data={"email": "central@exempelkommun.se", "password": "fel"})
+    second.post("/login", data={"email": "central@exempelkommun.se", "password": "fel"})
+    assert first.post("/login", data={"email": "central@exempelkommun.se", "password": "demo"}).status_code == 429
