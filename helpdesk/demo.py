@@ -12,8 +12,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from helpdesk.auth.models import Role, RoleAssignment, User
-from helpdesk.auth.services import hash_password, new_session_key
+from helpdesk.auth.models import Role, User
+from helpdesk.auth.services import hash_password, new_session_key, role_assignment
 from helpdesk.directory.models import (
     Duty,
     DutyRole,
@@ -105,12 +105,7 @@ class _Builder:
                  organisation_id=org.id if org else None, vendor_id=vendor.id if vendor else None,
                  session_key=new_session_key())
         for role, scope in roles:
-            u.roles.append(RoleAssignment(
-                role=role,
-                organisation_id=scope.id if isinstance(scope, Organisation) else (org.id if org else None),
-                school_id=scope.id if isinstance(scope, School) else None,
-                group_id=scope.id if isinstance(scope, Group) else None,
-            ))
+            u.roles.append(role_assignment(role, scope, org.id if org else None))
         db.session.add(u)
         self.ctx.users[email] = u
         return u

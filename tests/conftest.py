@@ -36,6 +36,16 @@ def _base_config(tmp: Path) -> dict:
     }
 
 
+def _fill_template(url: str, tmp: Path, fill) -> None:
+    app = create_app({**_base_config(tmp), "SQLALCHEMY_DATABASE_URI": url},
+                     instance_path=str(tmp / "instance"))
+    with app.app_context():
+        db.create_all()
+        fill()
+        db.session.commit()
+        db.engine.dispose()
+
+
 class _SQLiteTemplates:
     def __init__(self, root: Path):
         self.root = root
@@ -44,14 +54,7 @@ class _SQLiteTemplates:
         return f"sqlite:///{path}"
 
     def build(self, name: str, fill) -> None:
-        path = self.root / f"{name}.sqlite"
-        app = create_app({**_base_config(self.root), "SQLALCHEMY_DATABASE_URI": self.url(path)},
-                         instance_path=str(self.root / "instance"))
-        with app.app_context():
-            db.create_all()
-            fill()
-            db.session.commit()
-            db.engine.dispose()
+        _fill_template(self.url(self.root / f"{name}.sqlite"), self.root, fill)
 
     def copy(self, name: str, dest_dir: Path) -> str:
         dest = dest_dir / "test.sqlite"
@@ -63,7 +66,8 @@ class _SQLiteTemplates:
 
 
 class _PostgresTemplates:
-    def __init__(self, url: str):
+    def __init__(self, url: str, tmp: Path):
+        self.tmp = tmp
         self.base = make_url(url).set(drivername="postgresql+psycopg")
         self.admin = create_engine(self.base, isolation_level="AUTOCOMMIT")
         self.prefix = f"hdt_{os.getpid()}"
@@ -80,12 +84,7 @@ class _PostgresTemplates:
     def build(self, name: str, fill) -> None:
         dbname = f"{self.prefix}_tpl_{name}"
         self._recreate(dbname)
-        app = create_app({**_base_config(Path("/tmp")), "SQLALCHEMY_DATABASE_URI": self._url_for(dbname)})
-        with app.app_context():
-            db.create_all()
-            fill()
-            db.session.commit()
-            db.engine.dispose()
+        _fill_template(self._url_for(dbname), self.tmp, fill)
 
     def copy(self, name: str, dest_dir: Path) -> str:
         dbname = f"{self.prefix}_{next(_counter)}"
@@ -115,7 +114,7 @@ def backend(request, tmp_path_factory):
     if request.param == "sqlite":
         templates = _SQLiteTemplates(tmp_path_factory.mktemp("templates"))
     else:
-        templates = _PostgresTemplates(os.environ["TEST_DATABASE_URL"])
+        templates = _PostgresTemplates(os.environ["TEST_DATABASE_URL"], tmp_path_factory.mktemp("pg"))
     templates.build("empty", lambda: None)
     templates.build("demo", _load_demo)
     templates.kind = request.param

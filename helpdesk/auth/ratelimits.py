@@ -21,5 +21,6 @@ def _limit() -> str:
 
 def login_limits(view):
     """Per client address and per e-mail, counting only submitted attempts."""
-    view = limiter.limit(_limit, key_func=_account_key, methods=["POST"], scope="login-account")(view)
-    return limiter.limit(_limit, methods=["POST"], scope="login-address")(view)
+    # Shared limits: the login form, the reset form and the token endpoint count together.
+    view = limiter.shared_limit(_limit, scope="login-account", key_func=_account_key, methods=["POST"])(view)
+    return limiter.shared_limit(_limit, scope="login-address", methods=["POST"])(view)

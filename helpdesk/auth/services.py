@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from helpdesk.auth.models import ApiToken, PasswordReset, User
+from helpdesk.auth.models import ApiToken, PasswordReset, RoleAssignment, User
 from helpdesk.errors import NotFound, PermissionDenied, ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.models_base import utcnow
@@ -159,6 +159,19 @@ def revoke_token(user: User, token_id: int) -> None:
         raise PermissionDenied()
     if token.revoked_at is None:
         token.revoked_at = utcnow()
+
+
+def role_assignment(role, scope, organisation_id: int | None) -> RoleAssignment:
+    """A role with its scope: an Organisation, a School or a Group (or None for the
+    user's own organisation, as for staff and guardians)."""
+    from helpdesk.directory.models import Group, Organisation, School
+
+    return RoleAssignment(
+        role=role,
+        organisation_id=scope.id if isinstance(scope, Organisation) else organisation_id,
+        school_id=scope.id if isinstance(scope, School) else None,
+        group_id=scope.id if isinstance(scope, Group) else None,
+    )
 
 
 def count_users() -> int:

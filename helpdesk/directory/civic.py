@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import personnummer
+from personnummer import personnummer as pnr
 
 _TEMPORARY = re.compile(r"^(\d{4})(\d{2})(\d{2})-?TF(\d{2})$", re.IGNORECASE)
 
@@ -33,8 +33,8 @@ def normalise(value: str) -> str:
             raise InvalidCivicNumber(value) from exc
         return f"{year}{month}{day}TF{serial}"
     try:
-        parsed = personnummer.parse(value)
-    except (personnummer.PersonnummerException, ValueError, TypeError) as exc:
+        parsed = pnr.parse(value)
+    except (pnr.PersonnummerException, ValueError, TypeError) as exc:
         raise InvalidCivicNumber(value) from exc
     return parsed.format(True)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from helpdesk.auth.models import Role, RoleAssignment, User
-from helpdesk.auth.services import hash_password, new_session_key
+from helpdesk.auth.models import Role, User
+from helpdesk.auth.services import hash_password, new_session_key, role_assignment
 from helpdesk.directory.models import (
     Duty,
     DutyRole,
@@ -96,12 +96,7 @@ def make_user(email=None, *, person=None, org=None, roles=(), password="demo", v
                 person_id=person.id if person else None, organisation_id=org.id if org else None,
                 vendor_id=vendor.id if vendor else None, session_key=new_session_key())
     for role, scope in roles:
-        user.roles.append(RoleAssignment(
-            role=role,
-            organisation_id=scope.id if isinstance(scope, Organisation) else (org.id if org else None),
-            school_id=scope.id if isinstance(scope, School) else None,
-            group_id=scope.id if isinstance(scope, Group) else None,
-        ))
+        user.roles.append(role_assignment(role, scope, org.id if org else None))
     db.session.add(user)
     db.session.flush()
     return user
