@@ -482,8 +482,10 @@ class OrgImport:
             for chunk in _chunks(rows, 5000):
                 db.session.execute(update(model), chunk)
         for owner, change in per_owner.items():
-            self.report.count(kind, "added", n=len(change["added"]))
-            self.report.count(kind, "removed", n=len(change["removed"]))
+            if change["added"]:
+                self.report.count(kind, "added", n=len(change["added"]))
+            if change["removed"]:
+                self.report.count(kind, "removed", n=len(change["removed"]))
             self.log(f"sync_{kind}", kind, owner, owners_label.get(owner, ""),
                      {"removed": change["removed"]} if change["removed"] else None,
                      {"added": change["added"]} if change["added"] else None)
