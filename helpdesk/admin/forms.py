@@ -9,7 +9,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms 3.3 wants them."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 REASON_HINT = _l("The central team decides from this, so say why it is needed.")
 
@@ -52,8 +58,9 @@ class CourseForm(FlaskForm):
 
 
 class LoginDetailsForm(FlaskForm):
-    format = SelectField(_l("Format"), choices=[("letters", _l("Letters to print")), ("csv", _l("CSV file"))])
-    lang = SelectField(_l("Language of the letters"), choices=[("sv", "Svenska"), ("en", "English")])
+    format = SelectField(_l("Format"), choices=choices([("letters", _l("Letters to print")),
+                                                         ("csv", _l("CSV file"))]))
+    lang = SelectField(_l("Language of the letters"), choices=choices([("sv", "Svenska"), ("en", "English")]))
 
 
 class ReasonOnlyForm(ReasonMixin, FlaskForm):

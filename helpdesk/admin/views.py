@@ -23,6 +23,7 @@ from helpdesk.admin.forms import (
     MentorForm,
     ReasonOnlyForm,
     RenameForm,
+    choices,
 )
 from helpdesk.admin.guard import Refused
 from helpdesk.admin.models import ApprovalStatus
@@ -88,10 +89,10 @@ def index():
 
 def _school_forms(school, group_form=None, person_form=None):
     group_form = group_form or CreateGroupForm(prefix="g")
-    group_form.kind.choices = [(k.value, label(k)) for k in GroupKind]
+    group_form.kind.choices = choices([(k.value, label(k)) for k in GroupKind])
     person_form = person_form or CreatePersonForm(prefix="p")
-    person_form.kind.choices = [(k.value, label(k)) for k in PersonKind]
-    person_form.role.choices = [("", "—")] + [(r.value, label(r)) for r in DutyRole]
+    person_form.kind.choices = choices([(k.value, label(k)) for k in PersonKind])
+    person_form.role.choices = choices([("", "—")] + [(r.value, label(r)) for r in DutyRole])
     return group_form, person_form
 
 
@@ -197,13 +198,13 @@ def _group_or_404(group_id: int) -> Group:
 def group(group_id: int):
     group = _group_or_404(group_id)
     members_form = MembersForm(prefix="m")
-    members_form.person_ids.choices = [(p.id, p.display_name) for p in queries.member_candidates(group)]
+    members_form.person_ids.choices = choices([(p.id, p.display_name) for p in queries.member_candidates(group)])
     mentor_form = MentorForm(prefix="t")
-    mentor_form.mentor_id.choices = [(p.id, p.display_name) for p in queries.staff_of_school(group.school_id)]
+    mentor_form.mentor_id.choices = choices([(p.id, p.display_name) for p in queries.staff_of_school(group.school_id)])
     course_form = CourseForm(prefix="c")
     locale = str(get_locale() or "sv")
-    course_form.course_id.choices = [(0, _("No course"))] + [
-        (c.id, f"{c.code} – {c.name(locale)}") for c in courses.catalogue()]
+    course_form.course_id.choices = choices([(0, _("No course"))] + [
+        (c.id, f"{c.code} – {c.name(locale)}") for c in courses.catalogue()])
     current_course = courses.course_of(group.id)
     if current_course:
         course_form.course_id.data = current_course.id
@@ -241,7 +242,7 @@ def archive_group(group_id: int):
 def add_members(group_id: int):
     group = _group_or_404(group_id)
     form = MembersForm(prefix="m")
-    form.person_ids.choices = [(p.id, p.display_name) for p in queries.member_candidates(group)]
+    form.person_ids.choices = choices([(p.id, p.display_name) for p in queries.member_candidates(group)])
     back = url_for("admin.group", group_id=group.id)
     if not form.validate() or not form.person_ids.data:
         flash(_("Choose at least one person."), "error")
@@ -262,7 +263,7 @@ def remove_member(group_id: int, person_id: int):
 def link_course(group_id: int):
     group = _group_or_404(group_id)
     form = CourseForm(prefix="c")
-    form.course_id.choices = [(0, "")] + [(c.id, c.code) for c in courses.catalogue()]
+    form.course_id.choices = choices([(0, "")] + [(c.id, c.code) for c in courses.catalogue()])
     back = url_for("admin.group", group_id=group.id)
     if not form.validate():
         flash(_("Choose a course or subject."), "error")
@@ -275,7 +276,7 @@ def link_course(group_id: int):
 def assign_team_mentor(group_id: int):
     group = _group_or_404(group_id)
     form = MentorForm(prefix="t")
-    form.mentor_id.choices = [(p.id, p.display_name) for p in queries.staff_of_school(group.school_id)]
+    form.mentor_id.choices = choices([(p.id, p.display_name) for p in queries.staff_of_school(group.school_id)])
     back = url_for("admin.group", group_id=group.id)
     if not form.validate():
         flash(_("Choose a mentor."), "error")
@@ -327,10 +328,10 @@ def person(person_id: int):
     rel = person_relations(person)
     school_ids = queries.person_school_ids(person)
     mentor_form = MentorForm(prefix="s")
-    mentor_form.mentor_id.choices = [(p.id, p.display_name) for p in queries.staff_of_schools(school_ids)
-                                     if p.id != person.id]
+    mentor_form.mentor_id.choices = choices([(p.id, p.display_name) for p in queries.staff_of_schools(school_ids)
+                                     if p.id != person.id])
     appraisal_form = MentorForm(prefix="a")
-    appraisal_form.mentor_id.choices = mentor_form.mentor_id.choices
+    appraisal_form.mentor_id.choices = list(mentor_form.mentor_id.choices)
     relation_decisions = {("g", r.id): operations.relation_decision(current_user, r)
                           for r in rel.guardians + rel.children}
     relation_decisions.update({("m", r.id): operations.relation_decision(current_user, r)
@@ -349,6 +350,7 @@ def person(person_id: int):
 def remove_person(person_id: int):
     person = get_or_404(Person, person_id)
     require(current_user, "admin.access")
+    require(current_user, "directory.view_person", person)
     form = ReasonOnlyForm(prefix="x")
     form.validate()
     return _perform("remove_person", {"person_id": person.id}, url_for("admin.person", person_id=person.id),
@@ -358,9 +360,10 @@ def remove_person(person_id: int):
 def _mentor_post(person_id: int, prefix: str, name: str, key: str):
     person = get_or_404(Person, person_id)
     require(current_user, "admin.access")
+    require(current_user, "directory.view_person", person)
     form = MentorForm(prefix=prefix)
-    form.mentor_id.choices = [(p.id, p.display_name)
-                              for p in queries.staff_of_schools(queries.person_school_ids(person))]
+    form.mentor_id.choices = choices([(p.id, p.display_name)
+                              for p in queries.staff_of_schools(queries.person_school_ids(person))])
     back = url_for("admin.person", person_id=person.id)
     if not form.validate():
         flash(_("Choose a mentor."), "error")
@@ -385,6 +388,7 @@ def link_appraisal_mentor(person_id: int):
 def unlink_mentor(relation_id: int):
     rel = get_or_404(MentorRelation, relation_id)
     require(current_user, "admin.access")
+    require(current_user, "directory.view_person", rel.mentee)
     form = ReasonOnlyForm(prefix="x")
     form.validate()
     return _perform("unlink_mentor", {"relation_id": rel.id}, url_for("admin.person", person_id=rel.mentee_id),
@@ -396,6 +400,7 @@ def unlink_mentor(relation_id: int):
 def remove_guardian_relation(relation_id: int):
     rel = get_or_404(GuardianRelation, relation_id)
     require(current_user, "admin.access")
+    require(current_user, "directory.view_person", rel.student)
     form = ReasonOnlyForm(prefix="x")
     form.validate()
     return _perform("remove_guardian_relation", {"relation_id": rel.id},
