@@ -31,7 +31,7 @@ def test_rule_1_adding_a_person_with_personnummer_is_refused(world):
         perform(world.central, "create_person", {"kind": "student", "given_name": "Ny", "family_name": "Elev",
                                                  "school_id": world.school.id, "civic_no": "201405062389"})
     assert exc.value.rule_number == 1
-    assert "sync" in str(exc.value.reason)
+    assert "synk" in str(exc.value.reason)
     assert count(ApprovalRequest) == 0
 
 

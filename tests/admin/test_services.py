@@ -57,7 +57,7 @@ def test_an_approval_whose_target_changed_is_not_carried_out_and_says_why(world)
     db.session.flush()
     assert approvals.approve(world.central, result.request) is None
     assert result.request.status is ApprovalStatus.FAILED
-    assert "no longer active" in result.request.note
+    assert "inte längre aktiv" in result.request.note
     assert not db.session.scalar(select(func.count(MentorRelation.id)).where(
         MentorRelation.kind == MentorKind.STUDENT_MENTOR))
 
@@ -70,7 +70,7 @@ def test_an_approval_for_a_renamed_group_is_not_carried_out(world):
     manual_class.name = "Ny 7 (ändrad)"
     db.session.flush()
     approvals.approve(world.central, req)
-    assert req.status is ApprovalStatus.FAILED and "changed" in req.note
+    assert req.status is ApprovalStatus.FAILED and "ändrats" in req.note
 
 
 def test_temporary_numbers_are_unique_within_the_organisation(world):
