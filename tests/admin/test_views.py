@@ -1,0 +1,161 @@
+"""The administration pages through the client: what is offered, refused with the reason,
+queued for central, approved, and login letters."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from helpdesk.extensions import db
+from tests.matrix import Refs
+
+
+def ids(app, fn):
+    with app.app_context():
+        return fn(Refs())
+
+
+def _student_of(app, group):
+    from tests.admin.matrix import _student
+
+    with app.app_context():
+        return _student(group)
+
+
+def test_local_admin_sees_sync_reason_instead_of_actions_on_a_synced_class(demo_app, as_user):
+    c = as_user("lokal.norr@exempelkommun.se")
+    g = ids(demo_app, lambda r: r.group("6A"))
+    html = c.get(f"/admin/groups/{g}").get_data(as_text=True)
+    assert "Den här klassen kommer från synken" in html
+    assert f"/admin/groups/{g}/rename" not in html and f"/admin/groups/{g}/archive" not in html
+    assert "Från synken" in html  # source badges
+    # Posting anyway is refused with the reason, and nothing changes.
+    r = c.post(f"/admin/groups/{g}/rename", data={"r-name": "6X"}, follow_redirects=True)
+    assert "Den här klassen kommer från synken" in r.get_data(as_text=True)
+    with demo_app.app_context():
+        from helpdesk.directory.models import Group
+
+        assert db.session.get(Group, g).name == "6A"
+
+
+def test_removing_a_synced_student_is_refused_and_explained(demo_app, as_user):
+    c = as_user("lokal.norr@exempelkommun.se")
+    sid = _student_of(demo_app, "6A")
+    page = c.get(f"/admin/people/{sid}").get_data(as_text=True)
+    assert "regel 2" in page and f"/admin/people/{sid}/remove" not in page
+    r = c.post(f"/admin/people/{sid}/remove", follow_redirects=True)
+    assert "Inte gjort" in r.get_data(as_text=True)
+
+
+def test_local_admin_asks_for_a_special_educator_without_personnummer_and_central_approves(demo_app, as_user):
+    local = as_user("lokal.norr@exempelkommun.se")
+    school = ids(demo_app, lambda r: r.school("Norrskolan"))
+    data = {"p-kind": "staff", "p-given_name": "Sofia", "p-family_name": "Spec", "p-birth_date": "1985-04-03",
+            "p-role": "special_educator", "p-reason": "Ny specialpedagog utan svenskt personnummer"}
+    r = local.post(f"/admin/schools/{school}/people", data=data, follow_redirects=True)
+    assert "Skickat till de centralt ansvariga" in r.get_data(as_text=True)
+    home = local.get("/").get_data(as_text=True)
+    assert "Lägg till personal Sofia Spec" in home and "Väntar på centralt" in home
+    central = as_user("central@exempelkommun.se")
+    queue = central.get("/admin/approvals").get_data(as_text=True)
+    req_id = int(re.search(r'/admin/approvals/(\d+)">Lägg till personal Sofia Spec', queue).group(1))
+    r = central.post(f"/admin/approvals/{req_id}/approve", data={"note": ""}, follow_redirects=True)
+    assert "Godkänd och genomförd" in r.get_data(as_text=True)
+    with demo_app.app_context():
+        from helpdesk.directory.models import Person
+
+        p = db.session.scalar(select(Person).where(Person.given_name == "Sofia"))
+        assert p.civic_no == "19850403TF01" and p.duties[0].role.value == "special_educator"
+    assert "Godkänd" in local.get(f"/admin/approvals/{req_id}").get_data(as_text=True)
+
+
+def test_a_missing_reason_is_tied_to_the_field(demo_app, as_user):
+    local = as_user("lokal.norr@exempelkommun.se")
+    school = ids(demo_app, lambda r: r.school("Norrskolan"))
+    r = local.post(f"/admin/schools/{school}/people", data={
+        "p-kind": "staff", "p-given_name": "A", "p-family_name": "B", "p-birth_date": "1985-04-03",
+        "p-role": "teacher"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400
+    assert 'id="p-reason-error"' in html and 'aria-describedby="p-reason-hint p-reason-error"' in html
+
+
+def test_work_team_and_appraisal_mentor_for_everybody(demo_app, as_user):
+    local = as_user("lokal.norr@exempelkommun.se")
+    school = ids(demo_app, lambda r: r.school("Norrskolan"))
+    r = local.post(f"/admin/schools/{school}/groups", data={"g-name": "Arbetslag F-3", "g-kind": "work_team"},
+                   follow_redirects=True)
+    assert "Klart." in r.get_data(as_text=True)
+    team = ids(demo_app, lambda r: r.group("Arbetslag F-3"))
+    people = ids(demo_app, lambda r: [r.person_of("larare.norr@exempelkommun.se"),
+                                      r.person_of("lokal2.norr@exempelkommun.se")])
+    local.post(f"/admin/groups/{team}/members", data={"m-person_ids": [str(p) for p in people]})
+    rektor = ids(demo_app, lambda r: r.person_of("rektor.norr@exempelkommun.se"))
+    local.post(f"/admin/groups/{team}/appraisal-mentor", data={"t-mentor_id": str(rektor)})
+    page = local.get(f"/admin/mentors/{rektor}").get_data(as_text=True)
+    assert "Anna Berglund" in page and "Lena Wik" in page
+    report = local.get(f"/admin/schools/{school}/appraisal-report").get_data(as_text=True)
+    assert "Lena Wik" not in report and "Mikael Sand" in report
+
+
+def test_login_letters_and_csv_for_a_class(demo_app, as_user):
+    local = as_user("lokal.norr@exempelkommun.se")
+    g = ids(demo_app, lambda r: r.group("7B"))
+    r = local.post(f"/admin/groups/{g}/login-details", data={"l-format": "letters", "l-lang": "en"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
+    assert html.count('class="login-letter page-break"') == 6 and "Activation code" in html
+    code = re.search(r'class="login-code">([A-Z0-9-]+)<', html).group(1)
+    csv = local.post(f"/admin/groups/{g}/login-details", data={"l-format": "csv", "l-lang": "sv"})
+    assert csv.mimetype == "text/csv" and csv.get_data(as_text=True).startswith("given_name,family_name")
+    # The letters were replaced by the CSV: the first code no longer works.
+    anon = demo_app.test_client()
+    r = anon.post("/activate", data={"code": code, "email": "ny@example.org", "password": "ett-langt-losen",
+                                     "confirm": "ett-langt-losen"})
+    assert r.status_code == 400 and "Koden gäller inte" in r.get_data(as_text=True)
+    new_code = csv.get_data(as_text=True).splitlines()[1].split(",")[2]
+    r = anon.post("/activate", data={"code": new_code, "email": "ny@example.org", "password": "ett-langt-losen",
+                                     "confirm": "ett-langt-losen"})
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+    assert anon.post("/login", data={"email": "ny@example.org", "password": "ett-langt-losen"}).status_code == 302
+
+
+def test_grannby_central_does_it_all_directly(demo_app, as_user):
+    c = as_user("central@grannby.se")
+    school = ids(demo_app, lambda r: r.school("Grannby skola"))
+    klass = ids(demo_app, lambda r: r.group("3A"))
+    page = c.get(f"/admin/groups/{klass}").get_data(as_text=True)
+    assert f"/admin/groups/{klass}/rename" in page and "Fråga centralt" not in page
+    r = c.post(f"/admin/groups/{klass}/rename", data={"r-name": "3B"}, follow_redirects=True)
+    assert "Klart." in r.get_data(as_text=True)
+    r = c.post(f"/admin/schools/{school}/people", data={
+        "p-kind": "student", "p-given_name": "Ny", "p-family_name": "Elev", "p-civic_no": "201405062389"},
+        follow_redirects=True)
+    assert "Klart." in r.get_data(as_text=True)
+
+
+def test_audit_page_filters_and_exports(demo_app, as_user):
+    c = as_user("central@exempelkommun.se")
+    html = c.get("/admin/audit?operation=create_group").get_data(as_text=True)
+    assert "Medarbetargrupp rektor Norr" in html
+    csv = c.get("/admin/audit.csv?operation=create_group")
+    assert csv.mimetype == "text/csv" and "Medarbetargrupp rektor Norr" in csv.get_data(as_text=True)
+    # Grannby's central sees none of Exempelkommun's log.
+    other = as_user("central@grannby.se").get("/admin/audit.csv").get_data(as_text=True)
+    assert "Medarbetargrupp" not in other
+
+
+def test_sync_status_page_shows_runs_and_flags(demo_app, as_user, tmp_path):
+    import json
+    from pathlib import Path
+
+    doc = json.loads((Path(__file__).parent.parent / "sync" / "data" / "export.json").read_text())
+    path = tmp_path / "e.json"
+    path.write_text(json.dumps(doc))
+    with demo_app.test_request_context():
+        from helpdesk.sync.importer import run_import
+
+        run_import(path)
+    html = as_user("central@exempelkommun.se").get("/sync/").get_data(as_text=True)
+    assert "Senaste körningen" in html and "person" in html
+    assert "Synken har inte körts" in as_user("central@grannby.se").get("/sync/").get_data(as_text=True)
