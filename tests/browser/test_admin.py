@@ -1,0 +1,110 @@
+"""The issue's main path in Chromium, with axe checks: a local admin is refused what the sync
+owns and told why, asks central for a special educator without personnummer, central approves;
+the local admin makes a work team with an appraisal mentor and prints login letters."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import assert_accessible, log_in
+
+pytestmark = pytest.mark.browser
+
+
+def log_out(page):
+    page.goto("/")
+    page.get_by_role("button", name="Logga ut").click()
+
+
+def test_local_admin_and_central_main_path(page):
+    log_in(page, "lokal.norr@exempelkommun.se")
+    page.get_by_role("link", name="Administration", exact=True).first.click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Norrskolan", exact=True).click()
+    assert_accessible(page)
+    # A synced class: no rename or remove, the reason instead.
+    page.get_by_role("link", name="6A", exact=True).click()
+    assert page.get_by_text("Den här klassen kommer från synken").first.is_visible()
+    assert page.get_by_role("button", name="Byt namn").count() == 0
+    assert_accessible(page)
+    # A synced student cannot be removed either.
+    page.locator("table a").first.click()
+    assert page.get_by_text("Går inte här (regel 2)").is_visible()
+    assert page.get_by_role("button", name="Ta bort personen").count() == 0
+    assert_accessible(page)
+
+    # Ask for a special educator without personnummer.
+    page.goto("/admin/")
+    page.get_by_role("link", name="Norrskolan", exact=True).click()
+    page.get_by_label("Typ av person").select_option("staff")
+    page.get_by_label("Förnamn").fill("Sofia")
+    page.get_by_label("Efternamn").fill("Specialpedagog")
+    page.get_by_label("Födelsedatum (för att skapa ett tillfälligt nummer)").fill("1985-04-03")
+    page.get_by_label("Roll (personal)").select_option("special_educator")
+    page.locator("#p-reason").fill("Ny specialpedagog från Norge, saknar svenskt personnummer")
+    page.get_by_role("button", name="Lägg till person").click()
+    assert page.get_by_text("Skickat till de centralt ansvariga").is_visible()
+    page.goto("/")
+    assert page.get_by_text("Lägg till personal Sofia Specialpedagog").first.is_visible()
+    assert_accessible(page)
+    log_out(page)
+
+    # Central approves it.
+    log_in(page, "central@exempelkommun.se")
+    page.get_by_role("link", name="förfrågningar väntar på ditt beslut").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Lägg till personal Sofia Specialpedagog").first.click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Godkänn och genomför").click()
+    assert page.get_by_text("Godkänd och genomförd").is_visible()
+    assert_accessible(page)
+    page.goto("/admin/audit")
+    assert page.get_by_text("Sofia Specialpedagog").first.is_visible()
+    assert_accessible(page)
+    log_out(page)
+
+    # The local admin makes a work team and links everybody to the principal.
+    log_in(page, "lokal.norr@exempelkommun.se")
+    page.goto("/admin/")
+    page.get_by_role("link", name="Norrskolan", exact=True).click()
+    page.get_by_label("Namn", exact=True).fill("Arbetslag F-3")
+    page.get_by_label("Typ av grupp").select_option("work_team")
+    page.get_by_role("button", name="Skapa grupp").click()
+    assert page.get_by_text("Klart.").is_visible()
+    page.get_by_role("link", name="Arbetslag F-3").click()
+    page.get_by_label("Personer att lägga till").select_option(label="Anna Berglund")
+    page.get_by_role("button", name="Lägg till i gruppen").click()
+    page.get_by_label("Personer att lägga till").select_option(label="Sofia Specialpedagog")
+    page.get_by_role("button", name="Lägg till i gruppen").click()
+    page.get_by_label("Mentor").select_option(label="Helena Rydberg")
+    page.get_by_role("button", name="Koppla alla").click()
+    assert page.get_by_text("Klart.").is_visible()
+    assert_accessible(page)
+    page.goto("/admin/")
+    page.get_by_role("link", name="Norrskolan", exact=True).click()
+    page.get_by_role("link", name="Helena Rydberg").click()
+    page.get_by_role("link", name="Personal som personen har medarbetarsamtal med").click()
+    assert page.get_by_role("cell", name="Sofia Specialpedagog").is_visible()
+    assert_accessible(page)
+
+    # Print activation letters for a class.
+    page.goto("/admin/")
+    page.get_by_role("link", name="Norrskolan", exact=True).click()
+    page.get_by_role("link", name="7B", exact=True).click()
+    page.get_by_label("Format").select_option("letters")
+    page.get_by_role("button", name="Dela ut inloggningsuppgifter").click()
+    assert page.locator(".login-letter").count() == 6
+    assert page.locator(".login-code").first.inner_text().count("-") == 2
+    assert_accessible(page)
+
+
+def test_grannby_central_does_it_directly(page):
+    log_in(page, "central@grannby.se")
+    page.goto("/admin/")
+    page.get_by_role("link", name="Grannby skola", exact=True).click()
+    page.get_by_role("link", name="3A", exact=True).click()
+    assert page.get_by_text("Fråga centralt").count() == 0
+    page.get_by_label("Nytt namn").fill("3B")
+    page.get_by_role("button", name="Byt namn").click()
+    assert page.get_by_text("Klart.").is_visible()
+    assert page.get_by_role("heading", level=1).inner_text() == "3B"
+    assert_accessible(page)
