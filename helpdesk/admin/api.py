@@ -169,8 +169,16 @@ def admin_remove_guardian_relation(relation_id: int):
                                        reason=_reason()), created=False)
 
 
+def _masked(params: dict) -> dict:
+    """Civic numbers leave the portal masked, also inside a request's parameters."""
+    from helpdesk.directory.civic import mask
+
+    return {k: (mask(v) if k in ("civic_no", "temporary_id") and isinstance(v, str) else v)
+            for k, v in (params or {}).items()}
+
+
 def _approval_json(r) -> dict:
-    return {"id": r.id, "operation": r.operation, "rule": r.rule, "params": r.params, "summary": r.summary,
+    return {"id": r.id, "operation": r.operation, "rule": r.rule, "params": _masked(r.params), "summary": r.summary,
             "reason": r.reason, "status": r.status.value, "requester_id": r.requester_id,
             "created_at": r.created_at.isoformat(), "decided_by_id": r.decided_by_id, "note": r.note}
 

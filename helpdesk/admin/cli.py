@@ -44,17 +44,21 @@ def run_command(operation: str, email: str, params: str, reason: str | None):
             raise ValueError
     except ValueError:
         raise click.UsageError("--params must be a JSON object") from None
-    try:
-        result = perform(user, operation, values, reason=reason)
-        db.session.commit()
-    except Refused as exc:
-        db.session.rollback()
-        click.echo(f"refused (rule {exc.rule_number}): {exc.reason}", err=True)
-        raise SystemExit(3) from None
-    except HelpdeskError as exc:
-        db.session.rollback()
-        click.echo(f"not done: {exc.message}", err=True)
-        raise SystemExit(1) from None
+    from flask_babel import force_locale
+
+    # No request here: messages and request summaries are written in the admin's language.
+    with force_locale(user.locale or "sv"):
+        try:
+            result = perform(user, operation, values, reason=reason)
+            db.session.commit()
+        except Refused as exc:
+            db.session.rollback()
+            click.echo(f"refused (rule {exc.rule_number}): {exc.reason}", err=True)
+            raise SystemExit(3) from None
+        except HelpdeskError as exc:
+            db.session.rollback()
+            click.echo(f"not done: {exc.message}", err=True)
+            raise SystemExit(1) from None
     if result.done:
         click.echo("done")
     else:
