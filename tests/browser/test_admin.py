@@ -108,3 +108,19 @@ def test_grannby_central_does_it_directly(page):
     assert page.get_by_text("Klart.").is_visible()
     assert page.get_by_role("heading", level=1).inner_text() == "3B"
     assert_accessible(page)
+
+
+def test_admin_pages_fit_a_narrow_screen(browser, live_server):
+    context = browser.new_context(base_url=live_server, viewport={"width": 320, "height": 640}, locale="sv-SE")
+    page = context.new_page()
+    log_in(page, "central@exempelkommun.se")
+    page.goto("/admin/")
+    page.get_by_role("link", name="Norrskolan", exact=True).click()
+    paths = [page.url]
+    page.get_by_role("link", name="Arbetslag 6-9").click()
+    paths.append(page.url)
+    for path in paths + [f"{live_server}/admin/approvals", f"{live_server}/sync/", f"{live_server}/admin/audit"]:
+        page.goto(path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path} scrolls sideways at 320 px ({overflow}px)"
+    context.close()
