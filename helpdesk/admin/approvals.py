@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from helpdesk.access import scope_of
+from helpdesk.admin import audit
 from helpdesk.admin.models import ApprovalRequest, ApprovalStatus
 from helpdesk.errors import Conflict, HelpdeskError, NotFound, PermissionDenied, ValidationFailed
 from helpdesk.extensions import db
@@ -36,6 +37,9 @@ def create_request(actor, name: str, params: dict, plan, decision, reason: str |
                           summary=plan.summary[:300], reason=reason, requester_id=actor.id)
     db.session.add(req)
     db.session.flush()
+    audit.record(actor, "approval_requested", req, organisation_id=req.organisation_id, label=req.summary,
+                 after={"operation": name, "reason": reason}, rule=decision.rule, via="approval",
+                 approval_id=req.id)
     return req
 
 
@@ -113,6 +117,9 @@ def approve(actor, req: ApprovalRequest, note: str | None = None):
     if failure:
         req.status = ApprovalStatus.FAILED
         req.note = failure if not note else f"{note}\n\n{failure}"
+        audit.record(actor, "approval_not_carried_out", req, organisation_id=req.organisation_id,
+                     label=req.summary, before={"status": "pending"}, after={"status": "failed", "why": failure},
+                     rule=req.rule, via="approval", approval_id=req.id)
         _notify(req)
         db.session.flush()
         return None
@@ -131,6 +138,9 @@ def decline(actor, req: ApprovalRequest, note: str | None) -> None:
         raise ValidationFailed(_l("Tell the requester why in a note."), field="note")
     req.status, req.note = ApprovalStatus.DECLINED, note
     req.decided_by_id, req.decided_at = actor.id, utcnow()
+    audit.record(actor, "approval_declined", req, organisation_id=req.organisation_id, label=req.summary,
+                 before={"status": "pending"}, after={"status": "declined", "note": note}, rule=req.rule,
+                 via="approval", approval_id=req.id)
     _notify(req)
     db.session.flush()
 

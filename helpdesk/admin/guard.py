@@ -137,6 +137,8 @@ class Target:
     school_ids: set[int] = field(default_factory=set)
     group_ids: set[int] = field(default_factory=set)
     kind: GroupKind | None = None
+    # For operations on a manual person: staff fall under rule 8, everybody else under rule 6.
+    person_is_staff: bool | None = None
 
 
 @dataclass
@@ -199,6 +201,8 @@ def decide(actor, operation: Operation, target: Target) -> Decision:
         return Decision(Outcome.REFUSED, rule, reason)
     if operation in _NEEDS_APPROVAL:
         rule = _NEEDS_APPROVAL[operation]
+        if operation is Operation.REMOVE_PERSON and target.person_is_staff is False:
+            rule = 6
         if scope_of(actor).is_central_for(org.id):
             return Decision(Outcome.ALLOWED, rule, RULE_TEXT[rule])
         return Decision(Outcome.NEEDS_APPROVAL, rule, RULE_TEXT[rule])

@@ -310,7 +310,8 @@ class RemovePerson:
     def plan(params: dict) -> Plan:
         person = _active_person(params.get("person_id"), "person_id")
         summary = str(_l("Remove %(name)s", name=person.display_name))
-        return Plan(Operation.REMOVE_PERSON, _person_target(person, source=person.source), summary,
+        return Plan(Operation.REMOVE_PERSON, _person_target(person, source=person.source,
+                                                            person_is_staff=person.kind is PersonKind.STAFF), summary,
                     snapshot={"person": _snap(person)})
 
     @staticmethod
@@ -811,6 +812,7 @@ def group_decisions(actor, group: Group) -> dict[str, Decision | None]:
 
 def person_decisions(actor, person: Person) -> dict[str, Decision | None]:
     t = _person_target(person, source=person.source)
+    t.person_is_staff = person.kind is PersonKind.STAFF
     out = {"remove": _preview(actor, Operation.REMOVE_PERSON, t) if person.active else None,
            "student_mentor": None, "appraisal_mentor": None}
     if person.kind is PersonKind.STUDENT:

@@ -26,8 +26,11 @@ def test_approving_carries_out_exactly_what_was_asked_and_tells_the_requester(wo
     assert group.name == "Språkval tyska" and group.kind is GroupKind.TEACHING_GROUP
     assert group.source.value == "manual"
     assert req.status is ApprovalStatus.APPROVED and req.decided_by_id == world.central.id
-    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.approval_id == req.id)).one()
+    entries = {e.operation: e for e in db.session.scalars(select(AuditEntry).where(AuditEntry.approval_id == req.id))}
+    assert set(entries) == {"approval_requested", "create_group"}
+    entry = entries["create_group"]
     assert entry.via == "approval" and entry.rule == 5 and entry.actor_id == world.central.id
+    assert entries["approval_requested"].actor_id == world.local.id
     mail = db.session.scalars(select(OutboxMail).where(OutboxMail.to_address == world.local.email)).one()
     assert "Språkval tyska" in mail.body
 
@@ -156,6 +159,20 @@ def test_audit_filter_and_csv(world):
     text = audit.to_csv(f)
     assert text.splitlines()[0].startswith("id,time,actor") and "Lag 2" in text
     assert audit.search(audit.AuditFilter(organisation_ids={world.org.id}, operation="nothing"))[1] == 0
+
+
+def test_removing_a_manual_student_asks_under_rule_6_and_manual_staff_under_rule_8(world):
+    student = operations.perform(world.central, "create_person", {
+        "kind": "student", "given_name": "A", "family_name": "B", "school_id": world.school.id,
+        "temporary_id": "20130101TF05"}).obj
+    from tests.support.factories import add_member as member
+
+    member(student, world.klass)
+    assert operations.perform(world.local, "remove_person", {"person_id": student.id}, reason="Flyttat").request.rule == 6
+    staff = operations.perform(world.central, "create_person", {
+        "kind": "staff", "given_name": "C", "family_name": "D", "school_id": world.school.id,
+        "temporary_id": "19800101TF01"}).obj
+    assert operations.perform(world.local, "remove_person", {"person_id": staff.id}, reason="Slutat").request.rule == 8
 
 
 def test_removing_a_manual_person_keeps_them_as_inactive(world_no_sync):
