@@ -346,8 +346,7 @@ class OrgImport:
                     continue
                 if rec.civic_no and rec.civic_no in civic_owner:
                     if rec.civic_no in manual_civic:
-                        self.flag("person", civic_owner[rec.civic_no],
-                                  f"{label} now arrives through the sync, but was added by hand")
+                        self.flag("person", civic_owner[rec.civic_no], f"now_synced|{label}")
                     self.report.warn(f"person {rec.id}: the civic number is already used by another "
                                      "person in the organisation; skipped")
                     continue
@@ -622,9 +621,7 @@ class OrgImport:
             for column in columns:
                 self._deactivate(model, [r[0] for r in self._active_ids(model, column, live, source=Source.SYNC)])
                 for rid, pid in self._active_ids(model, column, live, source=Source.MANUAL):
-                    self.flag(model.__tablename__, rid,
-                              f"{people[pid][0]} was removed by the sync; this manual "
-                              f"{_what(model)} still points at them")
+                    self.flag(model.__tablename__, rid, f"person_removed|{people[pid][0]}")
 
     def _deactivate_groups(self, ids: set[int]):
         if not ids:
@@ -646,18 +643,11 @@ class OrgImport:
         self._deactivate(Membership, [r[0] for r in self._active_ids(Membership, Membership.group_id, live,
                                                                         source=Source.SYNC)])
         for rid, gid in self._active_ids(Membership, Membership.group_id, live, source=Source.MANUAL):
-            self.flag("membership", rid, f"The group {names[gid]} was removed by the sync; a manual "
-                                         "membership in it remains")
+            self.flag("membership", rid, f"group_removed|{names[gid]}")
         for chunk in _chunks(live):
             for link_id, gid in db.session.execute(select(TeachingGroupCourse.id, TeachingGroupCourse.group_id)
                                                    .where(TeachingGroupCourse.group_id.in_(chunk))):
-                self.flag("teaching_group_course", link_id,
-                          f"The group {names[gid]} was removed by the sync; its course link remains")
-
-
-def _what(model) -> str:
-    return {"membership": "group membership", "duty": "duty", "guardian_relation": "guardian relation",
-            "mentor_relation": "mentor link"}.get(model.__tablename__, model.__tablename__)
+                self.flag("teaching_group_course", link_id, f"group_removed|{names[gid]}")
 
 
 def _jsonable(d: dict) -> dict:

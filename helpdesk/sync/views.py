@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -14,6 +15,30 @@ from helpdesk.models_base import utcnow
 from helpdesk.sync.models import SyncFlag, SyncRun
 
 bp = Blueprint("sync", __name__, url_prefix="/sync")
+
+# A flag's reason is stored as "key|name" so it can be read in the reader's language.
+_WHAT = {
+    "membership": _l("a manual group membership"),
+    "mentor_relation": _l("a manual mentor link"),
+    "guardian_relation": _l("a manual guardian relation"),
+    "duty": _l("a manual duty"),
+    "teaching_group_course": _l("a course link"),
+    "person": _l("a person added by hand"),
+}
+
+
+def describe_flag(flag: SyncFlag) -> str:
+    key, _sep, name = flag.reason.partition("|")
+    what = _WHAT.get(flag.object_type, flag.object_type)
+    if key == "person_removed":
+        return _("%(name)s was removed by the sync, but %(what)s still points at them.", name=name, what=what)
+    if key == "group_removed":
+        return _("The group %(name)s was removed by the sync, but %(what)s still points at it.", name=name,
+                 what=what)
+    if key == "now_synced":
+        return _("%(name)s now arrives through the sync, but was added by hand: the sync left them alone.",
+                 name=name)
+    return flag.reason
 
 
 @bp.get("/")
@@ -27,7 +52,8 @@ def status():
     flags = list(db.session.scalars(select(SyncFlag).where(
         SyncFlag.organisation_id.in_(org_ids), SyncFlag.resolved_at.is_(None)).order_by(SyncFlag.id.desc())
         .limit(200)))
-    return render_template("sync/status.html", runs=runs, last=runs[0] if runs else None, flags=flags)
+    return render_template("sync/status.html", runs=runs, last=runs[0] if runs else None, flags=flags,
+                           describe=describe_flag)
 
 
 @bp.post("/flags/<int:flag_id>/resolve")

@@ -152,6 +152,11 @@ def test_manual_data_is_never_touched_and_is_flagged_when_its_person_leaves(app,
             MentorRelation.mentor_id == teacher.id, MentorRelation.source == Source.SYNC, MentorRelation.active))
         run_import(write_export(doc, "second.json"))
         assert db.session.scalar(select(func.count(SyncFlag.id))) == len(flags)  # not flagged twice
+        from helpdesk.sync.views import describe_flag
+
+        assert {describe_flag(f) for f in flags} == {
+            "Per Ek har tagits bort av synken, men ett manuellt gruppmedlemskap pekar fortfarande på personen.",
+            "Per Ek har tagits bort av synken, men en manuell mentorskoppling pekar fortfarande på personen."}
 
 
 def test_dry_run_changes_nothing(app, sample, write_export):
