@@ -86,6 +86,8 @@ def pending_count(actor) -> int:
 def _require_decider(actor, req: ApprovalRequest) -> None:
     if not scope_of(actor).is_central_for(req.organisation_id):
         raise PermissionDenied()
+    # Two central admins deciding at once: the second waits, then sees it decided.
+    db.session.refresh(req, with_for_update=True)
     if req.status is not ApprovalStatus.PENDING:
         raise Conflict(_l("This request has already been decided."))
 

@@ -14,7 +14,7 @@ sync_cli = AppGroup("sync", help="The nightly SS 12000 sync.")
               help="The export is complete: sync-owned objects missing from it are marked inactive.")
 def import_command(path: str, dry_run: bool, full: bool):
     """Import an SS 12000 export: one JSON file, or a directory with one file per entity."""
-    from helpdesk.sync.importer import run_import
+    from helpdesk.sync.importer import SyncBusy, run_import
     from helpdesk.sync.reader import MalformedExport
 
     try:
@@ -22,6 +22,9 @@ def import_command(path: str, dry_run: bool, full: bool):
     except MalformedExport as exc:
         click.echo(f"The export is malformed, nothing was changed: {exc}", err=True)
         raise SystemExit(2) from None
+    except SyncBusy as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(4) from None
     report = result.report
     click.echo("Dry run: nothing was changed." if dry_run else f"Sync run {result.run.id} done.")
     for kind, actions in report.plain_counts().items():

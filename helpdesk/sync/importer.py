@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import insert, select, update
 
@@ -666,6 +666,10 @@ def _jsonable(d: dict) -> dict:
 # ---------------------------------------------------------------- the command's entry point
 
 
+class SyncBusy(RuntimeError):
+    """Another import is running: two at once would race on the same rows."""
+
+
 @dataclass
 class ImportResult:
     report: Report
@@ -683,6 +687,10 @@ def run_import(path, *, dry_run: bool = False, full: bool = False) -> ImportResu
 
     report = Report()
     run = None
+    busy = db.session.scalar(select(SyncRun.id).where(SyncRun.status == SyncRunStatus.RUNNING,
+                                                      SyncRun.started_at > _now() - timedelta(hours=2)))
+    if busy is not None and not dry_run:
+        raise SyncBusy(f"sync run {busy} is still running; try again when it has finished")
     if not dry_run:
         run = SyncRun(source=str(path)[:500], status=SyncRunStatus.RUNNING)
         db.session.add(run)

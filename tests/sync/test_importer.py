@@ -210,3 +210,14 @@ def test_sync_into_the_demo_keeps_its_manual_data(demo_app, sample, write_export
         assert again == manual
         # It matched the demo's Exempelkommun rather than making a second one.
         assert db.session.scalar(select(func.count(Organisation.id)).where(Organisation.name == "Exempelkommun")) == 1
+
+
+def test_a_second_import_waits_for_a_running_one(app, sample, write_export):
+    from helpdesk.sync.importer import SyncBusy
+
+    with app.test_request_context():
+        db.session.add(SyncRun(source="x", status=SyncRunStatus.RUNNING))
+        db.session.commit()
+        with pytest.raises(SyncBusy):
+            run_import(write_export(sample))
+        assert db.session.scalar(select(func.count(Person.id))) == 0
