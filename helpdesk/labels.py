@@ -16,6 +16,10 @@ def _key(value: enum.Enum) -> tuple[type, object]:
 
 
 def add_labels(mapping: dict) -> None:
+    """Labels for the members of ONE enum (a dict literal would merge equal keys of two)."""
+    classes = {type(member) for member in mapping}
+    if len(classes) > 1:
+        raise ValueError("add_labels takes the members of one enum per call")
     _LABELS.update({_key(member): text for member, text in mapping.items()})
 
 

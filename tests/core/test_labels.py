@@ -10,7 +10,21 @@ def test_enums_sharing_a_value_keep_their_own_labels():
     class Shape(str, enum.Enum):
         OTHER = "other"
 
-    add_labels({Colour.OTHER: "another colour", Shape.OTHER: "another shape"})
+    add_labels({Colour.OTHER: "another colour"})
+    add_labels({Shape.OTHER: "another shape"})
     assert label(Colour.OTHER) == "another colour"
     assert label(Shape.OTHER) == "another shape"
     assert label(None) == "" and label("plain") == "plain"
+
+
+def test_one_enum_per_call():
+    import pytest
+
+    class A(enum.Enum):
+        X = 1
+
+    class B(enum.Enum):
+        Y = 2
+
+    with pytest.raises(ValueError):
+        add_labels({A.X: "a", B.Y: "b"})
