@@ -62,7 +62,7 @@ def _int_arg(name: str):
 
 @api.post("/tickets")
 @api_login_required
-def create_ticket():
+def tickets_create():
     body = json_body()
     ticket = services.file_ticket(
         current_user, subject=field(body, "subject", required=False) or "",
@@ -76,7 +76,7 @@ def create_ticket():
 
 @api.get("/tickets")
 @api_login_required
-def list_tickets():
+def tickets_list():
     limit = _int_arg("limit") or 25
     rows, next_cursor = services.list_tickets(
         current_user, tier=request.args.get("tier") or None, status=request.args.get("status") or None,
@@ -87,13 +87,13 @@ def list_tickets():
 
 @api.get("/tickets/<int:ticket_id>")
 @api_login_required
-def get_ticket(ticket_id: int):
+def tickets_get(ticket_id: int):
     return ticket_detail(services.get_ticket(ticket_id, current_user), current_user)
 
 
 @api.post("/tickets/<int:ticket_id>/messages")
 @api_login_required
-def add_message(ticket_id: int):
+def tickets_add_message(ticket_id: int):
     ticket = services.get_ticket(ticket_id, current_user)
     body = json_body()
     internal = body.get("internal", False)
@@ -115,19 +115,19 @@ def _routing(ticket_id: int, fn):
 
 @api.post("/tickets/<int:ticket_id>/escalate")
 @api_login_required
-def escalate(ticket_id: int):
+def tickets_escalate(ticket_id: int):
     return _routing(ticket_id, lambda t, b: services.escalate(t, current_user, field(b, "note", required=False)))
 
 
 @api.post("/tickets/<int:ticket_id>/send-back")
 @api_login_required
-def send_back(ticket_id: int):
+def tickets_send_back(ticket_id: int):
     return _routing(ticket_id, lambda t, b: services.send_back(t, current_user, field(b, "note", required=False)))
 
 
 @api.post("/tickets/<int:ticket_id>/assign")
 @api_login_required
-def assign(ticket_id: int):
+def tickets_assign(ticket_id: int):
     def run(t, b):
         raw = b.get("assignee_id")
         if raw == "me":
@@ -140,7 +140,7 @@ def assign(ticket_id: int):
 
 @api.post("/tickets/<int:ticket_id>/status")
 @api_login_required
-def set_status(ticket_id: int):
+def tickets_set_status(ticket_id: int):
     return _routing(ticket_id, lambda t, b: services.set_status(
         t, current_user, field(b, "status"), note=field(b, "note", required=False),
         resolution_summary=field(b, "resolution_summary", required=False)))

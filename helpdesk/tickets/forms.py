@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from helpdesk.tickets.models import TicketCategory
@@ -32,7 +33,7 @@ class GuestForm(FlaskForm):
 
 class CannedReplyForm(FlaskForm):
     title = StringField(_l("Title"), validators=[Optional()])
-    language = SelectField(_l("Language"), choices=[("sv", "Svenska"), ("en", "English")],
+    language = SelectField(_l("Language"), choices=[SelectChoice("sv", "Svenska"), SelectChoice("en", "English")],
                            validators=[Optional()])
     body = TextAreaField(_l("Reply text"), validators=[Optional()])
 
