@@ -294,12 +294,12 @@ def file_ticket(actor, *, subject, body, category, school_id=None, student_id=No
     db.session.add(ticket)
     _add_message(ticket, actor, body, role=AuthorRole.REQUESTER, files=files)
     _route_new(ticket, actor, school)
+    _recompute(ticket)
+    _touch(ticket)
     if shown_article_ids:
         db.session.add(FilingDeflection(user_id=actor.id, organisation_id=org.id, category=category,
                                         shown_article_ids=ticket.shown_article_ids, gave_up=False,
-                                        ticket=None))
-    _recompute(ticket)
-    _touch(ticket)
+                                        ticket_id=ticket.id))
     notifications.new_in_queue(ticket, actor)
     return ticket
 
