@@ -80,8 +80,8 @@ def _clean_text(value, field: str, *, max_length: int, label, required: bool = T
     if required and not value:
         raise ValidationFailed(_l("Write %(what)s.", what=label), field=field)
     if len(value) > max_length:
-        raise ValidationFailed(_l("%(what)s is too long (at most %(n)d characters).",
-                                  what=label, n=max_length), field=field)
+        raise ValidationFailed(_l("The text is too long (at most %(n)d characters).", n=max_length),
+                               field=field)
     return value
 
 
