@@ -744,13 +744,17 @@ def queue(actor, flt: QueueFilter, *, page: int = 1, per_page: int = 25):
         conds.append(Ticket.status.in_(ACTIVE_STATUSES))
     elif flt.status in {s.value for s in TicketStatus}:
         conds.append(Ticket.status == TicketStatus(flt.status))
+    order = (Ticket.sla_due_at.is_(None), Ticket.sla_due_at, Ticket.id)
+    # The page's ids are picked from the queue index alone (it covers tier, status and the
+    # deadline), so only the rows shown are read from the table.
+    page_ids = (select(Ticket.id).where(*conds).order_by(*order)
+                .limit(per_page + 1).offset(max(0, page - 1) * per_page).subquery())
     stmt = (select(Ticket.id, Ticket.number, Ticket.subject, Ticket.status, Ticket.tier, Ticket.category,
                    Ticket.sla_due_at, Ticket.sla_due_kind, Ticket.assignee_name, Ticket.created_at,
                    Ticket.updated_at, Ticket.requester_name, School.name.label("school_name"))
+            .join(page_ids, page_ids.c.id == Ticket.id)
             .join(School, School.id == Ticket.school_id)
-            .where(*conds)
-            .order_by(Ticket.sla_due_at.is_(None), Ticket.sla_due_at, Ticket.id)
-            .limit(per_page + 1).offset(max(0, page - 1) * per_page))
+            .order_by(*order))
     rows = db.session.execute(stmt).all()
     has_more = len(rows) > per_page
     return rows[:per_page], {s: counts.get(s, 0) for s in TicketStatus}, has_more
