@@ -22,6 +22,9 @@ def init_app(app) -> None:
     app.config.setdefault("GUEST_RATE_LIMIT", "5 per hour")
 
     app.register_blueprint(views.bp)
+    from helpdesk.tickets.cli import tickets_cli
+
+    app.cli.add_command(tickets_cli)
     add_nav(NavItem("tickets.new", lambda: str(_l("Ask a question")),
                     lambda user: can(user, "tickets.file"), order=20))
     add_nav(NavItem("tickets.mine", lambda: str(_l("My questions")),

@@ -59,3 +59,13 @@ def test_waiting_for_vendor_pauses_central(demo_app):
         assert t.vendor_response_due is not None and t.sla_due_kind == "vendor_response"
         assert services  # the tick uses the stored deadlines
         assert t.vendor_response_due > datetime.now(timezone.utc) - timedelta(days=1)
+
+
+def test_closed_day_command(demo_app):
+    runner = demo_app.test_cli_runner()
+    result = runner.invoke(args=["tickets", "closed-day", "EXK", "2026-10-30", "--note", "Höstlov"])
+    assert result.exit_code == 0, result.output
+    assert "2026-10-30  Höstlov" in runner.invoke(args=["tickets", "closed-days", "EXK"]).output
+    assert runner.invoke(args=["tickets", "closed-day", "NOPE", "2026-10-30"]).exit_code != 0
+    with demo_app.app_context():
+        assert db.session.scalar(select(ClosedDay.note)) == "Höstlov"
