@@ -129,3 +129,32 @@ def test_guardian_without_login_files_through_the_public_page(page, demo_app):
     assert mail_to("vera@example.org", "/help/follow/") is not None
     # The school's local contact is told about the new question.
     assert mail_to("lokal.norr@exempelkommun.se", "Ny fråga") is not None
+
+
+@pytest.mark.parametrize("email, path", [
+    ("larare.norr@exempelkommun.se", "/tickets/mine"),
+    ("vardnadshavare.norr@exempelkommun.se", "/tickets/new"),
+    ("central@exempelkommun.se", "/tickets/canned"),
+    ("central@exempelkommun.se", "/tickets/notifications"),
+    ("leverantor@leverantor.example", "/tickets/queue?tier=vendor"),
+])
+def test_ticket_pages_are_accessible(page, email, path):
+    log_in(page, email)
+    page.goto(path)
+    assert page.get_by_role("heading", level=1).count() == 1
+    assert_accessible(page)
+
+
+def test_queue_and_ticket_fit_a_narrow_screen(browser, live_server):
+    context = browser.new_context(base_url=live_server, viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    log_in(page, "central@exempelkommun.se")
+    page.goto("/tickets/queue?tier=central")
+    page.goto(page.locator("table.queue a").first.get_attribute("href"))
+    assert page.locator(".facts").count() == 1
+    for _ in range(2):
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{page.url} scrolls sideways at 320 px ({overflow}px)"
+        page.goto("/tickets/queue?tier=central")
+        page.wait_for_load_state()
+    context.close()
