@@ -31,8 +31,10 @@ def init_app(app) -> None:
                     lambda user: can(user, "tickets.file"), order=21))
     add_nav(NavItem("tickets.queue", lambda: str(_l("Queue")),
                     lambda user: can(user, "tickets.view_queue"), order=22))
-    add_home_panel(HomePanel("tickets/_home_panel.html",
-                             lambda user: True, order=10))
+    add_home_panel(HomePanel(
+        "tickets/_home_panel.html",
+        lambda user: not user.is_authenticated or can(user, "tickets.file") or can(user, "tickets.view_queue"),
+        order=10))
 
     add_tick_job(10, "tickets: auto-escalate", lambda: f"{services.auto_escalate_overdue()} escalated")
     add_tick_job(11, "tickets: breaches", lambda: f"{services.notify_breaches()} notified")
