@@ -401,3 +401,33 @@ def test_guest_request_creates_a_ticket_only_after_confirmation(demo_app):
         services.guest_reply(follow, "Tack!")
         assert t.messages[-1].author_name == "Vera Vh"
         assert db.session.scalar(select(TicketMessage.id).where(TicketMessage.ticket_id == t.id).limit(1))
+
+
+def test_two_ticks_at_once_escalate_a_ticket_once(demo_app):
+    """On PostgreSQL the conditional UPDATE waits for the other tick, then finds nothing to do."""
+    if demo_app.test_database_kind != "postgresql":
+        pytest.skip("concurrent writers are a PostgreSQL deployment; SQLite has one writer")
+    with demo_app.app_context():
+        due = ticket(LOCAL_SUBJECT).local_response_due
+    later = due + timedelta(minutes=1)
+    done, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def tick():
+        try:
+            with demo_app.test_request_context():
+                barrier.wait()
+                done.append(services.auto_escalate_overdue(later))
+                db.session.commit()
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=tick) for _ in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not errors and sorted(done) == [0, 1]
+    with demo_app.app_context():
+        t = ticket(LOCAL_SUBJECT)
+        assert [e.kind for e in t.events].count(EventKind.AUTO_ESCALATED) == 1
