@@ -16,7 +16,9 @@ from helpdesk.extensions import db
 from helpdesk.models_base import UTCDateTime, enum_column, utcnow
 
 
-class TicketCategory(str, enum.Enum):
+# Plain (not str) enums: their members never compare equal to another capability's enum
+# value, so their labels cannot clash (TicketCategory.OTHER vs GroupKind.OTHER).
+class TicketCategory(enum.Enum):
     LOGIN = "login"
     ADMINISTRATION = "administration"
     USAGE = "usage"
@@ -25,7 +27,7 @@ class TicketCategory(str, enum.Enum):
     OTHER = "other"
 
 
-class Tier(str, enum.Enum):
+class Tier(enum.Enum):
     LOCAL = "local"
     CENTRAL = "central"
     VENDOR = "vendor"
@@ -34,7 +36,7 @@ class Tier(str, enum.Enum):
 TIER_ORDER = [Tier.LOCAL, Tier.CENTRAL, Tier.VENDOR]
 
 
-class TicketStatus(str, enum.Enum):
+class TicketStatus(enum.Enum):
     NEW = "new"
     OPEN = "open"
     WAITING_FOR_REQUESTER = "waiting_for_requester"
@@ -48,13 +50,13 @@ ACTIVE_STATUSES = (TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.WAITING_FOR
 DONE_STATUSES = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
 
 
-class RequesterRole(str, enum.Enum):
+class RequesterRole(enum.Enum):
     STAFF = "staff"
     GUARDIAN = "guardian"
     GUEST = "guest"  # a guardian who could not log in, through the public form
 
 
-class AuthorRole(str, enum.Enum):
+class AuthorRole(enum.Enum):
     REQUESTER = "requester"
     LOCAL = "local"
     CENTRAL = "central"
@@ -62,7 +64,7 @@ class AuthorRole(str, enum.Enum):
     SYSTEM = "system"
 
 
-class EventKind(str, enum.Enum):
+class EventKind(enum.Enum):
     CREATED = "created"
     ROUTED_TO_CENTRAL = "routed_to_central"  # the school has no local contact
     ASSIGNED = "assigned"
@@ -247,7 +249,7 @@ class CannedReply(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class NotificationKind(str, enum.Enum):
+class NotificationKind(enum.Enum):
     NEW_TICKET = "new_ticket"
     REPLY = "reply"
     ESCALATION = "escalation"

@@ -69,3 +69,15 @@ def test_closed_day_command(demo_app):
     assert runner.invoke(args=["tickets", "closed-day", "NOPE", "2026-10-30"]).exit_code != 0
     with demo_app.app_context():
         assert db.session.scalar(select(ClosedDay.note)) == "Höstlov"
+
+
+def test_ticket_labels_do_not_clash_with_other_capabilities(demo_app):
+    from flask_babel import force_locale
+
+    from helpdesk.directory.models import GroupKind
+    from helpdesk.labels import label
+    from helpdesk.tickets.models import AuthorRole, TicketCategory
+
+    with demo_app.test_request_context(), force_locale("en"):
+        assert label(Tier.LOCAL) == "Local (school)" and label(AuthorRole.LOCAL) == "Local support"
+        assert label(TicketCategory.OTHER) == "Other" and label(GroupKind.OTHER) == "Other group"
