@@ -16,10 +16,11 @@ def _key(value: enum.Enum) -> tuple[type, object]:
 
 
 def add_labels(mapping: dict) -> None:
-    """Labels for the members of ONE enum (a dict literal would merge equal keys of two)."""
-    classes = {type(member) for member in mapping}
-    if len(classes) > 1:
-        raise ValueError("add_labels takes the members of one enum per call")
+    """Labels for enum members. Members of `str` enums go one enum per call: in a dict
+    literal, equal values of two such enums are one key, and a label would be lost."""
+    str_classes = {type(member) for member in mapping if isinstance(member, str)}
+    if len(str_classes) > 1:
+        raise ValueError("add_labels takes the members of one str enum per call")
     _LABELS.update({_key(member): text for member, text in mapping.items()})
 
 

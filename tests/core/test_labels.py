@@ -20,11 +20,11 @@ def test_enums_sharing_a_value_keep_their_own_labels():
 def test_one_enum_per_call():
     import pytest
 
-    class A(enum.Enum):
-        X = 1
+    class A(str, enum.Enum):
+        X = "x"
 
-    class B(enum.Enum):
-        Y = 2
+    class B(str, enum.Enum):
+        Y = "y"
 
     with pytest.raises(ValueError):
         add_labels({A.X: "a", B.Y: "b"})
