@@ -16,7 +16,8 @@ class HelpdeskError(Exception):
         self.message = message if message is not None else self.default_message
         self.field = field
         self.rule = rule
-        super().__init__(str(self.message))
+        # The lazy message is kept lazy: it is rendered in the reader's language when shown.
+        super().__init__(self.message)
 
     def to_dict(self) -> dict:
         body = {"error": self.code, "message": str(self.message)}

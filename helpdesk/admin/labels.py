@@ -9,6 +9,8 @@ add_labels({
     ApprovalStatus.APPROVED: _l("Approved"),
     ApprovalStatus.DECLINED: _l("Declined"),
     ApprovalStatus.FAILED: _l("Approved, not carried out"),
+})
+add_labels({
     Operation.CREATE_PERSON: _l("Add a person"),
     Operation.REMOVE_PERSON: _l("Remove a person"),
     Operation.REMOVE_GUARDIAN_RELATION: _l("Remove a guardian relation"),

@@ -1,0 +1,159 @@
+"""Tickets at scale: 100,000 tickets and 500,000 messages in a temporary SQLite database.
+
+Measures, through the Flask test client logged in as a central admin, the central queue
+page, the API list and a ticket page with 20 messages, and prints median, 95th percentile
+and the number of SQL queries of each.
+"""
+from __future__ import annotations
+
+import random
+import statistics
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import event, select
+
+N_TICKETS = 100_000
+N_MESSAGES = 500_000
+RUNS = 60
+
+
+def _build(app):
+    from helpdesk.auth.models import User
+    from helpdesk.demo import build_demo
+    from helpdesk.directory.models import Organisation, School
+    from helpdesk.extensions import db
+    from helpdesk.models_base import utcnow
+    from helpdesk.tickets.models import Ticket, TicketEvent, TicketMessage
+
+    with app.test_request_context():
+        db.create_all()
+        build_demo()
+        db.session.commit()
+        rng = random.Random(42)
+        orgs = {o.id: o for o in db.session.scalars(select(Organisation))}
+        schools = [(s.id, s.organisation_id) for s in db.session.scalars(select(School))]
+        teacher = db.session.scalar(select(User).where(User.email == "larare.norr@exempelkommun.se"))
+        now = utcnow()
+        start_id = (db.session.scalar(select(Ticket.id).order_by(Ticket.id.desc()).limit(1)) or 0) + 1
+        tiers = ["local"] * 45 + ["central"] * 40 + ["vendor"] * 15
+        statuses = ["closed"] * 60 + ["resolved"] * 10 + ["open"] * 12 + ["new"] * 8 + \
+                   ["waiting_for_requester"] * 5 + ["waiting_for_tier_above"] * 5
+        tickets, events = [], []
+        for i in range(N_TICKETS):
+            school_id, org_id = rng.choice(schools)
+            created = now - timedelta(minutes=rng.randint(1, 60 * 24 * 700))
+            status, tier = rng.choice(statuses), rng.choice(tiers)
+            active = status not in ("closed", "resolved", "waiting_for_requester")
+            due = created + timedelta(hours=rng.randint(1, 200)) if active else None
+            tickets.append({
+                "id": start_id + i, "number": f"{orgs[org_id].code}-B-{i:07d}", "organisation_id": org_id,
+                "school_id": school_id, "requester_id": teacher.id, "requester_role": "staff",
+                "requester_name": "Anna Berglund", "category": rng.choice(["login", "usage", "bug", "other"]),
+                "subject": f"Fråga nummer {i} om inloggning och klasser", "tier": tier, "status": status,
+                "vendor_id": orgs[org_id].vendor_id, "vendor_escalated_at": created if tier == "vendor" else None,
+                "created_at": created, "updated_at": created, "message_count": 5, "attachment_count": 0,
+                "sla_due_at": due, "sla_due_kind": f"{tier}_resolution" if due else None,
+            })
+            events.append({"ticket_id": start_id + i, "actor_id": teacher.id, "actor_name": "Anna Berglund",
+                           "kind": "created", "to_value": "local", "tier_after": tier, "status_after": status,
+                           "created_at": created})
+        conn = db.session.connection()
+        for chunk in range(0, N_TICKETS, 20_000):
+            conn.execute(Ticket.__table__.insert(), tickets[chunk:chunk + 20_000])
+            conn.execute(TicketEvent.__table__.insert(), events[chunk:chunk + 20_000])
+        body = "Jag har provat att logga ut och in igen men det fungerar fortfarande inte. " * 3
+        per_ticket = N_MESSAGES // N_TICKETS
+        batch = []
+        for i in range(N_TICKETS):
+            created = tickets[i]["created_at"]
+            for j in range(per_ticket):
+                batch.append({"ticket_id": start_id + i, "author_id": teacher.id, "author_name": "Anna Berglund",
+                              "author_role": "requester" if j % 2 == 0 else "local", "internal": j == 3,
+                              "shared_with_vendor": False, "body": body, "created_at": created + timedelta(minutes=j)})
+            if len(batch) >= 50_000:
+                conn.execute(TicketMessage.__table__.insert(), batch)
+                batch = []
+        if batch:
+            conn.execute(TicketMessage.__table__.insert(), batch)
+        # One EXK central ticket with exactly 20 messages and a short history.
+        exk = next(o.id for o in orgs.values() if o.code == "EXK")
+        target = next(t for t in tickets if t["organisation_id"] == exk and t["tier"] == "central")
+        extra = [{"ticket_id": target["id"], "author_id": teacher.id, "author_name": "Karin Ståhl",
+                  "author_role": "central", "internal": k % 4 == 0, "shared_with_vendor": False,
+                  "body": body, "created_at": now} for k in range(20 - per_ticket)]
+        conn.execute(TicketMessage.__table__.insert(), extra)
+        conn.execute(TicketEvent.__table__.insert(), [
+            {"ticket_id": target["id"], "actor_id": teacher.id, "actor_name": "Per Holm", "kind": "escalated",
+             "from_value": "local", "to_value": "central", "note": "Provat allt.", "tier_after": "central",
+             "status_after": "open", "created_at": now}])
+        db.session.commit()
+        conn = db.session.connection()
+        conn.exec_driver_sql("ANALYZE")
+        db.session.commit()
+        return target["id"]
+
+
+def _measure(app, client, url: str) -> tuple[float, float, int]:
+    from helpdesk.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    counts = []
+
+    def count(*_a, **_k):
+        counts[-1] += 1
+    event.listen(engine, "before_cursor_execute", count)
+    timings = []
+    try:
+        for i in range(RUNS + 5):
+            counts.append(0)
+            t0 = time.perf_counter()
+            response = client.get(url)
+            elapsed = (time.perf_counter() - t0) * 1000
+            assert response.status_code == 200, (url, response.status_code)
+            if i >= 5:
+                timings.append(elapsed)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], max(counts[5:])
+
+
+def main() -> None:
+    from helpdesk import create_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        app = create_app({
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.sqlite'}", "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False, "MAIL_SERVER": "", "MAIL_DROP_DIR": str(tmp / "mail"),
+            "SEARCH_INDEX_DIR": str(tmp / "idx"), "UPLOAD_DIR": str(tmp / "up"), "SECRET_KEY": "bench",
+        }, instance_path=str(tmp / "instance"))
+        t0 = time.perf_counter()
+        ticket_id = _build(app)
+        print(f"built {N_TICKETS:,} tickets and {N_MESSAGES:,} messages in {time.perf_counter() - t0:.1f} s")
+        client = app.test_client()
+        login = client.post("/login", data={"email": "central@exempelkommun.se", "password": "demo"})
+        assert login.status_code == 302
+        print(f"{'what':40} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+        for name, url in [
+            ("central queue page (25 per page)", "/tickets/queue?tier=central"),
+            ("central queue page (100 per page)", "/tickets/queue?tier=central&per_page=100"),
+            ("API list (25)", "/api/v1/tickets"),
+            ("API list (100)", "/api/v1/tickets?limit=100"),
+            ("ticket page, 20 messages", f"/tickets/{ticket_id}"),
+            ("API ticket, 20 messages", f"/api/v1/tickets/{ticket_id}"),
+        ]:
+            median, p95, queries = _measure(app, client, url)
+            print(f"{name:40} {median:10.1f} {p95:8.1f} {queries:8d}")
+        from helpdesk.extensions import db
+
+        with app.app_context():
+            db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""Tiered tickets: questions routed local → central → vendor, with queues, SLA clocks,
+guest intake and e-mail."""
+
+
+import os
+
+
+def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from helpdesk.access import can
+    from helpdesk.core.tick import add_tick_job
+    from helpdesk.demo import add_demo_step
+    from helpdesk.nav import HomePanel, NavItem, add_home_panel, add_nav
+    from helpdesk.tickets import api, labels, policies, views  # noqa: F401  (they register themselves)
+    from helpdesk.tickets import services
+    from helpdesk.tickets.demo import demo_tickets
+
+    app.config.setdefault("TICKET_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+    app.config.setdefault("TICKET_AUTO_CLOSE_DAYS", 7)
+    app.config.setdefault("TICKET_BUSINESS_HOURS", os.environ.get("TICKET_BUSINESS_HOURS", "08:00-17:00"))
+    app.config.setdefault("GUEST_RATE_LIMIT", "5 per hour")
+
+    app.register_blueprint(views.bp)
+    from helpdesk.tickets.cli import tickets_cli
+
+    app.cli.add_command(tickets_cli)
+    add_nav(NavItem("tickets.new", lambda: str(_l("Ask a question")),
+                    lambda user: can(user, "tickets.file"), order=20))
+    add_nav(NavItem("tickets.mine", lambda: str(_l("My questions")),
+                    lambda user: can(user, "tickets.file"), order=21))
+    add_nav(NavItem("tickets.queue", lambda: str(_l("Queue")),
+                    lambda user: can(user, "tickets.view_queue"), order=22))
+    add_home_panel(HomePanel(
+        "tickets/_home_panel.html",
+        lambda user: not user.is_authenticated or can(user, "tickets.file") or can(user, "tickets.view_queue"),
+        order=10))
+
+    add_tick_job(10, "tickets: auto-escalate", lambda: f"{services.auto_escalate_overdue()} escalated")
+    add_tick_job(11, "tickets: breaches", lambda: f"{services.notify_breaches()} notified")
+    add_tick_job(12, "tickets: auto-close", lambda: f"{services.auto_close_resolved()} closed")
+    add_demo_step(30, demo_tickets)

@@ -1,0 +1,146 @@
+"""API: /api/v1/tickets, served by the same service functions as the pages."""
+from __future__ import annotations
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from helpdesk.access import can
+from helpdesk.api import api
+from helpdesk.api.helpers import api_login_required, field, json_body
+from helpdesk.errors import ValidationFailed
+from helpdesk.extensions import db
+from helpdesk.tickets import services
+from helpdesk.tickets.models import Ticket
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def ticket_summary(t: Ticket) -> dict:
+    return {
+        "id": t.id, "number": t.number, "subject": t.subject, "category": t.category.value,
+        "tier": t.tier.value, "status": t.status.value, "organisation_id": t.organisation_id,
+        "school_id": t.school_id, "assignee_id": t.assignee_id, "created_at": _iso(t.created_at),
+        "updated_at": _iso(t.updated_at), "sla_due_at": _iso(t.sla_due_at),
+    }
+
+
+def ticket_detail(t: Ticket, user) -> dict:
+    body = ticket_summary(t)
+    body["requester"] = {"name": t.requester_name, "role": t.requester_role.value}
+    if can(user, "tickets.view_requester_details", t):
+        body["requester"]["user_id"] = t.requester_id
+        body["student_id"] = t.student_id
+    if can(user, "tickets.view_internal", t):
+        body["vendor_reference"], body["vendor_status"] = t.vendor_reference, t.vendor_status
+    body["resolution_summary"] = t.resolution_summary
+    body["rating"] = t.rating
+    body["messages"] = [
+        {"id": m.id, "author": m.author_name, "author_role": m.author_role.value, "internal": m.internal,
+         "shared_with_vendor": m.shared_with_vendor, "body": m.body, "created_at": _iso(m.created_at),
+         "attachments": [{"id": a.id, "filename": a.filename, "size": a.size} for a in m.visible_attachments]}
+        for m in services.visible_messages(t, user)
+    ]
+    body["history"] = [
+        {"kind": e.kind.value, "actor": e.actor_name, "from": e.from_value, "to": e.to_value, "note": e.note,
+         "at": _iso(e.created_at)}
+        for e in services.visible_events(t, user)
+    ]
+    return body
+
+
+def _int_arg(name: str):
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit():
+        raise ValidationFailed(_l("The parameter %(name)s must be a number.", name=name), field=name)
+    return int(raw)
+
+
+@api.post("/tickets")
+@api_login_required
+def tickets_create():
+    body = json_body()
+    ticket = services.file_ticket(
+        current_user, subject=field(body, "subject", required=False) or "",
+        body=field(body, "body", required=False) or "", category=field(body, "category", required=False),
+        school_id=field(body, "school_id", int, required=False),
+        student_id=field(body, "student_id", int, required=False))
+    db.session.commit()
+    return {"id": ticket.id, "number": ticket.number, "tier": ticket.tier.value,
+            "status": ticket.status.value}, 201
+
+
+@api.get("/tickets")
+@api_login_required
+def tickets_list():
+    limit = _int_arg("limit") or 25
+    rows, next_cursor = services.list_tickets(
+        current_user, tier=request.args.get("tier") or None, status=request.args.get("status") or None,
+        school_id=_int_arg("school"), assigned=request.args.get("assigned") or None,
+        cursor=_int_arg("cursor"), limit=min(max(limit, 1), 100))
+    return {"data": [ticket_summary(t) for t in rows], "next_cursor": next_cursor}
+
+
+@api.get("/tickets/<int:ticket_id>")
+@api_login_required
+def tickets_get(ticket_id: int):
+    return ticket_detail(services.get_ticket(ticket_id, current_user), current_user)
+
+
+@api.post("/tickets/<int:ticket_id>/messages")
+@api_login_required
+def tickets_add_message(ticket_id: int):
+    ticket = services.get_ticket(ticket_id, current_user)
+    body = json_body()
+    internal = body.get("internal", False)
+    if not isinstance(internal, bool):
+        raise ValidationFailed(_l("The field %(name)s has the wrong type.", name="internal"), field="internal")
+    message = services.add_message(ticket, current_user, field(body, "body", required=False) or "",
+                                   internal=internal, share_with_vendor=bool(body.get("share_with_vendor")))
+    db.session.commit()
+    return {"id": message.id, "internal": message.internal, "status": ticket.status.value}, 201
+
+
+def _routing(ticket_id: int, fn):
+    ticket = services.get_ticket(ticket_id, current_user)
+    body = json_body()
+    fn(ticket, body)
+    db.session.commit()
+    return ticket_summary(ticket)
+
+
+@api.post("/tickets/<int:ticket_id>/escalate")
+@api_login_required
+def tickets_escalate(ticket_id: int):
+    return _routing(ticket_id, lambda t, b: services.escalate(t, current_user, field(b, "note", required=False)))
+
+
+@api.post("/tickets/<int:ticket_id>/send-back")
+@api_login_required
+def tickets_send_back(ticket_id: int):
+    return _routing(ticket_id, lambda t, b: services.send_back(t, current_user, field(b, "note", required=False)))
+
+
+@api.post("/tickets/<int:ticket_id>/assign")
+@api_login_required
+def tickets_assign(ticket_id: int):
+    def run(t, b):
+        raw = b.get("assignee_id")
+        if raw == "me":
+            raw = current_user.id
+        if raw is not None and (isinstance(raw, bool) or not isinstance(raw, int)):
+            raise ValidationFailed(_l("assignee_id must be a user id, \"me\" or null."), field="assignee_id")
+        services.assign(t, current_user, raw)
+    return _routing(ticket_id, run)
+
+
+@api.post("/tickets/<int:ticket_id>/status")
+@api_login_required
+def tickets_set_status(ticket_id: int):
+    return _routing(ticket_id, lambda t, b: services.set_status(
+        t, current_user, field(b, "status"), note=field(b, "note", required=False),
+        resolution_summary=field(b, "resolution_summary", required=False)))

@@ -1,0 +1,50 @@
+"""`flask --app helpdesk tickets closed-day ...`: an organisation's extra closed days
+(school holidays, study days) that the SLA clocks skip."""
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from helpdesk.directory.models import Organisation
+from helpdesk.extensions import db
+from helpdesk.tickets.models import ClosedDay
+
+tickets_cli = AppGroup("tickets", help="Tickets: closed days for the SLA clocks.")
+
+
+def _org(code: str) -> Organisation:
+    org = db.session.scalar(select(Organisation).where(Organisation.code == code.upper()))
+    if org is None:
+        raise click.ClickException(f"no organisation with the code {code!r}")
+    return org
+
+
+@tickets_cli.command("closed-day")
+@click.argument("org_code")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--note", default="", help="Why support is closed, e.g. Höstlov.")
+@click.option("--remove", is_flag=True, help="Remove the day instead of adding it.")
+def closed_day(org_code: str, day, note: str, remove: bool):
+    """Add (or --remove) a closed day, e.g. `tickets closed-day EXK 2026-10-30 --note Höstlov`."""
+    org = _org(org_code)
+    the_day: date = day.date()
+    found = db.session.scalar(select(ClosedDay).where(ClosedDay.organisation_id == org.id, ClosedDay.day == the_day))
+    if remove:
+        if found is not None:
+            db.session.delete(found)
+    elif found is None:
+        db.session.add(ClosedDay(organisation_id=org.id, day=the_day, note=note[:200]))
+    db.session.commit()
+    click.echo(f"{org.code} {the_day}: {'removed' if remove else 'closed'}")
+
+
+@tickets_cli.command("closed-days")
+@click.argument("org_code")
+def closed_days(org_code: str):
+    """List an organisation's closed days."""
+    org = _org(org_code)
+    for row in db.session.scalars(select(ClosedDay).where(ClosedDay.organisation_id == org.id).order_by(ClosedDay.day)):
+        click.echo(f"{row.day}  {row.note}")

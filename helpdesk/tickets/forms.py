@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+
+from helpdesk.tickets.models import TicketCategory
+
+
+def category_choices():
+    from helpdesk.labels import label
+
+    return [("", _l("Choose a category"))] + [(c.value, label(c)) for c in TicketCategory]
+
+
+class FileTicketForm(FlaskForm):
+    category = SelectField(_l("What is the question about?"), validators=[Optional()])
+    where = SelectField(_l("School or child"), validators=[Optional()])
+    subject = StringField(_l("Subject"), validators=[Optional()])
+    body = TextAreaField(_l("Your question"), validators=[Optional()])
+
+
+class GuestForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[Optional()])
+    email = EmailField(_l("Your e-mail address"), validators=[Optional()])
+    school_id = SelectField(_l("Your child's school"), validators=[Optional()])
+    body = TextAreaField(_l("Describe the problem"), validators=[Optional()])
+    # A field people never see; robots fill it in.
+    website = StringField(_l("Leave this field empty"), validators=[Optional()])
+
+
+class CannedReplyForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Optional()])
+    language = SelectField(_l("Language"), choices=[SelectChoice("sv", "Svenska"), SelectChoice("en", "English")],
+                           validators=[Optional()])
+    body = TextAreaField(_l("Reply text"), validators=[Optional()])
+
+
+class GuestReplyForm(FlaskForm):
+    body = TextAreaField(_l("Your reply"), validators=[Optional()])

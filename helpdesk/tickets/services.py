@@ -1,0 +1,1048 @@
+"""The rules of tickets: filing, routing, escalation, replies, statuses and SLA clocks.
+
+Every function takes the `actor` explicitly, checks the permission rule, validates,
+changes objects and flushes; the caller (a view, the API, the tick, a test) commits once.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, exists, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from helpdesk import events as signals
+from helpdesk.access import can, require, scope_of
+from helpdesk.auth.models import Role, RoleAssignment, User
+from helpdesk.directory.models import Group, GroupKind, Membership, Organisation, Person, School
+from helpdesk.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from helpdesk.extensions import db
+from helpdesk.models_base import utcnow
+from helpdesk.text import mask_civic_numbers
+from helpdesk.tickets import notifications, sla
+from helpdesk.tickets.models import (
+    ACTIVE_STATUSES,
+    DONE_STATUSES,
+    Attachment,
+    AuthorRole,
+    CannedReply,
+    EventKind,
+    FilingDeflection,
+    NotificationKind,
+    NotificationPreference,
+    RequesterRole,
+    Ticket,
+    TicketCategory,
+    TicketCounter,
+    TicketEvent,
+    TicketMessage,
+    TicketStatus,
+    Tier,
+)
+from helpdesk.tickets.policies import (
+    is_central_agent,
+    is_local_agent,
+    is_requester,
+    is_vendor_agent,
+    works_current_tier,
+)
+
+SUBJECT_MAX = 200
+BODY_MAX = 10_000
+NOTE_MAX = 5_000
+ALLOWED_TYPES = {
+    ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+    ".pdf": "application/pdf", ".txt": "text/plain", ".csv": "text/csv",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+# ---------------------------------------------------------------- small helpers
+
+def get_ticket(ticket_id: int, actor) -> Ticket:
+    """The ticket if the actor may see it; 404 otherwise (never tells that it exists)."""
+    ticket = db.session.get(Ticket, ticket_id)
+    if ticket is None or not can(actor, "tickets.view", ticket):
+        raise NotFound(_l("That question could not be found."))
+    return ticket
+
+
+def _clean_text(value, field: str, *, max_length: int, label, required: bool = True) -> str:
+    value = (value or "").strip() if isinstance(value, str) else ""
+    if required and not value:
+        raise ValidationFailed(_l("Write %(what)s.", what=label), field=field)
+    if len(value) > max_length:
+        raise ValidationFailed(_l("The text is too long (at most %(n)d characters).", n=max_length),
+                               field=field)
+    return value
+
+
+def _parse_enum(enum_cls, value, field: str, message):
+    try:
+        return enum_cls(value)
+    except ValueError:
+        raise ValidationFailed(message, field=field) from None
+
+
+def _name_of(user) -> str:
+    return user.display_name if user is not None else "System"
+
+
+def _role_on(actor, ticket: Ticket) -> AuthorRole:
+    if actor is None:
+        return AuthorRole.SYSTEM
+    scope = scope_of(actor)
+    if is_requester(scope, ticket) and not works_current_tier(scope, ticket):
+        return AuthorRole.REQUESTER
+    if ticket.tier is Tier.VENDOR and is_vendor_agent(scope, ticket):
+        return AuthorRole.VENDOR
+    if is_central_agent(scope, ticket):
+        return AuthorRole.CENTRAL
+    if is_local_agent(scope, ticket):
+        return AuthorRole.LOCAL
+    if is_vendor_agent(scope, ticket):
+        return AuthorRole.VENDOR
+    return AuthorRole.REQUESTER
+
+
+def _event(ticket: Ticket, actor, kind: EventKind, *, from_value=None, to_value=None, note=None,
+           actor_name: str | None = None) -> TicketEvent:
+    event = TicketEvent(ticket=ticket, actor_id=actor.id if actor is not None else None,
+                        actor_name=actor_name or _name_of(actor), kind=kind,
+                        from_value=getattr(from_value, "value", from_value),
+                        to_value=getattr(to_value, "value", to_value), note=note,
+                        tier_after=ticket.tier, status_after=ticket.status, created_at=utcnow())
+    db.session.add(event)
+    return event
+
+
+def _touch(ticket: Ticket) -> None:
+    ticket.updated_at = utcnow()
+    db.session.flush()
+    signals.content_changed.send("ticket", object_id=ticket.id, deleted=False)
+
+
+def _mark_response(ticket: Ticket, tier: Tier) -> None:
+    attr = f"{tier.value}_responded_at"
+    if getattr(ticket, attr) is None:
+        setattr(ticket, attr, utcnow())
+
+
+def _recompute(ticket: Ticket) -> None:
+    db.session.flush()
+    sla.recompute(ticket)
+
+
+def school_has_local_contact(school_id: int) -> bool:
+    return bool(db.session.scalar(select(exists().where(
+        RoleAssignment.role == Role.LOCAL_ADMIN, RoleAssignment.school_id == school_id,
+        RoleAssignment.user_id == User.id, User.enabled))))
+
+
+def tier_agents(ticket: Ticket, tier: Tier | None = None) -> list[User]:
+    """The accounts that work the given tier (default: the ticket's tier) for this ticket."""
+    tier = tier or ticket.tier
+    stmt = select(User).where(User.enabled)
+    if tier is Tier.LOCAL:
+        stmt = stmt.where(User.id.in_(select(RoleAssignment.user_id).where(
+            RoleAssignment.role == Role.LOCAL_ADMIN, RoleAssignment.school_id == ticket.school_id)))
+    elif tier is Tier.CENTRAL:
+        stmt = stmt.where(User.id.in_(select(RoleAssignment.user_id).where(
+            RoleAssignment.role == Role.CENTRAL_ADMIN,
+            RoleAssignment.organisation_id == ticket.organisation_id)))
+    else:
+        if ticket.vendor_id is None:
+            return []
+        stmt = stmt.where(User.vendor_id == ticket.vendor_id, User.id.in_(select(RoleAssignment.user_id).where(
+            RoleAssignment.role == Role.VENDOR_AGENT)))
+    return list(db.session.scalars(stmt.order_by(User.email)))
+
+
+# ---------------------------------------------------------------- numbers
+
+def allocate_number(org: Organisation, year: int | None = None) -> str:
+    """The next human number, e.g. EXK-2026-00042.
+
+    One atomic UPDATE ... RETURNING bumps the counter row; PostgreSQL locks that row until
+    the transaction ends, so two filings at the same instant get different numbers. The
+    first ticket of a year inserts the row inside a savepoint; if another transaction beat
+    us to it, the insert fails and the UPDATE is tried again.
+    """
+    year = year or utcnow().year
+    for _ in range(3):
+        number = db.session.execute(
+            update(TicketCounter)
+            .where(TicketCounter.organisation_id == org.id, TicketCounter.year == year)
+            .values(last_number=TicketCounter.last_number + 1)
+            .returning(TicketCounter.last_number)
+        ).scalar()
+        if number is not None:
+            return f"{org.code}-{year}-{number:05d}"
+        try:
+            with db.session.begin_nested():
+                db.session.execute(insert(TicketCounter).values(
+                    organisation_id=org.id, year=year, last_number=1))
+            return f"{org.code}-{year}-00001"
+        except IntegrityError:
+            continue
+    raise Conflict(_l("A ticket number could not be reserved. Please try again."))
+
+
+# ---------------------------------------------------------------- filing
+
+@dataclass
+class FilingChoices:
+    """What the filing form offers: the schools a staff member works at, a guardian's children."""
+
+    schools: list[School]
+    children: list[tuple[Person, School | None]]
+
+
+def school_of_student(student_id: int) -> School | None:
+    row = db.session.execute(
+        select(School).join(Group, Group.school_id == School.id)
+        .join(Membership, Membership.group_id == Group.id)
+        .where(Membership.person_id == student_id, Membership.active, Group.archived_at.is_(None))
+        .order_by((Group.kind != GroupKind.CLASS), Group.id).limit(1)).scalar()
+    return row
+
+
+def filing_choices(actor) -> FilingChoices:
+    scope = scope_of(actor)
+    school_ids = set(scope.duty_school_ids) | set(scope.local_school_ids) if scope.is_staff else set()
+    schools = list(db.session.scalars(select(School).where(
+        School.id.in_(school_ids), School.organisation_id == scope.organisation_id).order_by(School.name))) \
+        if school_ids else []
+    children = []
+    if scope.is_guardian and scope.child_ids:
+        for person in db.session.scalars(select(Person).where(Person.id.in_(scope.child_ids))
+                                         .order_by(Person.given_name)):
+            children.append((person, school_of_student(person.id)))
+    return FilingChoices(schools, children)
+
+
+def _resolve_school(actor, school_id, student_id) -> tuple[School, Person | None, RequesterRole]:
+    scope = scope_of(actor)
+    choices = filing_choices(actor)
+    if student_id is not None:
+        if student_id not in scope.child_ids:
+            raise ValidationFailed(_l("Choose one of your own children."), field="student_id")
+        for person, school in choices.children:
+            if person.id == student_id:
+                if school is None:
+                    raise ValidationFailed(_l("Your child is not placed at a school yet. "
+                                              "Contact the school directly."), field="student_id")
+                return school, person, RequesterRole.GUARDIAN
+    if school_id is not None:
+        for school in choices.schools:
+            if school.id == school_id:
+                return school, None, RequesterRole.STAFF
+        raise ValidationFailed(_l("Choose a school you work at."), field="school_id")
+    if choices.schools and not choices.children:
+        if len(choices.schools) == 1:
+            return choices.schools[0], None, RequesterRole.STAFF
+        raise ValidationFailed(_l("Choose the school the question is about."), field="school_id")
+    if choices.children and not choices.schools:
+        placed = [(p, s) for p, s in choices.children if s is not None]
+        if len(choices.children) == 1 and placed:
+            return placed[0][1], placed[0][0], RequesterRole.GUARDIAN
+        raise ValidationFailed(_l("Choose the child the question is about."), field="student_id")
+    if choices.schools or choices.children:
+        raise ValidationFailed(_l("Choose the school the question is about."), field="school_id")
+    raise ValidationFailed(_l("You are not linked to any school, so the question cannot be routed. "
+                              "Contact your school."), field="school_id")
+
+
+def _route_new(ticket: Ticket, actor, school: School, actor_name: str | None = None) -> None:
+    """Local first; straight to central when the school has no local contact (said in history)."""
+    _event(ticket, actor, EventKind.CREATED, to_value=ticket.tier, actor_name=actor_name)
+    if not school_has_local_contact(school.id):
+        ticket.tier = Tier.CENTRAL
+        # The page explains the reason from the event's kind, in the reader's language.
+        _event(ticket, None, EventKind.ROUTED_TO_CENTRAL, from_value=Tier.LOCAL, to_value=Tier.CENTRAL)
+
+
+def file_ticket(actor, *, subject, body, category, school_id=None, student_id=None,
+                shown_article_ids: list[int] | None = None, attachments=()) -> Ticket:
+    """A teacher or guardian files a question. Staff choose their school, guardians the child;
+    it lands in the school's local queue, or central's when the school has no local contact."""
+    require(actor, "tickets.file")
+    subject = _clean_text(subject, "subject", max_length=SUBJECT_MAX, label=_l("a subject"))
+    body = _clean_text(body, "body", max_length=BODY_MAX, label=_l("your question"))
+    category = _parse_enum(TicketCategory, category, "category", _l("Choose a category."))
+    school, student, role = _resolve_school(actor, school_id, student_id)
+    files = [_check_upload(f) for f in attachments if f is not None]
+    masked_subject, changed = mask_civic_numbers(subject)
+    org = db.session.get(Organisation, school.organisation_id)
+    ticket = Ticket(
+        number=allocate_number(org), organisation_id=org.id, school_id=school.id,
+        requester_id=actor.id, requester_role=role, requester_name=actor.display_name,
+        student_id=student.id if student else None, category=category,
+        subject=masked_subject, subject_original=subject if changed else None,
+        tier=Tier.LOCAL, status=TicketStatus.NEW, vendor_id=org.vendor_id,
+        shown_article_ids=",".join(str(i) for i in shown_article_ids or []) or None,
+        created_at=utcnow(),
+    )
+    db.session.add(ticket)
+    _add_message(ticket, actor, body, role=AuthorRole.REQUESTER, files=files)
+    _route_new(ticket, actor, school)
+    _recompute(ticket)
+    _touch(ticket)
+    if shown_article_ids:
+        db.session.add(FilingDeflection(user_id=actor.id, organisation_id=org.id, category=category,
+                                        shown_article_ids=ticket.shown_article_ids, gave_up=False,
+                                        ticket_id=ticket.id))
+    notifications.new_in_queue(ticket, actor)
+    return ticket
+
+
+def record_deflection(actor, *, category, shown_article_ids: list[int]) -> FilingDeflection:
+    """The asker read the suggested articles and did not file: the question was deflected."""
+    require(actor, "tickets.file")
+    category = _parse_enum(TicketCategory, category, "category", _l("Choose a category."))
+    row = FilingDeflection(user_id=actor.id, organisation_id=actor.organisation_id, category=category,
+                           shown_article_ids=",".join(str(i) for i in shown_article_ids)[:500], gave_up=True)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+# ---------------------------------------------------------------- messages and attachments
+
+@dataclass
+class Upload:
+    filename: str
+    data: bytes
+    content_type: str
+
+
+def _check_upload(upload) -> Upload:
+    """An upload (a werkzeug FileStorage or an Upload) within the size limit and allow-list."""
+    if isinstance(upload, Upload):
+        filename, data = upload.filename, upload.data
+    else:
+        filename = upload.filename or ""
+        data = upload.read(current_app.config["TICKET_ATTACHMENT_MAX_BYTES"] + 1)
+    filename = os.path.basename(filename.replace("\\", "/")).strip()[:200]
+    ext = os.path.splitext(filename)[1].lower()
+    if not filename or ext not in ALLOWED_TYPES:
+        raise ValidationFailed(_l("Files of that type cannot be attached. Allowed: %(types)s.",
+                                  types=", ".join(sorted(t.lstrip(".") for t in ALLOWED_TYPES))),
+                               field="attachment")
+    limit = current_app.config["TICKET_ATTACHMENT_MAX_BYTES"]
+    if len(data) > limit:
+        raise ValidationFailed(_l("The file is too large (at most %(mb)d MB).", mb=limit // (1024 * 1024)),
+                               field="attachment")
+    if not data:
+        raise ValidationFailed(_l("The file is empty."), field="attachment")
+    return Upload(filename, data, ALLOWED_TYPES[ext])
+
+
+def _store(ticket: Ticket, message: TicketMessage, upload: Upload) -> Attachment:
+    folder = Path(current_app.config["UPLOAD_DIR"]) / "tickets"
+    folder.mkdir(parents=True, exist_ok=True)
+    storage_name = uuid.uuid4().hex
+    (folder / storage_name).write_bytes(upload.data)
+    attachment = Attachment(message=message, filename=upload.filename,
+                            content_type=upload.content_type, size=len(upload.data),
+                            storage_name=storage_name)
+    attachment.ticket_id = ticket.id
+    ticket.attachment_count = (ticket.attachment_count or 0) + 1
+    return attachment
+
+
+def attachment_path(attachment: Attachment) -> Path:
+    return Path(current_app.config["UPLOAD_DIR"]) / "tickets" / attachment.storage_name
+
+
+def _add_message(ticket: Ticket, actor, body: str, *, role: AuthorRole, internal=False,
+                 shared=False, files=(), author_name: str | None = None) -> TicketMessage:
+    masked, changed = mask_civic_numbers(body)
+    message = TicketMessage(ticket=ticket, author_id=actor.id if actor is not None else None,
+                            author_name=author_name or _name_of(actor), author_role=role,
+                            internal=internal, shared_with_vendor=shared, body=masked,
+                            body_original=body if changed else None, created_at=utcnow())
+    db.session.add(message)
+    ticket.message_count = (ticket.message_count or 0) + 1
+    if files:
+        db.session.flush()
+        for upload in files:
+            db.session.add(_store(ticket, message, upload))
+    return message
+
+
+def add_message(ticket: Ticket, actor, body, *, internal: bool = False, share_with_vendor: bool = False,
+                attachments=()) -> TicketMessage:
+    """A public reply or an internal note.
+
+    The requester's reply reopens a resolved ticket and ends "waiting for requester". An
+    agent's public reply is the tier's first response. A vendor agent's messages are always
+    internal and shared with central (its counterpart), never shown to the requester.
+    """
+    body = _clean_text(body, "body", max_length=BODY_MAX, label=_l("a message"))
+    scope = scope_of(actor)
+    if ticket.status is TicketStatus.CLOSED:
+        raise Conflict(_l("The question is closed. File a new question if you need more help."))
+    vendor_side = ticket.tier is Tier.VENDOR and is_vendor_agent(scope, ticket) and not is_central_agent(scope, ticket)
+    if vendor_side or (is_vendor_agent(scope, ticket) and not (is_local_agent(scope, ticket) or is_central_agent(scope, ticket))):
+        require(actor, "tickets.note", ticket)
+        internal, shared = True, True
+    elif internal:
+        require(actor, "tickets.note", ticket)
+        shared = bool(share_with_vendor) and can(actor, "tickets.share_with_vendor", ticket)
+    else:
+        require(actor, "tickets.reply", ticket)
+        shared = False
+    files = [_check_upload(f) for f in attachments if f is not None]
+    role = _role_on(actor, ticket)
+    message = _add_message(ticket, actor, body, role=role, internal=internal, shared=shared, files=files)
+    if role is AuthorRole.REQUESTER:
+        if ticket.status is TicketStatus.RESOLVED:
+            old = ticket.status
+            ticket.status = TicketStatus.OPEN
+            ticket.resolved_at = None
+            _event(ticket, actor, EventKind.REOPENED, from_value=old, to_value=ticket.status)
+        elif ticket.status is TicketStatus.WAITING_FOR_REQUESTER:
+            old = ticket.status
+            ticket.status = TicketStatus.OPEN
+            _event(ticket, actor, EventKind.STATUS_CHANGED, from_value=old, to_value=ticket.status)
+        _recompute(ticket)
+        _touch(ticket)
+        notifications.reply_from_requester(ticket, message, actor)
+        return message
+    if works_current_tier(scope, ticket) and (not internal or role is AuthorRole.VENDOR):
+        _mark_response(ticket, ticket.tier)
+        if ticket.status in (TicketStatus.NEW, TicketStatus.WAITING_FOR_TIER_ABOVE):
+            old = ticket.status
+            ticket.status = TicketStatus.OPEN
+            _event(ticket, actor, EventKind.STATUS_CHANGED, from_value=old, to_value=ticket.status)
+    _recompute(ticket)
+    _touch(ticket)
+    if not internal:
+        notifications.reply_to_requester(ticket, message, actor)
+    elif role is AuthorRole.VENDOR:
+        notifications.vendor_reply(ticket, message, actor)
+    return message
+
+
+def reveal_original(ticket: Ticket, message_id: int | None, actor) -> str:
+    """The text as typed before masking; every reveal is written to the history."""
+    require(actor, "tickets.reveal", ticket)
+    if message_id is None:
+        if ticket.subject_original is None:
+            raise NotFound()
+        original, what = ticket.subject_original, "subject"
+    else:
+        message = db.session.get(TicketMessage, message_id)
+        if message is None or message.ticket_id != ticket.id or message.body_original is None:
+            raise NotFound()
+        original, what = message.body_original, f"message {message.id}"
+    _event(ticket, actor, EventKind.ORIGINAL_REVEALED, to_value=what)
+    db.session.flush()
+    return original
+
+
+# ---------------------------------------------------------------- routing
+
+def _note(note) -> str:
+    return _clean_text(note, "note", max_length=NOTE_MAX,
+                       label=_l("a note saying what has been tried"))
+
+
+def escalate(ticket: Ticket, actor, note) -> Ticket:
+    """Local → central (a local agent, with a required note of what was tried; central may
+    pull a local ticket up); central → vendor (central only, with a required note, which is
+    shared with the vendor). One transaction: if anything fails, nothing changes."""
+    require(actor, "tickets.escalate", ticket)
+    note = _note(note)
+    scope = scope_of(actor)
+    if ticket.tier is Tier.LOCAL:
+        if is_central_agent(scope, ticket) and not is_local_agent(scope, ticket):
+            return pull_up(ticket, actor, note)
+        _mark_response(ticket, Tier.LOCAL)
+        old = ticket.tier
+        ticket.tier = Tier.CENTRAL
+    elif ticket.tier is Tier.CENTRAL:
+        org = ticket.organisation
+        if org.vendor_id is None:
+            raise ValidationFailed(_l("The organisation has no vendor to escalate to."), field="note")
+        _mark_response(ticket, Tier.CENTRAL)
+        old = ticket.tier
+        ticket.tier = Tier.VENDOR
+        ticket.vendor_id = org.vendor_id
+        ticket.vendor_escalated_at = ticket.vendor_escalated_at or utcnow()
+        _add_message(ticket, actor, note, role=AuthorRole.CENTRAL, internal=True, shared=True)
+    else:
+        raise PermissionDenied()
+    ticket.status = TicketStatus.WAITING_FOR_TIER_ABOVE
+    ticket.assignee_id, ticket.assignee_name = None, None
+    _event(ticket, actor, EventKind.ESCALATED, from_value=old, to_value=ticket.tier, note=note)
+    _recompute(ticket)
+    _touch(ticket)
+    notifications.escalated(ticket, actor, note)
+    return ticket
+
+
+def pull_up(ticket: Ticket, actor, note=None) -> Ticket:
+    """Central takes a ticket up from a school's local queue."""
+    require(actor, "tickets.pull_up", ticket)
+    note = _clean_text(note, "note", max_length=NOTE_MAX, label=_l("a note"), required=False) or None
+    ticket.tier = Tier.CENTRAL
+    ticket.status = TicketStatus.OPEN
+    ticket.assignee_id, ticket.assignee_name = actor.id, actor.display_name
+    _mark_response(ticket, Tier.CENTRAL)
+    _event(ticket, actor, EventKind.PULLED_UP, from_value=Tier.LOCAL, to_value=Tier.CENTRAL, note=note)
+    _recompute(ticket)
+    _touch(ticket)
+    notifications.status_changed(ticket, actor)
+    return ticket
+
+
+def send_back(ticket: Ticket, actor, note) -> Ticket:
+    """Central sends a ticket back down to the school's local contact, or the vendor back to
+    central, with a required note."""
+    require(actor, "tickets.send_back", ticket)
+    note = _clean_text(note, "note", max_length=NOTE_MAX, label=_l("a note for the tier below"))
+    old = ticket.tier
+    if ticket.tier is Tier.CENTRAL:
+        if not school_has_local_contact(ticket.school_id):
+            raise ValidationFailed(_l("The school has no local support contact to send the question to."),
+                                   field="note")
+        _mark_response(ticket, Tier.CENTRAL)
+        ticket.tier = Tier.LOCAL
+    elif ticket.tier is Tier.VENDOR:
+        _mark_response(ticket, Tier.VENDOR)
+        ticket.tier = Tier.CENTRAL
+        _add_message(ticket, actor, note, role=AuthorRole.VENDOR, internal=True, shared=True)
+    ticket.status = TicketStatus.OPEN
+    ticket.assignee_id, ticket.assignee_name = None, None
+    _event(ticket, actor, EventKind.SENT_BACK, from_value=old, to_value=ticket.tier, note=note)
+    _recompute(ticket)
+    _touch(ticket)
+    notifications.sent_back(ticket, actor, note)
+    return ticket
+
+
+def request_info(ticket: Ticket, actor, note) -> TicketMessage:
+    """The vendor asks central for more information (a shared note, and a line in history)."""
+    require(actor, "tickets.request_info", ticket)
+    note = _clean_text(note, "note", max_length=NOTE_MAX, label=_l("what you need to know"))
+    _mark_response(ticket, Tier.VENDOR)
+    message = _add_message(ticket, actor, note, role=AuthorRole.VENDOR, internal=True, shared=True)
+    _event(ticket, actor, EventKind.INFO_REQUESTED, note=note)
+    _recompute(ticket)
+    _touch(ticket)
+    notifications.vendor_reply(ticket, message, actor)
+    return message
+
+
+def assign(ticket: Ticket, actor, assignee_id: int | None) -> Ticket:
+    """Assign to oneself or another agent of the ticket's current tier (None: unassign)."""
+    require(actor, "tickets.assign", ticket)
+    if assignee_id is None:
+        assignee = None
+    else:
+        assignee = next((u for u in tier_agents(ticket) if u.id == assignee_id), None)
+        if assignee is None:
+            raise ValidationFailed(_l("Choose someone who works this queue."), field="assignee_id")
+    old = ticket.assignee_name
+    ticket.assignee_id = assignee.id if assignee else None
+    ticket.assignee_name = assignee.display_name if assignee else None
+    if ticket.status is TicketStatus.NEW:
+        ticket.status = TicketStatus.OPEN
+    _event(ticket, actor, EventKind.ASSIGNED, from_value=(old or "")[:64] or None,
+           to_value=(ticket.assignee_name or "")[:64] or None)
+    _recompute(ticket)
+    _touch(ticket)
+    return ticket
+
+
+AGENT_STATUSES = (TicketStatus.OPEN, TicketStatus.WAITING_FOR_REQUESTER, TicketStatus.RESOLVED,
+                  TicketStatus.CLOSED)
+
+
+def status_choices(ticket: Ticket, actor) -> list[TicketStatus]:
+    if not can(actor, "tickets.set_status", ticket):
+        return []
+    if ticket.tier is Tier.VENDOR:
+        allowed = [TicketStatus.OPEN, TicketStatus.RESOLVED]
+    else:
+        allowed = list(AGENT_STATUSES)
+    return [s for s in allowed if s is not ticket.status]
+
+
+def set_status(ticket: Ticket, actor, status, *, note=None, resolution_summary=None) -> Ticket:
+    """Open, wait for the requester (pauses the clock), resolve or close.
+
+    Resolving a ticket that went beyond the school asks central or the vendor for a short
+    resolution summary, kept for the boards and the knowledge base.
+    """
+    require(actor, "tickets.set_status", ticket)
+    status = _parse_enum(TicketStatus, status, "status", _l("Choose a status."))
+    if status not in status_choices(ticket, actor):
+        raise ValidationFailed(_l("The question cannot be moved to that status now."), field="status")
+    note = _clean_text(note, "note", max_length=NOTE_MAX, label=_l("a note"), required=False) or None
+    if status is TicketStatus.RESOLVED:
+        summary = _clean_text(resolution_summary, "resolution_summary", max_length=NOTE_MAX,
+                              label=_l("a resolution summary"), required=ticket.was_escalated)
+        ticket.resolution_summary = summary or ticket.resolution_summary
+        ticket.resolved_at = utcnow()
+    elif status is TicketStatus.CLOSED:
+        ticket.closed_at = utcnow()
+        ticket.resolved_at = ticket.resolved_at or utcnow()
+    else:
+        ticket.resolved_at = None
+    if status in (TicketStatus.WAITING_FOR_REQUESTER, TicketStatus.RESOLVED) and works_current_tier(
+            scope_of(actor), ticket):
+        _mark_response(ticket, ticket.tier)
+    old = ticket.status
+    ticket.status = status
+    _event(ticket, actor, EventKind.STATUS_CHANGED, from_value=old, to_value=status, note=note)
+    _recompute(ticket)
+    _touch(ticket)
+    notifications.status_changed(ticket, actor)
+    return ticket
+
+
+def update_vendor_case(ticket: Ticket, actor, reference, vendor_status) -> Ticket:
+    require(actor, "tickets.vendor_case", ticket)
+    reference = _clean_text(reference, "vendor_reference", max_length=64, label=_l("a case reference"),
+                            required=False) or None
+    vendor_status = _clean_text(vendor_status, "vendor_status", max_length=64, label=_l("a case status"),
+                                required=False) or None
+    ticket.vendor_reference, ticket.vendor_status = reference, vendor_status
+    _event(ticket, actor, EventKind.VENDOR_CASE, to_value=reference, note=vendor_status)
+    _touch(ticket)
+    return ticket
+
+
+def rate(ticket: Ticket, actor, rating, comment=None) -> Ticket:
+    """The requester rates the answer (1-5) once the ticket is resolved."""
+    require(actor, "tickets.rate", ticket)
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        rating = 0
+    if not 1 <= rating <= 5:
+        raise ValidationFailed(_l("Choose a rating from 1 to 5."), field="rating")
+    comment = _clean_text(comment, "rating_comment", max_length=2000, label=_l("a comment"), required=False)
+    masked, _changed = mask_civic_numbers(comment)
+    ticket.rating, ticket.rating_comment, ticket.rated_at = rating, masked or None, utcnow()
+    _event(ticket, actor, EventKind.RATED, to_value=str(rating))
+    _touch(ticket)
+    return ticket
+
+
+# ---------------------------------------------------------------- reading
+
+def visible_messages(ticket: Ticket, actor) -> list[TicketMessage]:
+    """Requester: public replies. Local/central: everything. Vendor: what is shared with it."""
+    scope = scope_of(actor)
+    stmt = select(TicketMessage).where(TicketMessage.ticket_id == ticket.id).order_by(TicketMessage.id)
+    if is_local_agent(scope, ticket) or is_central_agent(scope, ticket):
+        pass
+    elif is_vendor_agent(scope, ticket):
+        stmt = stmt.where(TicketMessage.shared_with_vendor)
+    else:
+        stmt = stmt.where(TicketMessage.internal.is_(False))
+    messages = list(db.session.scalars(stmt))
+    if ticket.attachment_count:
+        by_message: dict[int, list[Attachment]] = {}
+        for a in db.session.scalars(select(Attachment).where(Attachment.ticket_id == ticket.id)
+                                    .order_by(Attachment.id)):
+            by_message.setdefault(a.message_id, []).append(a)
+        for m in messages:
+            m.visible_attachments = by_message.get(m.id, [])
+    else:
+        for m in messages:
+            m.visible_attachments = []
+    return messages
+
+
+_REQUESTER_EVENTS = (EventKind.CREATED, EventKind.ROUTED_TO_CENTRAL, EventKind.ESCALATED,
+                     EventKind.AUTO_ESCALATED, EventKind.PULLED_UP, EventKind.SENT_BACK,
+                     EventKind.STATUS_CHANGED, EventKind.REOPENED, EventKind.RATED)
+
+
+def visible_events(ticket: Ticket, actor) -> list[TicketEvent]:
+    """Agents see the whole history; the requester sees the steps without internal notes;
+    the vendor sees what happened since the ticket reached it."""
+    scope = scope_of(actor)
+    events = list(db.session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
+                                     .order_by(TicketEvent.id)))
+    if is_local_agent(scope, ticket) or is_central_agent(scope, ticket):
+        return events
+    if is_vendor_agent(scope, ticket):
+        since = ticket.vendor_escalated_at
+        return [e for e in events if e.created_at >= since - timedelta(seconds=1)]
+    return [_without_note(e) for e in events if e.kind in _REQUESTER_EVENTS]
+
+
+@dataclass
+class EventView:
+    kind: EventKind
+    actor_name: str
+    from_value: str | None
+    to_value: str | None
+    note: str | None
+    created_at: datetime
+
+
+def _without_note(e: TicketEvent) -> EventView:
+    keep = e.kind is EventKind.ROUTED_TO_CENTRAL
+    return EventView(e.kind, e.actor_name, e.from_value, e.to_value, e.note if keep else None, e.created_at)
+
+
+@dataclass
+class QueueFilter:
+    tier: Tier
+    status: str = "active"  # active | all | a status value
+    school_id: int | None = None
+    assigned: str = "any"  # any | me | none
+    category: str | None = None
+
+
+def _queue_base(actor, tier: Tier):
+    scope = scope_of(actor)
+    require(actor, "tickets.view_queue", tier)
+    conds = [Ticket.tier == tier]
+    if tier is Tier.LOCAL:
+        conds.append(or_(Ticket.school_id.in_(scope.local_school_ids or {-1}),
+                         Ticket.organisation_id.in_(scope.central_org_ids or {-1})))
+    elif tier is Tier.CENTRAL:
+        conds.append(Ticket.organisation_id.in_(scope.central_org_ids))
+    else:
+        conds.append(Ticket.vendor_id == scope.vendor_id)
+    return conds
+
+
+def queue(actor, flt: QueueFilter, *, page: int = 1, per_page: int = 25):
+    """One page of a tier's queue (breached and nearest deadline first) and counts per status.
+
+    Two queries whatever the page size: the page (joined with the school) and the counts.
+    """
+    conds = _queue_base(actor, flt.tier)
+    counts = dict(db.session.execute(
+        select(Ticket.status, func.count()).where(*conds).group_by(Ticket.status)).all())
+    if flt.school_id:
+        conds.append(Ticket.school_id == flt.school_id)
+    if flt.assigned == "me":
+        conds.append(Ticket.assignee_id == actor.id)
+    elif flt.assigned == "none":
+        conds.append(Ticket.assignee_id.is_(None))
+    if flt.category and flt.category in {c.value for c in TicketCategory}:
+        conds.append(Ticket.category == TicketCategory(flt.category))
+    if flt.status == "active":
+        conds.append(Ticket.status.in_(ACTIVE_STATUSES))
+    elif flt.status in {s.value for s in TicketStatus}:
+        conds.append(Ticket.status == TicketStatus(flt.status))
+    order = (Ticket.sla_due_at.is_(None), Ticket.sla_due_at, Ticket.id)
+    # The page's ids are picked from the queue index alone (it covers tier, status and the
+    # deadline), so only the rows shown are read from the table.
+    page_ids = (select(Ticket.id).where(*conds).order_by(*order)
+                .limit(per_page + 1).offset(max(0, page - 1) * per_page).subquery())
+    stmt = (select(Ticket.id, Ticket.number, Ticket.subject, Ticket.status, Ticket.tier, Ticket.category,
+                   Ticket.sla_due_at, Ticket.sla_due_kind, Ticket.assignee_name, Ticket.created_at,
+                   Ticket.updated_at, Ticket.requester_name, School.name.label("school_name"))
+            .join(page_ids, page_ids.c.id == Ticket.id)
+            .join(School, School.id == Ticket.school_id)
+            .order_by(*order))
+    rows = db.session.execute(stmt).all()
+    has_more = len(rows) > per_page
+    return rows[:per_page], {s: counts.get(s, 0) for s in TicketStatus}, has_more
+
+
+def my_tickets(actor, *, limit: int = 100):
+    return db.session.execute(
+        select(Ticket.id, Ticket.number, Ticket.subject, Ticket.status, Ticket.tier, Ticket.updated_at,
+               Ticket.rating, School.name.label("school_name"))
+        .join(School, School.id == Ticket.school_id)
+        .where(Ticket.requester_id == actor.id)
+        .order_by(Ticket.id.desc()).limit(limit)).all()
+
+
+def visible_ticket_conditions(actor):
+    """SQL conditions for every ticket the actor may see (for the API list)."""
+    scope = scope_of(actor)
+    ors = [Ticket.requester_id == actor.id]
+    if scope.local_school_ids:
+        ors.append(Ticket.school_id.in_(scope.local_school_ids))
+    if scope.central_org_ids:
+        ors.append(Ticket.organisation_id.in_(scope.central_org_ids))
+    if scope.vendor_id is not None:
+        ors.append(and_(Ticket.vendor_id == scope.vendor_id, Ticket.vendor_escalated_at.is_not(None)))
+    return or_(*ors)
+
+
+def list_tickets(actor, *, tier=None, status=None, school_id=None, assigned=None, cursor=None, limit=25):
+    """Tickets the actor may see, newest first, paginated by id cursor."""
+    conds = [visible_ticket_conditions(actor)]
+    if tier is not None:
+        conds.append(Ticket.tier == _parse_enum(Tier, tier, "tier", _l("Unknown tier.")))
+    if status is not None:
+        conds.append(Ticket.status == _parse_enum(TicketStatus, status, "status", _l("Unknown status.")))
+    if school_id is not None:
+        conds.append(Ticket.school_id == school_id)
+    if assigned == "me":
+        conds.append(Ticket.assignee_id == actor.id)
+    elif assigned == "none":
+        conds.append(Ticket.assignee_id.is_(None))
+    elif assigned is not None:
+        raise ValidationFailed(_l("assigned must be 'me' or 'none'."), field="assigned")
+    if cursor is not None:
+        conds.append(Ticket.id < cursor)
+    rows = list(db.session.scalars(select(Ticket).where(*conds).order_by(Ticket.id.desc()).limit(limit + 1)))
+    next_cursor = rows[limit - 1].id if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+# ---------------------------------------------------------------- canned replies, preferences
+
+def canned_replies(actor, language: str | None = None) -> list[CannedReply]:
+    if not can(actor, "tickets.manage_canned"):
+        return []
+    stmt = select(CannedReply).where(CannedReply.organisation_id == actor.organisation_id)
+    if language:
+        stmt = stmt.where(CannedReply.language == language)
+    return list(db.session.scalars(stmt.order_by(CannedReply.language, CannedReply.title)))
+
+
+def add_canned_reply(actor, *, title, body, language) -> CannedReply:
+    require(actor, "tickets.manage_canned")
+    title = _clean_text(title, "title", max_length=120, label=_l("a title"))
+    body = _clean_text(body, "body", max_length=BODY_MAX, label=_l("the reply text"))
+    if language not in ("sv", "en"):
+        raise ValidationFailed(_l("Choose Swedish or English."), field="language")
+    reply = CannedReply(organisation_id=actor.organisation_id, title=title, body=body,
+                        language=language, created_by_id=actor.id)
+    db.session.add(reply)
+    db.session.flush()
+    return reply
+
+
+def delete_canned_reply(actor, reply_id: int) -> None:
+    require(actor, "tickets.manage_canned")
+    reply = db.session.get(CannedReply, reply_id)
+    if reply is None or reply.organisation_id != actor.organisation_id:
+        raise NotFound()
+    db.session.delete(reply)
+    db.session.flush()
+
+
+def preferences(user) -> dict[NotificationKind, bool]:
+    stored = dict(db.session.execute(select(NotificationPreference.kind, NotificationPreference.enabled)
+                                     .where(NotificationPreference.user_id == user.id)).all())
+    return {kind: stored.get(kind, True) for kind in NotificationKind}
+
+
+def set_preferences(user, enabled: set[str]) -> None:
+    require(user, "tickets.notification_settings")
+    existing = {p.kind: p for p in db.session.scalars(
+        select(NotificationPreference).where(NotificationPreference.user_id == user.id))}
+    for kind in NotificationKind:
+        on = kind.value in enabled
+        if kind in existing:
+            existing[kind].enabled = on
+        else:
+            db.session.add(NotificationPreference(user_id=user.id, kind=kind, enabled=on))
+    db.session.flush()
+
+
+# ---------------------------------------------------------------- periodic work
+
+def auto_escalate_overdue(now: datetime | None = None) -> int:
+    """Local tickets whose local first-response target passed without a response go to central.
+
+    Each ticket is claimed with a conditional UPDATE (tier still local), so two ticks running
+    at once never escalate the same ticket twice.
+    """
+    now = now or utcnow()
+    ids = list(db.session.scalars(select(Ticket.id).where(
+        Ticket.tier == Tier.LOCAL, Ticket.status.in_(ACTIVE_STATUSES),
+        Ticket.local_responded_at.is_(None), Ticket.local_response_due < now)))
+    done = 0
+    for ticket_id in ids:
+        claimed = db.session.execute(
+            update(Ticket).where(Ticket.id == ticket_id, Ticket.tier == Tier.LOCAL,
+                                 Ticket.local_responded_at.is_(None))
+            .values(tier=Tier.CENTRAL, status=TicketStatus.WAITING_FOR_TIER_ABOVE,
+                    assignee_id=None, assignee_name=None)
+            .execution_options(synchronize_session=False)).rowcount
+        if not claimed:
+            continue
+        ticket = db.session.get(Ticket, ticket_id)
+        db.session.refresh(ticket)
+        _event(ticket, None, EventKind.AUTO_ESCALATED, from_value=Tier.LOCAL, to_value=Tier.CENTRAL)
+        _recompute(ticket)
+        _touch(ticket)
+        notifications.escalated(ticket, None, None)
+        done += 1
+    return done
+
+
+def notify_breaches(now: datetime | None = None) -> int:
+    """One notification per breached deadline, claimed with a conditional UPDATE."""
+    now = now or utcnow()
+    rows = db.session.execute(select(Ticket.id, Ticket.sla_due_kind).where(
+        Ticket.sla_due_at < now, Ticket.status.in_(ACTIVE_STATUSES),
+        or_(Ticket.breach_notified_kind.is_(None), Ticket.breach_notified_kind != Ticket.sla_due_kind))).all()
+    done = 0
+    for ticket_id, kind in rows:
+        claimed = db.session.execute(
+            update(Ticket).where(Ticket.id == ticket_id, Ticket.sla_due_kind == kind,
+                                 or_(Ticket.breach_notified_kind.is_(None), Ticket.breach_notified_kind != kind))
+            .values(breach_notified_kind=kind).execution_options(synchronize_session=False)).rowcount
+        if not claimed:
+            continue
+        ticket = db.session.get(Ticket, ticket_id)
+        db.session.refresh(ticket)
+        _event(ticket, None, EventKind.SLA_BREACHED, to_value=kind)
+        notifications.breached(ticket, kind)
+        done += 1
+    db.session.flush()
+    return done
+
+
+def auto_close_resolved(now: datetime | None = None) -> int:
+    now = now or utcnow()
+    days = current_app.config.get("TICKET_AUTO_CLOSE_DAYS", 7)
+    ids = list(db.session.scalars(select(Ticket.id).where(
+        Ticket.status == TicketStatus.RESOLVED, Ticket.resolved_at < now - timedelta(days=days))))
+    done = 0
+    for ticket_id in ids:
+        claimed = db.session.execute(
+            update(Ticket).where(Ticket.id == ticket_id, Ticket.status == TicketStatus.RESOLVED)
+            .values(status=TicketStatus.CLOSED, closed_at=now)
+            .execution_options(synchronize_session=False)).rowcount
+        if not claimed:
+            continue
+        ticket = db.session.get(Ticket, ticket_id)
+        db.session.refresh(ticket)
+        _event(ticket, None, EventKind.STATUS_CHANGED, from_value=TicketStatus.RESOLVED,
+               to_value=TicketStatus.CLOSED)
+        _touch(ticket)
+        done += 1
+    return done
+
+
+def refresh_clocks(now: datetime | None = None) -> int:
+    """Nothing to recompute on a clock tick: deadlines are absolute until the next change."""
+    return 0
+
+
+# ---------------------------------------------------------------- guests
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def public_schools() -> list[School]:
+    return list(db.session.scalars(select(School).join(Organisation)
+                                   .where(School.active).order_by(Organisation.name, School.name)))
+
+
+def start_guest_request(*, name, email, school_id, body, locale="sv"):
+    """The public "I can't log in" form: nothing exists until the address is confirmed."""
+    from email_validator import EmailNotValidError, validate_email
+
+    from helpdesk.tickets.models import GuestRequest
+
+    name = _clean_text(name, "name", max_length=200, label=_l("your name"))
+    email = _clean_text(email, "email", max_length=254, label=_l("your e-mail address"))
+    try:
+        email = validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise ValidationFailed(_l("Write a valid e-mail address."), field="email") from None
+    body = _clean_text(body, "body", max_length=BODY_MAX, label=_l("your question"))
+    school = db.session.get(School, school_id) if isinstance(school_id, int) else None
+    if school is None or not school.active:
+        raise ValidationFailed(_l("Choose your child's school."), field="school_id")
+    token = secrets.token_urlsafe(32)
+    request_ = GuestRequest(organisation_id=school.organisation_id, school_id=school.id, name=name,
+                            email=email, body=body, locale=locale if locale in ("sv", "en") else "sv",
+                            verify_token_hash=_digest(token),
+                            expires_at=utcnow() + timedelta(hours=24))
+    db.session.add(request_)
+    db.session.flush()
+    notifications.guest_verification(request_, token)
+    return request_, token
+
+
+def pending_guest_request(token: str):
+    from helpdesk.tickets.models import GuestRequest
+
+    found = db.session.scalar(select(GuestRequest).where(GuestRequest.verify_token_hash == _digest(token or "")))
+    if found is None or found.verified_at is not None or found.expires_at < utcnow():
+        raise NotFound(_l("The link has already been used or has expired. Fill in the form again."))
+    return found
+
+
+def confirm_guest_request(token: str) -> tuple[Ticket, str]:
+    """The verification link (single use) creates the ticket and a magic follow link."""
+    guest = pending_guest_request(token)
+    claimed = db.session.execute(
+        update(type(guest)).where(type(guest).id == guest.id, type(guest).verified_at.is_(None))
+        .values(verified_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    if not claimed:
+        raise NotFound(_l("The link has already been used or has expired. Fill in the form again."))
+    school = db.session.get(School, guest.school_id)
+    org = db.session.get(Organisation, school.organisation_id)
+    subject = "Kan inte logga in" if guest.locale == "sv" else "Cannot log in"
+    ticket = Ticket(number=allocate_number(org), organisation_id=org.id, school_id=school.id,
+                    requester_id=None, requester_role=RequesterRole.GUEST, requester_name=guest.name,
+                    guest_email=guest.email, category=TicketCategory.LOGIN, subject=subject,
+                    tier=Tier.LOCAL, status=TicketStatus.NEW, vendor_id=org.vendor_id, created_at=utcnow())
+    db.session.add(ticket)
+    _add_message(ticket, None, guest.body, role=AuthorRole.REQUESTER, author_name=guest.name)
+    _route_new(ticket, None, school, actor_name=guest.name)
+    follow = secrets.token_urlsafe(32)
+    guest.follow_token_hash = _digest(follow)
+    guest.ticket = ticket
+    _recompute(ticket)
+    _touch(ticket)
+    notifications.new_in_queue(ticket, None)
+    notifications.guest_follow_link(guest, ticket, follow)
+    return ticket, follow
+
+
+def guest_ticket(follow_token: str) -> Ticket:
+    from helpdesk.tickets.models import GuestRequest
+
+    guest = db.session.scalar(select(GuestRequest).where(
+        GuestRequest.follow_token_hash == _digest(follow_token or "")))
+    if guest is None or guest.ticket is None:
+        raise NotFound(_l("That link is not valid."))
+    return guest.ticket
+
+
+def guest_reply(follow_token: str, body) -> TicketMessage:
+    ticket = guest_ticket(follow_token)
+    body = _clean_text(body, "body", max_length=BODY_MAX, label=_l("a message"))
+    if ticket.status is TicketStatus.CLOSED:
+        raise Conflict(_l("The question is closed. Fill in the form again if you need more help."))
+    message = _add_message(ticket, None, body, role=AuthorRole.REQUESTER, author_name=ticket.requester_name)
+    if ticket.status in (TicketStatus.RESOLVED, TicketStatus.WAITING_FOR_REQUESTER):
+        old = ticket.status
+        ticket.status = TicketStatus.OPEN
+        ticket.resolved_at = None
+        _event(ticket, None, EventKind.REOPENED if old is TicketStatus.RESOLVED else EventKind.STATUS_CHANGED,
+               from_value=old, to_value=ticket.status, actor_name=ticket.requester_name)
+    _recompute(ticket)
+    _touch(ticket)
+    notifications.reply_from_requester(ticket, message, None)
+    return message
+
+
+def public_messages(ticket: Ticket) -> list[TicketMessage]:
+    return list(db.session.scalars(select(TicketMessage).where(
+        TicketMessage.ticket_id == ticket.id, TicketMessage.internal.is_(False)).order_by(TicketMessage.id)))
+
+

@@ -1,0 +1,159 @@
+"""SLA clocks in business hours: Europe/Stockholm, Monday-Friday, configurable opening hours,
+Swedish public holidays (the `holidays` package) and an organisation's own closed days.
+
+One clock per tier runs while the ticket sits at that tier and is not paused (waiting for
+the requester, resolved or closed). While the vendor works a ticket, central's clock is
+paused because the ticket is not at central. Deadlines are worked out from the history
+(`TicketEvent.tier_after/status_after`) and stored on the ticket.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from flask import current_app
+from sqlalchemy import select
+
+from helpdesk.extensions import db
+from helpdesk.models_base import utcnow
+from helpdesk.tickets.models import ClosedDay, Ticket, TicketEvent, TicketStatus, Tier
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+PAUSED = (TicketStatus.WAITING_FOR_REQUESTER, TicketStatus.RESOLVED, TicketStatus.CLOSED)
+DEFAULT_TARGETS = {  # business hours: (first response, resolution)
+    "local": (8, 40),
+    "central": (16, 80),
+    "vendor": (16, 120),
+}
+
+
+@lru_cache(maxsize=64)
+def _public_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.Sweden(years=year, include_sundays=False).keys())
+
+
+def _parse_hours(spec: str) -> tuple[time, time]:
+    start, _, end = spec.partition("-")
+    h1, m1 = (int(x) for x in start.split(":"))
+    h2, m2 = (int(x) for x in end.split(":"))
+    return time(h1, m1), time(h2, m2)
+
+
+class BusinessCalendar:
+    def __init__(self, hours: str = "08:00-17:00", closed_days: set[date] | None = None):
+        self.open, self.close = _parse_hours(hours)
+        self.closed_days = closed_days or set()
+
+    def is_business_day(self, day: date) -> bool:
+        return (day.weekday() < 5 and day not in _public_holidays(day.year)
+                and day not in self.closed_days)
+
+    def _window(self, day: date) -> tuple[datetime, datetime]:
+        return (datetime.combine(day, self.open, STOCKHOLM).astimezone(timezone.utc),
+                datetime.combine(day, self.close, STOCKHOLM).astimezone(timezone.utc))
+
+    def seconds_between(self, start: datetime, end: datetime) -> float:
+        """Business seconds in [start, end)."""
+        if end <= start:
+            return 0.0
+        total = 0.0
+        day = start.astimezone(STOCKHOLM).date()
+        last = end.astimezone(STOCKHOLM).date()
+        while day <= last:
+            if self.is_business_day(day):
+                w0, w1 = self._window(day)
+                lo, hi = max(start, w0), min(end, w1)
+                if hi > lo:
+                    total += (hi - lo).total_seconds()
+            day += timedelta(days=1)
+        return total
+
+    def add_seconds(self, start: datetime, seconds: float) -> datetime:
+        """The moment `seconds` business seconds after `start`."""
+        day = start.astimezone(STOCKHOLM).date()
+        remaining = max(0.0, seconds)
+        for _ in range(3660):  # ten years of days: a safe bound
+            if self.is_business_day(day):
+                w0, w1 = self._window(day)
+                lo = max(start, w0)
+                if lo < w1:
+                    available = (w1 - lo).total_seconds()
+                    if remaining <= available:
+                        return lo + timedelta(seconds=remaining)
+                    remaining -= available
+            day += timedelta(days=1)
+        raise ValueError("no business time found")
+
+
+def calendar_for(organisation_id: int) -> BusinessCalendar:
+    closed = set(db.session.scalars(select(ClosedDay.day).where(ClosedDay.organisation_id == organisation_id)))
+    return BusinessCalendar(current_app.config.get("TICKET_BUSINESS_HOURS", "08:00-17:00"), closed)
+
+
+def targets() -> dict[str, tuple[float, float]]:
+    configured = current_app.config.get("TICKET_SLA_HOURS") or {}
+    return {tier: tuple(configured.get(tier, default)) for tier, default in DEFAULT_TARGETS.items()}
+
+
+def _running_intervals(events: list[TicketEvent], tier: Tier, now: datetime):
+    """(start, end, open) intervals when tier's clock ran; open means it still runs."""
+    out = []
+    for i, event in enumerate(events):
+        if event.tier_after is not tier or event.status_after in PAUSED:
+            continue
+        end = events[i + 1].created_at if i + 1 < len(events) else None
+        out.append((event.created_at, end or now, end is None))
+    return out
+
+
+def _due(cal: BusinessCalendar, intervals, target_seconds: float, stop: datetime | None) -> datetime | None:
+    """When the running time reaches the target; None when it has not and the clock is paused
+    (or when the target was met at `stop`, e.g. the first response)."""
+    remaining = target_seconds
+    for start, end, is_open in intervals:
+        if stop is not None and start >= stop:
+            break
+        end_eff = min(end, stop) if stop is not None else end
+        if is_open and (stop is None or stop > end):
+            return cal.add_seconds(start, remaining)
+        used = cal.seconds_between(start, end_eff)
+        if used >= remaining:
+            return cal.add_seconds(start, remaining)
+        remaining -= used
+    return None
+
+
+def recompute(ticket: Ticket, events: list[TicketEvent] | None = None, now: datetime | None = None) -> None:
+    """Work out every tier's deadlines from the ticket's history and store them."""
+    now = now or utcnow()
+    if events is None:
+        events = list(db.session.scalars(
+            select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)))
+    cal = calendar_for(ticket.organisation_id)
+    goals = targets()
+    next_due: tuple[datetime, str] | None = None
+    for tier in Tier:
+        first, resolution = goals[tier.value]
+        intervals = _running_intervals(events, tier, now)
+        responded = ticket.responded_at(tier)
+        response_due = None
+        if intervals and responded is None:
+            response_due = _due(cal, intervals, first * 3600, None)
+        elif intervals and responded is not None:
+            response_due = None
+        resolution_due = _due(cal, intervals, resolution * 3600, None) if intervals else None
+        running = bool(intervals) and intervals[-1][2]
+        # Store the deadline only while the clock runs: a paused clock has none.
+        setattr(ticket, f"{tier.value}_response_due", response_due if running else None)
+        setattr(ticket, f"{tier.value}_resolution_due", resolution_due if running else None)
+        if running and tier is ticket.tier:
+            if response_due is not None:
+                next_due = (response_due, f"{tier.value}_response")
+            elif resolution_due is not None:
+                next_due = (resolution_due, f"{tier.value}_resolution")
+    if ticket.status in PAUSED or next_due is None:
+        ticket.sla_due_at, ticket.sla_due_kind = None, None
+    else:
+        ticket.sla_due_at, ticket.sla_due_kind = next_due

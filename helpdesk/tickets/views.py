@@ -1,0 +1,496 @@
+"""Pages: file a question, my questions, queues, the ticket page, canned replies,
+notification settings, and the public "I can't log in" intake."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import format_datetime, format_timedelta, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from helpdesk import hooks
+from helpdesk.access import can, require, scope_of
+from helpdesk.auth.models import Role, RoleAssignment, User
+from helpdesk.directory.models import Person, School
+from helpdesk.errors import NotFound, ValidationFailed
+from helpdesk.extensions import db, limiter
+from helpdesk.models_base import utcnow
+from helpdesk.tickets import services
+from helpdesk.tickets.forms import (
+    CannedReplyForm,
+    FileTicketForm,
+    GuestForm,
+    GuestReplyForm,
+    category_choices,
+)
+from helpdesk.tickets.labels import VALUE_LABELS
+from helpdesk.tickets.models import (
+    Attachment,
+    NotificationKind,
+    Ticket,
+    TicketCategory,
+    TicketStatus,
+    Tier,
+)
+
+bp = Blueprint("tickets", __name__)
+
+
+@bp.app_template_filter("tickets_when")
+def when(value: datetime | None) -> str:
+    return format_datetime(value, "short") if value else ""
+
+
+@bp.app_template_filter("tickets_value")
+def value_label(value: str | None) -> str:
+    from helpdesk.labels import label
+
+    if value is None:
+        return ""
+    return label(VALUE_LABELS[value]) if value in VALUE_LABELS else value
+
+
+def time_left(due: datetime | None, now: datetime | None = None) -> tuple[str, bool] | None:
+    """('3 hours', False) or ('2 days', True) when breached."""
+    if due is None:
+        return None
+    now = now or utcnow()
+    delta = due - now
+    if delta.total_seconds() < 0:
+        return format_timedelta(-delta, threshold=1.1), True
+    return format_timedelta(delta, threshold=1.1), False
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"tickets_time_left": time_left}
+
+
+def _form_errors(form, exc: ValidationFailed, mapping: dict[str, str] | None = None) -> None:
+    name = (mapping or {}).get(exc.field, exc.field)
+    target = getattr(form, name, None) if name else None
+    if target is None:
+        target = next(iter(f for f in form if f.type != "CSRFTokenField"))
+    target.errors = list(target.errors or []) + [str(exc.message)]
+
+
+# ---------------------------------------------------------------- filing
+
+def _where_choices(choices: services.FilingChoices):
+    options = []
+    for school in choices.schools:
+        options.append((f"school:{school.id}", school.name))
+    for person, school in choices.children:
+        where = f" ({school.name})" if school else ""
+        options.append((f"student:{person.id}", f"{person.given_name}{where}"))
+    return options
+
+
+def _parse_where(value: str | None) -> tuple[int | None, int | None]:
+    kind, _sep, raw = (value or "").partition(":")
+    if not raw.isdigit():
+        return None, None
+    return (int(raw), None) if kind == "school" else (None, int(raw)) if kind == "student" else (None, None)
+
+
+@bp.route("/tickets/new", methods=["GET", "POST"])
+@login_required
+def new():
+    require(current_user, "tickets.file")
+    choices = services.filing_choices(current_user)
+    form = FileTicketForm()
+    form.category.choices = category_choices()
+    form.where.choices = _where_choices(choices)
+    suggestions = []
+    if request.method == "POST":
+        action = request.form.get("action", "preview")
+        shown = [s for s in request.form.get("shown", "").split(",") if s][:20]
+        if action == "answered":
+            try:
+                services.record_deflection(current_user, category=form.category.data or "other",
+                                           shown_article_ids=shown)
+            except ValidationFailed:
+                services.record_deflection(current_user, category="other", shown_article_ids=shown)
+            db.session.commit()
+            flash(_("Good that you found the answer. You can always ask later."), "success")
+            return redirect(url_for("core.home"))
+        school_id, student_id = _parse_where(form.where.data)
+        if len(form.where.choices) > 1 and school_id is None and student_id is None:
+            form.where.errors = [_("Choose the school or the child the question is about.")]
+            return render_template("tickets/new.html", form=form, suggestions=[], shown=""), 400
+        if action == "preview":
+            text = f"{form.subject.data or ''}\n{form.body.data or ''}".strip()
+            if text:
+                suggestions = hooks.get("suggest_articles")(current_user, text, 5, str(get_locale() or "sv")) or []
+            if suggestions and (form.subject.data or "").strip() and (form.body.data or "").strip():
+                shown = ",".join(str(s.get("id") or s.get("slug") or "") for s in suggestions)
+                return render_template("tickets/new.html", form=form, suggestions=suggestions, shown=shown)
+        try:
+            ticket = services.file_ticket(
+                current_user, subject=form.subject.data, body=form.body.data,
+                category=form.category.data, school_id=school_id, student_id=student_id,
+                shown_article_ids=shown, attachments=[f for f in request.files.getlist("attachment") if f.filename])
+        except ValidationFailed as exc:
+            db.session.rollback()
+            _form_errors(form, exc, {"school_id": "where", "student_id": "where", "attachment": "body"})
+            return render_template("tickets/new.html", form=form, suggestions=[], shown=""), 400
+        db.session.commit()
+        flash(_("Your question %(number)s has been sent.", number=ticket.number), "success")
+        return redirect(url_for("tickets.show", ticket_id=ticket.id))
+    return render_template("tickets/new.html", form=form, suggestions=[], shown="")
+
+
+@bp.get("/tickets/mine")
+@login_required
+def mine():
+    require(current_user, "tickets.file")
+    return render_template("tickets/mine.html", tickets=services.my_tickets(current_user))
+
+
+# ---------------------------------------------------------------- queues
+
+def _queue_tiers(user) -> list[Tier]:
+    return [t for t in Tier if can(user, "tickets.view_queue", t)]
+
+
+@bp.get("/tickets/queue")
+@login_required
+def queue():
+    require(current_user, "tickets.view_queue")
+    tiers = _queue_tiers(current_user)
+    scope = scope_of(current_user)
+    default = Tier.VENDOR if scope.vendor_id else (Tier.CENTRAL if scope.central_org_ids else Tier.LOCAL)
+    try:
+        tier = Tier(request.args.get("tier") or default.value)
+    except ValueError:
+        tier = default
+    if tier not in tiers:
+        abort(404)
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    school = request.args.get("school", "")
+    flt = services.QueueFilter(
+        tier=tier, status=request.args.get("status") or "active",
+        school_id=int(school) if school.isdigit() else None,
+        assigned=request.args.get("assigned") if request.args.get("assigned") in ("me", "none") else "any",
+        category=request.args.get("category") or None)
+    per_page = request.args.get("per_page", "25")
+    per_page = int(per_page) if per_page.isdigit() and 0 < int(per_page) <= 200 else 25
+    rows, counts, has_more = services.queue(current_user, flt, page=page, per_page=per_page)
+    schools = []
+    if tier is not Tier.VENDOR:
+        ids = scope.local_school_ids
+        stmt = select(School.id, School.name).order_by(School.name)
+        stmt = stmt.where((School.organisation_id.in_(scope.central_org_ids)) | (School.id.in_(ids))) \
+            if scope.central_org_ids else stmt.where(School.id.in_(ids))
+        schools = db.session.execute(stmt).all()
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("tickets/queue.html", rows=rows, counts=counts, flt=flt, tiers=tiers, tier=tier,
+                           schools=schools, page=page, has_more=has_more, args=args, now=utcnow(),
+                           statuses=list(TicketStatus), categories=list(TicketCategory))
+
+
+# ---------------------------------------------------------------- the ticket page
+
+def _load(ticket_id: int) -> Ticket:
+    ticket = db.session.get(Ticket, ticket_id, options=[joinedload(Ticket.school), joinedload(Ticket.organisation)])
+    if ticket is None or not can(current_user, "tickets.view", ticket):
+        raise NotFound(_("That question could not be found."))
+    return ticket
+
+
+def _assignable(ticket: Ticket) -> list[tuple[int, str]]:
+    """Agents of the ticket's tier, as (id, name), in one query."""
+    stmt = select(User.id, User.email, Person.given_name, Person.family_name).outerjoin(
+        Person, Person.id == User.person_id).where(User.enabled)
+    if ticket.tier is Tier.LOCAL:
+        stmt = stmt.where(User.id.in_(select(RoleAssignment.user_id).where(
+            RoleAssignment.role == Role.LOCAL_ADMIN, RoleAssignment.school_id == ticket.school_id)))
+    elif ticket.tier is Tier.CENTRAL:
+        stmt = stmt.where(User.id.in_(select(RoleAssignment.user_id).where(
+            RoleAssignment.role == Role.CENTRAL_ADMIN, RoleAssignment.organisation_id == ticket.organisation_id)))
+    else:
+        stmt = stmt.where(User.vendor_id == ticket.vendor_id)
+    return [(uid, f"{g} {f}" if g else email) for uid, email, g, f in db.session.execute(stmt.order_by(User.email))]
+
+
+def _render_ticket(ticket: Ticket, *, errors=None, values=None, revealed=None, status=200):
+    user = current_user
+    agent = can(user, "tickets.view_internal", ticket)
+    student = None
+    if ticket.student_id and can(user, "tickets.view_requester_details", ticket):
+        student = db.session.get(Person, ticket.student_id)
+    canned = services.canned_replies(user) if can(user, "tickets.reply", ticket) and agent else []
+    prefill = (values or {}).get("reply_body", "")
+    canned_id = request.args.get("canned", "")
+    if canned_id.isdigit() and not prefill:
+        prefill = next((c.body for c in canned if c.id == int(canned_id)), "")
+    sla_rows = []
+    if agent:
+        for t in Tier:
+            sla_rows.append((t, ticket.response_due(t), ticket.responded_at(t), ticket.resolution_due(t)))
+    return render_template(
+        "tickets/show.html", ticket=ticket, agent=agent, student=student,
+        messages=services.visible_messages(ticket, user), events=services.visible_events(ticket, user),
+        canned=canned, assignable=_assignable(ticket) if can(user, "tickets.assign", ticket) else [],
+        status_choices=services.status_choices(ticket, user), errors=errors or {}, values=values or {},
+        revealed=revealed or {}, prefill=prefill, sla_rows=sla_rows, now=utcnow(),
+        show_requester=can(user, "tickets.view_requester_details", ticket)), status
+
+
+@bp.get("/tickets/<int:ticket_id>")
+@login_required
+def show(ticket_id: int):
+    return _render_ticket(_load(ticket_id))
+
+
+def _act(ticket_id: int, form_name: str, fn, success: str):
+    """Load, run the service, commit once; on bad input re-render with the error at its field."""
+    ticket = _load(ticket_id)
+    try:
+        fn(ticket)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        ticket = _load(ticket_id)
+        field = exc.field or "note"
+        return _render_ticket(ticket, errors={form_name: {field: str(exc.message)}},
+                              values={f"{form_name}_{k}": v for k, v in request.form.items()}, status=400)
+    db.session.commit()
+    flash(success, "success")
+    return redirect(url_for("tickets.show", ticket_id=ticket_id))
+
+
+@bp.post("/tickets/<int:ticket_id>/reply")
+@login_required
+def reply(ticket_id: int):
+    form = request.form
+    files = [f for f in request.files.getlist("attachment") if f.filename]
+
+    def run(ticket):
+        services.add_message(ticket, current_user, form.get("body"), internal=form.get("internal") == "1",
+                             share_with_vendor=form.get("share_with_vendor") == "1", attachments=files)
+    return _act(ticket_id, "reply", run, _("Your message has been added."))
+
+
+@bp.post("/tickets/<int:ticket_id>/escalate")
+@login_required
+def escalate(ticket_id: int):
+    return _act(ticket_id, "escalate", lambda t: services.escalate(t, current_user, request.form.get("note")),
+                _("The question has been escalated."))
+
+
+@bp.post("/tickets/<int:ticket_id>/pull-up")
+@login_required
+def pull_up(ticket_id: int):
+    return _act(ticket_id, "pull_up", lambda t: services.pull_up(t, current_user, request.form.get("note")),
+                _("The question is now in the central queue."))
+
+
+@bp.post("/tickets/<int:ticket_id>/send-back")
+@login_required
+def send_back(ticket_id: int):
+    return _act(ticket_id, "send_back", lambda t: services.send_back(t, current_user, request.form.get("note")),
+                _("The question has been sent back."))
+
+
+@bp.post("/tickets/<int:ticket_id>/request-info")
+@login_required
+def request_info(ticket_id: int):
+    return _act(ticket_id, "request_info",
+                lambda t: services.request_info(t, current_user, request.form.get("note")),
+                _("Your request has been sent to the central team."))
+
+
+@bp.post("/tickets/<int:ticket_id>/assign")
+@login_required
+def assign(ticket_id: int):
+    raw = request.form.get("assignee_id", "")
+    if raw == "me":
+        assignee = current_user.id
+    elif raw.isdigit():
+        assignee = int(raw)
+    else:
+        assignee = None
+    return _act(ticket_id, "assign", lambda t: services.assign(t, current_user, assignee),
+                _("The assignment has been saved."))
+
+
+@bp.post("/tickets/<int:ticket_id>/status")
+@login_required
+def set_status(ticket_id: int):
+    f = request.form
+    return _act(ticket_id, "status", lambda t: services.set_status(
+        t, current_user, f.get("status"), note=f.get("note"), resolution_summary=f.get("resolution_summary")),
+        _("The status has been changed."))
+
+
+@bp.post("/tickets/<int:ticket_id>/vendor-case")
+@login_required
+def vendor_case(ticket_id: int):
+    f = request.form
+    return _act(ticket_id, "vendor_case", lambda t: services.update_vendor_case(
+        t, current_user, f.get("vendor_reference"), f.get("vendor_status")), _("The vendor case has been saved."))
+
+
+@bp.post("/tickets/<int:ticket_id>/rate")
+@login_required
+def rate(ticket_id: int):
+    f = request.form
+    return _act(ticket_id, "rate", lambda t: services.rate(t, current_user, f.get("rating"), f.get("rating_comment")),
+                _("Thank you for your rating."))
+
+
+@bp.post("/tickets/<int:ticket_id>/reveal")
+@login_required
+def reveal(ticket_id: int):
+    ticket = _load(ticket_id)
+    raw = request.form.get("message_id", "")
+    message_id = int(raw) if raw.isdigit() else None
+    if message_id is None and raw != "subject":
+        abort(400)
+    original = services.reveal_original(ticket, message_id, current_user)
+    db.session.commit()
+    ticket = _load(ticket_id)
+    return _render_ticket(ticket, revealed={raw: original})
+
+
+@bp.get("/tickets/<int:ticket_id>/attachments/<int:attachment_id>")
+@login_required
+def attachment(ticket_id: int, attachment_id: int):
+    ticket = _load(ticket_id)
+    found = db.session.get(Attachment, attachment_id)
+    if found is None or found.ticket_id != ticket.id:
+        abort(404)
+    if found.id not in {a.id for m in services.visible_messages(ticket, current_user) for a in m.visible_attachments}:
+        abort(404)
+    path = services.attachment_path(found)
+    if not path.exists():
+        abort(404)
+    return send_file(path, mimetype=found.content_type, as_attachment=True, download_name=found.filename)
+
+
+# ---------------------------------------------------------------- canned replies, notifications
+
+@bp.route("/tickets/canned", methods=["GET", "POST"])
+@login_required
+def canned():
+    require(current_user, "tickets.manage_canned")
+    form = CannedReplyForm()
+    status = 200
+    if request.method == "POST":
+        try:
+            services.add_canned_reply(current_user, title=form.title.data, body=form.body.data,
+                                      language=form.language.data)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            _form_errors(form, exc)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("The canned reply has been saved."), "success")
+            return redirect(url_for("tickets.canned"))
+    return render_template("tickets/canned.html", form=form, replies=services.canned_replies(current_user)), status
+
+
+@bp.post("/tickets/canned/<int:reply_id>/delete")
+@login_required
+def canned_delete(reply_id: int):
+    services.delete_canned_reply(current_user, reply_id)
+    db.session.commit()
+    flash(_("The canned reply has been removed."), "success")
+    return redirect(url_for("tickets.canned"))
+
+
+@bp.route("/tickets/notifications", methods=["GET", "POST"])
+@login_required
+def notifications():
+    require(current_user, "tickets.notification_settings")
+    if request.method == "POST":
+        services.set_preferences(current_user, set(request.form.getlist("kind")))
+        db.session.commit()
+        flash(_("Your notification settings have been saved."), "success")
+        return redirect(url_for("tickets.notifications"))
+    return render_template("tickets/notifications.html", prefs=services.preferences(current_user),
+                           kinds=list(NotificationKind))
+
+
+# ---------------------------------------------------------------- guests who cannot log in
+
+def _guest_email_key() -> str:
+    return "guest:" + (request.form.get("email") or "").strip().lower()
+
+
+def _guest_limit() -> str:
+    return current_app.config["GUEST_RATE_LIMIT"]
+
+
+@bp.route("/help/cannot-log-in", methods=["GET", "POST"])
+@limiter.limit(_guest_limit, methods=["POST"], scope="guest-address")
+@limiter.limit(_guest_limit, key_func=_guest_email_key, methods=["POST"], scope="guest-email")
+def guest_intake():
+    form = GuestForm()
+    schools = services.public_schools()
+    form.school_id.choices = [("", _("Choose a school"))] + [
+        (str(s.id), f"{s.name} ({s.organisation.name})") for s in schools]
+    if request.method == "POST":
+        if form.website.data:
+            # A robot filled in the hidden field: answer as if all went well, do nothing.
+            return render_template("tickets/guest_sent.html")
+        school = form.school_id.data or ""
+        try:
+            services.start_guest_request(name=form.name.data, email=form.email.data,
+                                         school_id=int(school) if school.isdigit() else None,
+                                         body=form.body.data, locale=str(get_locale() or "sv"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            _form_errors(form, exc)
+            return render_template("tickets/guest.html", form=form), 400
+        db.session.commit()
+        return render_template("tickets/guest_sent.html")
+    return render_template("tickets/guest.html", form=form)
+
+
+@bp.route("/help/verify/<token>", methods=["GET", "POST"])
+def guest_verify(token: str):
+    services.pending_guest_request(token)
+    if request.method == "GET":
+        # A button, not the GET itself, creates the ticket: mail scanners follow links.
+        return render_template("tickets/guest_verify.html", token=token)
+    _ticket, follow = services.confirm_guest_request(token)
+    db.session.commit()
+    flash(_("Thank you. Your question has been sent; we have e-mailed you a link to follow it."), "success")
+    return redirect(url_for("tickets.guest_follow", token=follow))
+
+
+@bp.route("/help/follow/<token>", methods=["GET", "POST"])
+def guest_follow(token: str):
+    ticket = services.guest_ticket(token)
+    form = GuestReplyForm()
+    status = 200
+    if request.method == "POST":
+        try:
+            services.guest_reply(token, form.body.data)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            _form_errors(form, exc)
+            status = 400
+            ticket = services.guest_ticket(token)
+        else:
+            db.session.commit()
+            flash(_("Your message has been added."), "success")
+            return redirect(url_for("tickets.guest_follow", token=token))
+    return render_template("tickets/guest_follow.html", ticket=ticket, form=form,
+                           messages=services.public_messages(ticket), token=token), status

@@ -1,0 +1,160 @@
+"""The tickets journey of the issue's "Done when", in Chromium, with axe on every ticket page."""
+from __future__ import annotations
+
+import re
+from email import message_from_bytes
+from email.policy import default
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser.conftest import assert_accessible, log_in
+
+pytestmark = pytest.mark.browser
+SUBJECT = "Omdömen går inte att spara"
+
+
+def as_user(browser, live_server, email):
+    context = browser.new_context(base_url=live_server, locale="sv-SE")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, email)
+    return context, page
+
+
+def submit(page, action_suffix: str, fields: dict | None = None):
+    form = page.locator(f"form[action$='{action_suffix}']")
+    for selector, value in (fields or {}).items():
+        element = form.locator(selector)
+        if element.evaluate("e => e.tagName") == "SELECT":
+            element.select_option(value)
+        else:
+            element.fill(value)
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def test_question_travels_local_central_vendor_and_back_to_the_teacher(browser, live_server):
+    # The teacher files a question.
+    ctx, teacher = as_user(browser, live_server, "larare.norr@exempelkommun.se")
+    teacher.get_by_role("link", name="Ställ en fråga").first.click()
+    assert_accessible(teacher)
+    teacher.locator("#category").select_option("bug")
+    teacher.locator("#subject").fill(SUBJECT)
+    teacher.locator("#body").fill("När jag sparar omdömen för 6A får jag ett felmeddelande.")
+    teacher.get_by_role("button", name="Skicka frågan").click()
+    assert teacher.get_by_role("heading", level=1).inner_text().endswith(SUBJECT)
+    ticket_path = urlsplit(teacher.url).path
+    assert_accessible(teacher)
+
+    # The local admin sees it in the local queue, replies and escalates.
+    lctx, local = as_user(browser, live_server, "lokal.norr@exempelkommun.se")
+    local.goto("/tickets/queue?tier=local")
+    assert_accessible(local)
+    local.get_by_text(SUBJECT).first.wait_for()
+    local.goto(ticket_path)
+    assert_accessible(local)
+    submit(local, "/reply", {"textarea": "Har du provat att ladda om sidan?"})
+    submit(local, "/escalate", {"textarea": ""})
+    assert local.locator("#escalate-note-error").is_visible()  # the note is required
+    assert_accessible(local)
+    submit(local, "/escalate", {"textarea": "Omladdning hjälpte inte; samma fel i två webbläsare."})
+    assert "Central support" in local.locator(".facts").inner_text()
+
+    # The central admin escalates to the vendor.
+    cctx, central = as_user(browser, live_server, "central@exempelkommun.se")
+    central.goto("/tickets/queue?tier=central")
+    central.get_by_text(SUBJECT).first.wait_for()
+    central.goto(ticket_path)
+    assert_accessible(central)
+    submit(central, "/escalate", {"textarea": "Går att återskapa för alla skolor sedan i morse."})
+    assert "Leverantören" in central.locator(".facts").inner_text()
+
+    # The vendor agent answers and resolves with a summary; it never sees the teacher's text.
+    vctx, vendor = as_user(browser, live_server, "leverantor@leverantor.example")
+    vendor.goto(ticket_path)
+    assert_accessible(vendor)
+    assert "När jag sparar omdömen" not in vendor.content()
+    submit(vendor, "/reply", {"textarea": "Felet är rättat i version 4.2."})
+    submit(vendor, "/status", {"select": "resolved", "#status-resolution_summary":
+                               "Felet i omdömesmodulen rättades i version 4.2; ladda om sidan."})
+    assert "Löst" in vendor.locator(".facts").inner_text()
+
+    # The teacher sees the answer and rates it.
+    teacher.goto(ticket_path)
+    assert "rättades i version 4.2" in teacher.locator(".resolution").inner_text()
+    assert_accessible(teacher)
+    teacher.locator("input[name=rating][value='5']").check()
+    teacher.get_by_role("button", name="Skicka betyg").click()
+    assert teacher.get_by_text("Betyg: 5 av 5").is_visible()
+
+    # The other organisation's admin sees none of it.
+    octx, other = as_user(browser, live_server, "central@grannby.se")
+    other.goto("/tickets/queue?tier=central")
+    assert SUBJECT not in other.content()
+    response = other.goto(ticket_path)
+    assert response.status == 404
+    for c in (ctx, lctx, cctx, vctx, octx):
+        c.close()
+
+
+def test_guardian_without_login_files_through_the_public_page(page, demo_app):
+    drop = Path(demo_app.config["MAIL_DROP_DIR"])
+    page.goto("/")
+    page.get_by_role("link", name="Jag kan inte logga in").click()
+    assert_accessible(page)
+    page.locator("#name").fill("Vera Vårdnadshavare")
+    page.locator("#email").fill("vera@example.org")
+    page.locator("#school_id").select_option(label="Norrskolan (Exempelkommun)")
+    page.locator("#body").fill("Jag har inget svenskt personnummer och kan inte använda BankID.")
+    page.get_by_role("button", name="Skicka").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Titta i din e-post"
+
+    def mail_to(address, containing):
+        for eml in sorted(drop.glob("*.eml")):
+            msg = message_from_bytes(eml.read_bytes(), policy=default)
+            text = f"{msg['Subject']}\n{msg.get_content()}"
+            if msg["To"] == address and containing in text:
+                return text
+        return None
+
+    verify = mail_to("vera@example.org", "/help/verify/")
+    assert verify is not None
+    page.goto(urlsplit(re.search(r"http\S+/help/verify/\S+", verify).group(0)).path)
+    assert_accessible(page)
+    page.get_by_role("button", name="Skicka min fråga").click()
+    assert "inget svenskt personnummer" in page.content()
+    assert_accessible(page)
+    assert mail_to("vera@example.org", "/help/follow/") is not None
+    # The school's local contact is told about the new question.
+    assert mail_to("lokal.norr@exempelkommun.se", "Ny fråga") is not None
+
+
+@pytest.mark.parametrize("email, path", [
+    ("larare.norr@exempelkommun.se", "/tickets/mine"),
+    ("vardnadshavare.norr@exempelkommun.se", "/tickets/new"),
+    ("central@exempelkommun.se", "/tickets/canned"),
+    ("central@exempelkommun.se", "/tickets/notifications"),
+    ("leverantor@leverantor.example", "/tickets/queue?tier=vendor"),
+])
+def test_ticket_pages_are_accessible(page, email, path):
+    log_in(page, email)
+    page.goto(path)
+    assert page.get_by_role("heading", level=1).count() == 1
+    assert_accessible(page)
+
+
+def test_queue_and_ticket_fit_a_narrow_screen(browser, live_server):
+    context = browser.new_context(base_url=live_server, viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    log_in(page, "central@exempelkommun.se")
+    page.goto("/tickets/queue?tier=central")
+    page.goto(page.locator("table.queue a").first.get_attribute("href"))
+    assert page.locator(".facts").count() == 1
+    for _ in range(2):
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{page.url} scrolls sideways at 320 px ({overflow}px)"
+        page.goto("/tickets/queue?tier=central")
+        page.wait_for_load_state()
+    context.close()

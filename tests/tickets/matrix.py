@@ -1,0 +1,85 @@
+from helpdesk.tickets.demo import CENTRAL_SUBJECT, GRANNBY_SUBJECT, GUARDIAN_SUBJECT, LOCAL_SUBJECT, \
+    RESOLVED_SUBJECT, VENDOR_SUBJECT
+from tests.matrix import EVERYONE, LOGGED_IN, ORG_MEMBERS, Case
+
+FILERS = ORG_MEMBERS | {"other_org"}
+NOBODY = frozenset()
+
+
+def _t(subject):
+    def ref(r):
+        from helpdesk.tickets.models import Ticket
+
+        return r._one(Ticket, subject=subject)
+    return ref
+
+
+LOCAL, CENTRAL, VENDOR = _t(LOCAL_SUBJECT), _t(CENTRAL_SUBJECT), _t(VENDOR_SUBJECT)
+GUARDIAN, RESOLVED, GRANNBY = _t(GUARDIAN_SUBJECT), _t(RESOLVED_SUBJECT), _t(GRANNBY_SUBJECT)
+TICKET_FORM = {"category": "usage", "subject": "Test", "body": "Hur gör jag?", "action": "file"}
+
+CASES = [
+    Case("tickets.new", lambda r: "/tickets/new", FILERS),
+    Case("tickets.new", lambda r: "/tickets/new", FILERS, method="POST", data=TICKET_FORM),
+    Case("tickets.mine", lambda r: "/tickets/mine", FILERS),
+    Case("tickets.queue", lambda r: "/tickets/queue", frozenset({"central", "local", "local_other", "vendor", "other_org"})),
+    Case("tickets.queue", lambda r: "/tickets/queue?tier=central", frozenset({"central", "other_org"}), name="central"),
+    Case("tickets.show", lambda r: f"/tickets/{LOCAL(r)}", frozenset({"central", "local", "teacher"}), name="local"),
+    Case("tickets.show", lambda r: f"/tickets/{VENDOR(r)}", frozenset({"central", "local", "vendor"}), name="vendor"),
+    Case("tickets.show", lambda r: f"/tickets/{GUARDIAN(r)}", frozenset({"central", "local", "guardian"}), name="guardian"),
+    Case("tickets.show", lambda r: f"/tickets/{GRANNBY(r)}", frozenset({"other_org"}), name="grannby"),
+    Case("tickets.reply", lambda r: f"/tickets/{LOCAL(r)}/reply", frozenset({"central", "local", "teacher"}),
+         method="POST", data={"body": "Svar"}),
+    Case("tickets.escalate", lambda r: f"/tickets/{LOCAL(r)}/escalate", frozenset({"central", "local"}),
+         method="POST", data={"note": "Provat allt"}),
+    Case("tickets.pull_up", lambda r: f"/tickets/{LOCAL(r)}/pull-up", frozenset({"central"}), method="POST"),
+    Case("tickets.send_back", lambda r: f"/tickets/{CENTRAL(r)}/send-back", frozenset({"central"}),
+         method="POST", data={"note": "Lös lokalt"}),
+    Case("tickets.request_info", lambda r: f"/tickets/{VENDOR(r)}/request-info", frozenset({"vendor"}),
+         method="POST", data={"note": "Vilken version?"}),
+    Case("tickets.assign", lambda r: f"/tickets/{LOCAL(r)}/assign", frozenset({"local"}),
+         method="POST", data={"assignee_id": "me"}),
+    Case("tickets.set_status", lambda r: f"/tickets/{LOCAL(r)}/status", frozenset({"local"}),
+         method="POST", data={"status": "waiting_for_requester"}),
+    Case("tickets.vendor_case", lambda r: f"/tickets/{VENDOR(r)}/vendor-case", frozenset({"central", "vendor"}),
+         method="POST", data={"vendor_reference": "UNI-1", "vendor_status": "Öppen"}),
+    Case("tickets.rate", lambda r: f"/tickets/{RESOLVED(r)}/rate", frozenset({"teacher"}),
+         method="POST", data={"rating": "5"}),
+    # The local ticket's first message (id 1) had a personnummer masked.
+    Case("tickets.reveal", lambda r: f"/tickets/{LOCAL(r)}/reveal", frozenset({"central", "local"}),
+         method="POST", data={"message_id": "1"}),
+    Case("tickets.attachment", lambda r: f"/tickets/{LOCAL(r)}/attachments/999", NOBODY),
+    Case("tickets.canned", lambda r: "/tickets/canned", frozenset({"central", "local", "local_other", "other_org"})),
+    Case("tickets.canned", lambda r: "/tickets/canned", frozenset({"central", "local", "local_other", "other_org"}),
+         method="POST", data={"title": "Hej", "language": "sv", "body": "Hej!"}),
+    Case("tickets.canned_delete", lambda r: "/tickets/canned/1/delete", frozenset({"central", "local", "local_other"}),
+         method="POST"),
+    Case("tickets.notifications", lambda r: "/tickets/notifications", LOGGED_IN),
+    Case("tickets.notifications", lambda r: "/tickets/notifications", LOGGED_IN, method="POST",
+         data={"kind": ["reply"]}),
+    Case("tickets.guest_intake", lambda r: "/help/cannot-log-in", EVERYONE),
+    Case("tickets.guest_intake", lambda r: "/help/cannot-log-in", EVERYONE, method="POST",
+         data={"name": "Vera", "email": "vera@example.org", "school_id": str(r.school("Norrskolan")) if False else "1",
+               "body": "Jag kommer inte in."}),
+    Case("tickets.guest_verify", lambda r: "/help/verify/not-a-token", NOBODY),
+    Case("tickets.guest_verify", lambda r: "/help/verify/not-a-token", NOBODY, method="POST"),
+    Case("tickets.guest_follow", lambda r: "/help/follow/not-a-token", NOBODY),
+    Case("tickets.guest_follow", lambda r: "/help/follow/not-a-token", NOBODY, method="POST", data={"body": "Hej"}),
+    # The API.
+    Case("api.tickets_create", lambda r: "/api/v1/tickets", FILERS, method="POST",
+         json={"subject": "Test", "body": "Hur gör jag?", "category": "usage"}),
+    Case("api.tickets_list", lambda r: "/api/v1/tickets", LOGGED_IN),
+    Case("api.tickets_get", lambda r: f"/api/v1/tickets/{LOCAL(r)}", frozenset({"central", "local", "teacher"})),
+    Case("api.tickets_get", lambda r: f"/api/v1/tickets/{VENDOR(r)}", frozenset({"central", "local", "vendor"}),
+         name="vendor"),
+    Case("api.tickets_add_message", lambda r: f"/api/v1/tickets/{LOCAL(r)}/messages",
+         frozenset({"central", "local", "teacher"}), method="POST", json={"body": "Svar"}),
+    Case("api.tickets_escalate", lambda r: f"/api/v1/tickets/{LOCAL(r)}/escalate", frozenset({"central", "local"}),
+         method="POST", json={"note": "Provat allt"}),
+    Case("api.tickets_send_back", lambda r: f"/api/v1/tickets/{CENTRAL(r)}/send-back", frozenset({"central"}),
+         method="POST", json={"note": "Lös lokalt"}),
+    Case("api.tickets_assign", lambda r: f"/api/v1/tickets/{LOCAL(r)}/assign", frozenset({"local"}),
+         method="POST", json={"assignee_id": "me"}),
+    Case("api.tickets_set_status", lambda r: f"/api/v1/tickets/{LOCAL(r)}/status", frozenset({"local"}),
+         method="POST", json={"status": "waiting_for_requester"}),
+]

@@ -1,0 +1,83 @@
+"""Business hours in Europe/Stockholm with Swedish holidays and an organisation's closed days."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from helpdesk.extensions import db
+from helpdesk.tickets import services, sla
+from helpdesk.tickets.models import ClosedDay, Ticket, TicketEvent, TicketStatus, Tier
+
+STHLM = ZoneInfo("Europe/Stockholm")
+
+
+def at(y, m, d, h=0, mi=0):
+    return datetime(y, m, d, h, mi, tzinfo=STHLM).astimezone(timezone.utc)
+
+
+def test_business_seconds_skip_nights_weekends_and_holidays():
+    cal = sla.BusinessCalendar("08:00-17:00")
+    # Friday 16:00 → Monday 09:00 is two business hours.
+    assert cal.seconds_between(at(2026, 11, 20, 16), at(2026, 11, 23, 9)) == 2 * 3600
+    # Christmas: 24 Dec (Thu) is a working day here, 25 and 26 are holidays.
+    assert cal.add_seconds(at(2026, 12, 24, 16), 2 * 3600) == at(2026, 12, 28, 9)
+    # Eight hours from Monday 14:00 ends Tuesday 13:00.
+    assert cal.add_seconds(at(2026, 11, 23, 14), 8 * 3600) == at(2026, 11, 24, 13)
+
+
+def test_configurable_hours_and_closed_days():
+    cal = sla.BusinessCalendar("09:00-12:00", {date(2026, 11, 24)})
+    assert cal.add_seconds(at(2026, 11, 23, 11), 2 * 3600) == at(2026, 11, 25, 10)
+
+
+def test_deadlines_follow_the_tier_and_pause_while_waiting(demo_app):
+    with demo_app.test_request_context():
+        t = db.session.scalar(select(Ticket).where(Ticket.tier == Tier.LOCAL, Ticket.status == TicketStatus.NEW))
+        events = list(db.session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == t.id)))
+        start = at(2026, 11, 23, 8)  # a Monday
+        events[0].created_at = start
+        sla.recompute(t, events, now=at(2026, 11, 23, 10))
+        assert t.local_response_due == at(2026, 11, 23, 16)
+        assert t.sla_due_at == t.local_response_due
+        assert t.central_response_due is None
+        # An organisation's closed day moves the deadline.
+        db.session.add(ClosedDay(organisation_id=t.organisation_id, day=date(2026, 11, 23), note="Studiedag"))
+        db.session.flush()
+        sla.recompute(t, events, now=at(2026, 11, 23, 10))
+        assert t.local_response_due == at(2026, 11, 24, 16)
+
+
+def test_waiting_for_vendor_pauses_central(demo_app):
+    with demo_app.test_request_context():
+        from helpdesk.tickets.demo import VENDOR_SUBJECT
+
+        t = db.session.scalar(select(Ticket).where(Ticket.subject == VENDOR_SUBJECT))
+        assert t.tier is Tier.VENDOR
+        assert t.central_response_due is None and t.central_resolution_due is None
+        assert t.vendor_response_due is not None and t.sla_due_kind == "vendor_response"
+        assert services  # the tick uses the stored deadlines
+        assert t.vendor_response_due > datetime.now(timezone.utc) - timedelta(days=1)
+
+
+def test_closed_day_command(demo_app):
+    runner = demo_app.test_cli_runner()
+    result = runner.invoke(args=["tickets", "closed-day", "EXK", "2026-10-30", "--note", "Höstlov"])
+    assert result.exit_code == 0, result.output
+    assert "2026-10-30  Höstlov" in runner.invoke(args=["tickets", "closed-days", "EXK"]).output
+    assert runner.invoke(args=["tickets", "closed-day", "NOPE", "2026-10-30"]).exit_code != 0
+    with demo_app.app_context():
+        assert db.session.scalar(select(ClosedDay.note)) == "Höstlov"
+
+
+def test_ticket_labels_do_not_clash_with_other_capabilities(demo_app):
+    from flask_babel import force_locale
+
+    from helpdesk.directory.models import GroupKind
+    from helpdesk.labels import label
+    from helpdesk.tickets.models import AuthorRole, TicketCategory
+
+    with demo_app.test_request_context(), force_locale("en"):
+        assert label(Tier.LOCAL) == "Local (school)" and label(AuthorRole.LOCAL) == "Local support"
+        assert label(TicketCategory.OTHER) == "Other" and label(GroupKind.OTHER) == "Other group"

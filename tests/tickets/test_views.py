@@ -1,0 +1,219 @@
+"""The pages, through the test client."""
+from __future__ import annotations
+
+import io
+import re
+
+from sqlalchemy import event, select
+
+from helpdesk import hooks
+from helpdesk.extensions import db
+from helpdesk.tickets.demo import CENTRAL_SUBJECT, GRANNBY_SUBJECT, LOCAL_SUBJECT, RESOLVED_SUBJECT
+from helpdesk.tickets.models import FilingDeflection, Ticket, TicketStatus, Tier
+
+
+def tid(app, subject):
+    with app.app_context():
+        return db.session.scalar(select(Ticket.id).where(Ticket.subject == subject))
+
+
+def test_teacher_files_a_question_and_sees_it_in_my_questions(demo_app, as_user):
+    c = as_user("larare.norr@exempelkommun.se")
+    page = c.get("/tickets/new")
+    assert page.status_code == 200 and "Norrskolan" in page.text
+    r = c.post("/tickets/new", data={"category": "usage", "subject": "Schemat syns inte",
+                                     "body": "Schemat är tomt sedan i går."})
+    assert r.status_code == 302
+    assert "Schemat syns inte" in c.get("/tickets/mine").text
+    page = c.get(r.headers["Location"])
+    assert "Schemat är tomt sedan i går." in page.text
+    # The requester sees no agent actions.
+    assert "Eskalera" not in page.text and "Escalate" not in page.text
+
+
+def test_bad_input_rerenders_the_form_with_the_error_at_the_field(as_user):
+    c = as_user("larare.norr@exempelkommun.se")
+    r = c.post("/tickets/new", data={"category": "usage", "subject": "", "body": "Text"})
+    assert r.status_code == 400
+    assert 'id="subject-error"' in r.text and 'aria-describedby="subject-error"' in r.text
+
+
+def test_guardian_must_choose_the_child(as_user):
+    c = as_user("vardnadshavare.norr@exempelkommun.se")
+    r = c.post("/tickets/new", data={"category": "login", "subject": "Inloggning", "body": "Hjälp"})
+    assert r.status_code == 400 and 'id="where-error"' in r.text
+
+
+def test_suggested_articles_are_shown_and_giving_up_is_recorded(demo_app, as_user, monkeypatch):
+    monkeypatch.setitem(hooks._HOOKS, "suggest_articles", lambda user, text, limit=5, lang=None: [
+        {"id": 7, "title": "Byta lösenord", "url": "/kb/byta-losenord", "snippet": "Så byter du", "slug": "byta-losenord"}])
+    c = as_user("larare.norr@exempelkommun.se")
+    form = {"category": "login", "subject": "Lösenord", "body": "Hur byter jag lösenord?"}
+    r = c.post("/tickets/new", data=form)
+    assert r.status_code == 200 and "Byta lösenord" in r.text and 'value="7"' in r.text
+    r = c.post("/tickets/new", data={**form, "action": "answered", "shown": "7"})
+    assert r.status_code == 302
+    r = c.post("/tickets/new", data={**form, "action": "file", "shown": "7"})
+    assert r.status_code == 302
+    with demo_app.app_context():
+        rows = db.session.scalars(select(FilingDeflection)).all()
+        assert [(d.gave_up, d.shown_article_ids) for d in rows] == [(True, "7"), (False, "7")]
+        assert db.session.scalar(select(Ticket.shown_article_ids).where(Ticket.subject == "Lösenord")) == "7"
+
+
+def test_local_admin_replies_and_escalates_with_a_required_note(demo_app, as_user):
+    t = tid(demo_app, LOCAL_SUBJECT)
+    c = as_user("lokal.norr@exempelkommun.se")
+    page = c.get(f"/tickets/{t}")
+    assert "escalate-note" in page.text and "send-back-note" not in page.text
+    r = c.post(f"/tickets/{t}/escalate", data={"note": ""})
+    assert r.status_code == 400 and 'id="escalate-note-error"' in r.text
+    assert c.post(f"/tickets/{t}/reply", data={"body": "Prova att logga ut."}).status_code == 302
+    assert c.post(f"/tickets/{t}/escalate", data={"note": "Utloggning hjälpte inte."}).status_code == 302
+    with demo_app.app_context():
+        assert db.session.get(Ticket, t).tier is Tier.CENTRAL
+
+
+def test_central_sees_queue_with_counts_and_breached_first(demo_app, as_user):
+    c = as_user("central@exempelkommun.se")
+    r = c.get("/tickets/queue?tier=central")
+    assert r.status_code == 200
+    assert CENTRAL_SUBJECT in r.text and GRANNBY_SUBJECT not in r.text
+    assert "<caption>" in r.text
+    assert c.get("/tickets/queue?tier=central&status=resolved&assigned=me&school=1&category=bug").status_code == 200
+
+
+def test_other_organisation_sees_none_of_exempelkommun(demo_app, as_user):
+    c = as_user("central@grannby.se")
+    r = c.get("/tickets/queue?tier=central")
+    assert GRANNBY_SUBJECT in r.text and CENTRAL_SUBJECT not in r.text
+    assert c.get(f"/tickets/{tid(demo_app, CENTRAL_SUBJECT)}").status_code == 404
+
+
+def test_requester_rates_a_resolved_ticket(demo_app, as_user):
+    t = tid(demo_app, RESOLVED_SUBJECT)
+    c = as_user("larare.norr@exempelkommun.se")
+    assert c.post(f"/tickets/{t}/rate", data={"rating": "7"}).status_code == 400
+    assert c.post(f"/tickets/{t}/rate", data={"rating": "5", "rating_comment": "Toppen"}).status_code == 302
+    with demo_app.app_context():
+        assert db.session.get(Ticket, t).rating == 5
+
+
+def test_attachments_are_checked_stored_outside_and_served_only_to_viewers(demo_app, as_user):
+    t = tid(demo_app, LOCAL_SUBJECT)
+    c = as_user("larare.norr@exempelkommun.se")
+    bad = c.post(f"/tickets/{t}/reply", data={"body": "Fil", "attachment": (io.BytesIO(b"MZ"), "virus.exe")},
+                 content_type="multipart/form-data")
+    assert bad.status_code == 400 and "reply-attachment-error" in bad.text
+    ok = c.post(f"/tickets/{t}/reply", data={"body": "Skärmbild", "attachment": (io.BytesIO(b"\x89PNG data"), "bild.png")},
+                content_type="multipart/form-data")
+    assert ok.status_code == 302
+    page = c.get(f"/tickets/{t}").text
+    link = re.search(r'href="(/tickets/\d+/attachments/\d+)"', page).group(1)
+    got = c.get(link)
+    data = got.data
+    got.close()
+    assert got.status_code == 200 and data == b"\x89PNG data"
+    assert as_user("lokal.soder@exempelkommun.se").get(link).status_code == 404
+    assert as_user("leverantor@leverantor.example").get(link).status_code == 404
+    assert "/static/" not in link and demo_app.config["UPLOAD_DIR"] not in page
+
+
+def test_reveal_shows_the_original_and_is_logged(demo_app, as_user):
+    t = tid(demo_app, LOCAL_SUBJECT)
+    c = as_user("lokal.norr@exempelkommun.se")
+    page = c.get(f"/tickets/{t}").text
+    assert "20140301-XXXX" in page and "20140301-1238" not in page
+    r = c.post(f"/tickets/{t}/reveal", data={"message_id": "1"})
+    assert "20140301-1238" in r.text
+    assert "20140301-1238" not in as_user("larare.norr@exempelkommun.se").get(f"/tickets/{t}").text
+
+
+def test_canned_replies_and_notification_settings(demo_app, as_user):
+    c = as_user("lokal.norr@exempelkommun.se")
+    assert c.post("/tickets/canned", data={"title": "", "language": "sv", "body": "x"}).status_code == 400
+    assert c.post("/tickets/canned", data={"title": "Hej", "language": "en", "body": "Hello!"}).status_code == 302
+    assert "Hello!" in c.get("/tickets/canned").text
+    t = tid(demo_app, LOCAL_SUBJECT)
+    with demo_app.app_context():
+        from helpdesk.tickets.models import CannedReply
+
+        cid = db.session.scalar(select(CannedReply.id).where(CannedReply.title == "Hej"))
+    assert "Hello!</textarea>" in c.get(f"/tickets/{t}?canned={cid}").text
+    assert c.post("/tickets/notifications", data={"kind": ["reply"]}).status_code == 302
+    page = c.get("/tickets/notifications").text
+    assert 'value="reply" checked' in page and 'value="breach" checked' not in page
+
+
+def test_guest_intake_verification_and_magic_link(demo_app):
+    c = demo_app.test_client()
+    assert c.get("/help/cannot-log-in").status_code == 200
+    with demo_app.app_context():
+        from helpdesk.directory.models import School
+        from helpdesk.notify.models import OutboxMail
+
+        norr = db.session.scalar(select(School.id).where(School.name == "Norrskolan"))
+    # The honeypot: pretends all went well, stores nothing.
+    r = c.post("/help/cannot-log-in", data={"name": "Bot", "email": "bot@example.org", "school_id": str(norr),
+                                             "body": "spam", "website": "http://spam"})
+    assert r.status_code == 200
+    r = c.post("/help/cannot-log-in", data={"name": "Vera", "email": "nope", "school_id": str(norr), "body": "x"})
+    assert r.status_code == 400 and 'id="email-error"' in r.text
+    r = c.post("/help/cannot-log-in", data={"name": "Vera", "email": "vera@example.org", "school_id": str(norr),
+                                             "body": "Jag har inget BankID."})
+    assert r.status_code == 200
+    with demo_app.app_context():
+        mails = db.session.scalars(select(OutboxMail).where(OutboxMail.to_address.in_(["vera@example.org", "bot@example.org"]))).all()
+        assert [m.to_address for m in mails] == ["vera@example.org"]
+        link = re.search(r"http\S+/help/verify/(\S+)", mails[0].body).group(1)
+    assert c.get(f"/help/verify/{link}").status_code == 200
+    r = c.post(f"/help/verify/{link}")
+    assert r.status_code == 302 and "/help/follow/" in r.headers["Location"]
+    assert c.post(f"/help/verify/{link}").status_code == 404  # single use
+    follow = r.headers["Location"]
+    page = c.get(follow)
+    assert "Jag har inget BankID." in page.text
+    assert c.post(follow, data={"body": "Jag väntar."}).status_code == 302
+    assert "Jag väntar." in c.get(follow).text
+
+
+def _count_queries(app, fn):
+    count = [0]
+    with app.app_context():
+        engine = db.engine
+
+    def before(*_a, **_k):
+        count[0] += 1
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        fn()
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    return count[0]
+
+
+def test_queue_query_count_does_not_grow_with_page_size(demo_app, as_user):
+    from helpdesk.tickets import services
+
+    with demo_app.test_request_context():
+        from helpdesk.auth.models import User
+
+        teacher = db.session.scalar(select(User).where(User.email == "larare.norr@exempelkommun.se"))
+        for i in range(30):
+            services.file_ticket(teacher, subject=f"Fråga {i}", body="Text", category="usage")
+        db.session.commit()
+    c = as_user("lokal.norr@exempelkommun.se")
+    small = _count_queries(demo_app, lambda: c.get("/tickets/queue?tier=local&per_page=2"))
+    large = _count_queries(demo_app, lambda: c.get("/tickets/queue?tier=local&per_page=40"))
+    assert small == large <= 10
+    t = tid(demo_app, LOCAL_SUBJECT)
+    assert _count_queries(demo_app, lambda: c.get(f"/tickets/{t}")) <= 10
+
+
+def test_waiting_status_shows_on_the_page(demo_app, as_user):
+    t = tid(demo_app, LOCAL_SUBJECT)
+    c = as_user("lokal.norr@exempelkommun.se")
+    assert c.post(f"/tickets/{t}/status", data={"status": "waiting_for_requester"}).status_code == 302
+    with demo_app.app_context():
+        assert db.session.get(Ticket, t).status is TicketStatus.WAITING_FOR_REQUESTER
+    assert c.post(f"/tickets/{t}/status", data={"status": "bogus"}).status_code == 400
