@@ -200,13 +200,30 @@ def test_a_directory_with_one_file_per_entity(app, sample, tmp_path):
 
 
 def test_sync_into_the_demo_keeps_its_manual_data(demo_app, sample, write_export):
+    """The issue's last step: after the manual work, a sync re-run leaves it all intact."""
+    from helpdesk.admin import approvals, operations
+    from helpdesk.auth.services import find_user_by_email
+
     with demo_app.test_request_context():
+        local = find_user_by_email("lokal.norr@exempelkommun.se")
+        central = find_user_by_email("central@exempelkommun.se")
+        school = db.session.scalar(select(School.id).where(School.name == "Norrskolan"))
+        req = operations.perform(local, "create_person", {
+            "kind": "staff", "given_name": "Sofia", "family_name": "Spec", "school_id": school,
+            "birth_date": "1985-04-03", "role": "special_educator"}, reason="Saknar personnummer").request
+        sofia = approvals.approve(central, req)
+        team = operations.perform(local, "create_group", {"school_id": school, "name": "Arbetslag F-3",
+                                                          "kind": "work_team"}).obj
+        rektor = find_user_by_email("rektor.norr@exempelkommun.se").person_id
+        operations.perform(local, "add_members", {"group_id": team.id, "person_ids": [sofia.id]})
+        operations.perform(local, "assign_team_appraisal_mentor", {"group_id": team.id, "mentor_id": rektor})
+        db.session.commit()
         manual = {m: db.session.execute(select(m.__table__).where(m.source == Source.MANUAL)).all()
-                  for m in (Group, Membership, MentorRelation, Person, GuardianRelation)}
+                  for m in (Group, Membership, MentorRelation, Person, GuardianRelation, Duty)}
         run_import(write_export(sample))
         run_import(write_export(sample))
         again = {m: db.session.execute(select(m.__table__).where(m.source == Source.MANUAL)).all()
-                 for m in (Group, Membership, MentorRelation, Person, GuardianRelation)}
+                 for m in (Group, Membership, MentorRelation, Person, GuardianRelation, Duty)}
         assert again == manual
         # It matched the demo's Exempelkommun rather than making a second one.
         assert db.session.scalar(select(func.count(Organisation.id)).where(Organisation.name == "Exempelkommun")) == 1
