@@ -16,6 +16,7 @@ CAPABILITIES = (
     "helpdesk.auth",
     "helpdesk.directory",
     "helpdesk.notify",
+    "helpdesk.boards",
 )
 
 

@@ -1,0 +1,26 @@
+"""Support-group boards: local and central contacts learn from each other's questions;
+workshops and check-in meetings with agendas built from what was asked."""
+
+
+def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from helpdesk.access import can
+    from helpdesk.boards import api, labels, policies, views  # noqa: F401  (they register themselves)
+    from helpdesk.boards.demo import add_demo_content
+    from helpdesk.demo import add_demo_step
+    from helpdesk.nav import HomePanel, NavItem, add_home_panel, add_nav
+
+    app.register_blueprint(views.bp)
+    app.add_template_filter(_board_time, "board_time")
+    add_nav(NavItem("boards.index", lambda: str(_l("Support group")),
+                    lambda user: can(user, "boards.use"), order=40))
+    add_home_panel(HomePanel("boards/_home_panel.html", lambda user: can(user, "boards.use"), order=40))
+    add_demo_step(40, add_demo_content)
+
+
+def _board_time(value) -> str:
+    """A moment as Swedish local time, e.g. 2026-11-23 14:05."""
+    from helpdesk.boards.services import STOCKHOLM
+
+    return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M") if value else ""
