@@ -54,7 +54,8 @@ def add_demo_content(ctx) -> None:
         norr, support, "Arbetslagsgrupper inför medarbetarsamtalen",
         "Vi ska skapa arbetslagsgrupper inför medarbetarsamtalen. Gör ni en grupp per arbetslag eller "
         "en per rektor?")
-    services.reply(vaster, team, "Vi gör en per arbetslag, och rektorn kopplas som mentor till var och en.")
+    team_reply = services.reply(vaster, team, "Vi gör en per arbetslag, och rektorn kopplas som mentor till var och en.")
+    services.report_post(norr, team_reply, "Svaret verkar gälla förskolan, inte grundskolan. Kan någon central titta?")
     _age(team, 5)
 
     vendor_thread = services.start_thread(

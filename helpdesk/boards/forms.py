@@ -12,6 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -47,8 +48,8 @@ class BoardForm(FlaskForm):
     name = StringField(_l("Name"))
     description = StringField(_l("Description"))
     kind = RadioField(_l("Who sees the board"), choices=[
-        ("staff", _l("All staff of the organisation")),
-        ("schools", _l("Staff of chosen schools")),
+        SelectChoice("staff", _l("All staff of the organisation")),
+        SelectChoice("schools", _l("Staff of chosen schools")),
     ], default="staff", validate_choice=False)
     schools = MultiCheckboxField(_l("Schools"), coerce=int, validate_choice=False)
 
@@ -56,7 +57,7 @@ class BoardForm(FlaskForm):
 class MeetingForm(FlaskForm):
     title = StringField(_l("Title"))
     kind = SelectField(_l("Kind of meeting"), choices=[
-        ("check_in", _l("Check-in meeting")), ("workshop", _l("Workshop"))], validate_choice=False)
+        SelectChoice("check_in", _l("Check-in meeting")), SelectChoice("workshop", _l("Workshop"))], validate_choice=False)
     starts_at = DateTimeLocalField(_l("Starts (Swedish time)"), format="%Y-%m-%dT%H:%M",
                                    validators=[Optional()])
     duration = IntegerField(_l("Length in minutes"), default=60, validators=[Optional()])

@@ -6,6 +6,7 @@ from datetime import datetime
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from helpdesk import hooks
 from helpdesk.access import can, require, scope_of
@@ -72,7 +73,7 @@ def new_board():
 def _school_choices(orgs):
     ids = [o.id for o in orgs]
     schools = db.session.scalars(db.select(School).where(School.organisation_id.in_(ids)).order_by(School.name))
-    return [(s.id, s.name) for s in schools]
+    return [SelectChoice(s.id, s.name) for s in schools]
 
 
 @bp.get("/<int:board_id>")
