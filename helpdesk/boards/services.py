@@ -857,7 +857,8 @@ def save_minutes(actor, meeting: Meeting, minutes: str) -> Thread:
     if thread is None:
         board = support_board_of(meeting.organisation_id)
         local = meeting.starts_at.astimezone(STOCKHOLM)
-        title = str(_l("Minutes: %(title)s, %(date)s", title=meeting.title, date=local.strftime("%Y-%m-%d")))
+        with force_locale(actor.locale or "sv"):
+            title = str(_l("Minutes: %(title)s, %(date)s", title=meeting.title, date=local.strftime("%Y-%m-%d")))
         thread = start_thread(actor, board, title[:MAX_TITLE], minutes)
         meeting.minutes_thread_id = thread.id
     else:
