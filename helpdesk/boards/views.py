@@ -138,10 +138,7 @@ def _thread_page(thread, reply_form=None, status=200):
             reply_form.quoted_post_id.data = str(quoted.id)
     scope = scope_of(current_user)
     moderator = is_moderator(scope, thread.board)
-    if posts:
-        services.mark_read(current_user, thread, max(p.id for p in posts))
-        db.session.commit()
-    return render_template(
+    html = render_template(
         "boards/thread.html", thread=thread, board=thread.board, page=page, posts=posts,
         question=question, accepted=accepted, reply_form=reply_form, moderator=moderator,
         may_accept=can(current_user, "boards.accept", thread),
@@ -153,7 +150,12 @@ def _thread_page(thread, reply_form=None, status=200):
         handle_of=services.handle_of,
         ticket_url=_ticket_url(thread.linked_ticket_id),
         move_targets=services.move_targets(current_user, thread) if moderator else [],
-    ), status
+    )
+    # Marked read after rendering: the commit expires what the page has loaded.
+    if posts and status == 200:
+        services.mark_read(current_user, thread, max(p.id for p in posts))
+        db.session.commit()
+    return html, status
 
 
 def _ticket_url(ticket_id):
