@@ -13,6 +13,7 @@ def init_app(app) -> None:
 
     app.register_blueprint(views.bp)
     app.add_template_filter(_board_time, "board_time")
+    app.context_processor(_template_globals)
     add_nav(NavItem("boards.index", lambda: str(_l("Support group")),
                     lambda user: can(user, "boards.use"), order=40))
     add_home_panel(HomePanel("boards/_home_panel.html", lambda user: can(user, "boards.use"), order=40))
@@ -24,3 +25,27 @@ def _board_time(value) -> str:
     from helpdesk.boards.services import STOCKHOLM
 
     return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _template_globals():
+    from flask import has_request_context, request
+
+    if not has_request_context() or not (request.blueprint == "boards" or request.endpoint == "core.home"):
+        return {}
+    from flask_babel import gettext as _
+
+    from helpdesk.boards import attachments
+
+    def unread_total():
+        from flask_login import current_user
+
+        from helpdesk.boards.services import unread_total as total
+
+        return total(current_user)
+
+    return {
+        "attachment_hint": _("At most %(n)d files of at most %(mb)d MB each: %(kinds)s.", n=attachments.MAX_FILES,
+                             mb=attachments.max_bytes() // (1024 * 1024),
+                             kinds=", ".join(sorted(attachments.ALLOWED))),
+        "boards_unread_total": unread_total,
+    }

@@ -1,7 +1,7 @@
 """API: boards, threads, posts and accepted answers, through the same services as the pages."""
 from __future__ import annotations
 
-from flask import request
+from flask import request, url_for
 from flask_login import current_user
 
 from helpdesk.api import api
@@ -43,6 +43,8 @@ def post_json(post, board) -> dict:
     else:
         data["body"] = post.body
         data["body_html"] = post.body_html
+        data["attachments"] = [{"id": a.id, "filename": a.filename, "size": a.size, "content_type": a.content_type,
+                                "url": url_for("boards.attachment", attachment_id=a.id)} for a in post.attachments]
     return data
 
 

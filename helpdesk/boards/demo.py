@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import delete
 
 from helpdesk.boards import services
+from helpdesk.boards.attachments import Upload
 from helpdesk.boards.models import MeetingKind, Post, Thread
 from helpdesk.extensions import db
 from helpdesk.models_base import utcnow
@@ -39,7 +40,11 @@ def add_demo_content(ctx) -> None:
         "Ja, specialpedagoger, rektorer och annan personal som inte finns i elevregistret kommer aldrig "
         "med den nattliga synken. Lägg till henne manuellt på skolan, men **hör av dig till oss centralt "
         "först** så att vi vet om det.\n\n1. Gå till skolan i katalogen.\n2. Välj *Lägg till personal*.\n"
-        "3. Koppla henne till rätt grupper.")
+        "3. Koppla henne till rätt grupper.",
+        attachments=[Upload("checklista-manuell-personal.txt",
+                            "Checklista: personal som inte kommer med synken\n"
+                            "1. Kontakta centralt ansvariga.\n2. Lägg till personen på skolan.\n"
+                            "3. Koppla till grupper.\n".encode())])
     services.reply(vaster, solved, "Tack! Det fungerade.")
     services.accept_answer(vaster, solved, answer.id)
     _age(solved, 12)

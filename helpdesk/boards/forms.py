@@ -6,6 +6,7 @@ from wtforms import (
     DateTimeLocalField,
     HiddenField,
     IntegerField,
+    MultipleFileField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -25,10 +26,12 @@ class MultiCheckboxField(SelectMultipleField):
 class ThreadForm(FlaskForm):
     title = StringField(_l("Title"))
     body = TextAreaField(_l("Your question"), render_kw={"rows": 10})
+    attachments = MultipleFileField(_l("Attach files (optional)"))
 
 
 class ReplyForm(FlaskForm):
     body = TextAreaField(_l("Your reply"), render_kw={"rows": 8})
+    attachments = MultipleFileField(_l("Attach files (optional)"))
     quoted_post_id = HiddenField()
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from helpdesk.auth.models import User
 from helpdesk.directory.models import Organisation, School
@@ -103,6 +103,25 @@ class Post(db.Model):
 
     thread: Mapped[Thread] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
+    attachments: Mapped[list[PostAttachment]] = relationship(
+        back_populates="post", lazy="selectin", order_by="PostAttachment.id")
+
+
+class PostAttachment(db.Model):
+    """A file on a post. Kept in the database (deferred), so every app server sees it and it
+    is never under the web root; served only to those who may see the thread."""
+
+    __tablename__ = "board_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("board_post.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    post: Mapped[Post] = relationship(back_populates="attachments")
 
 
 class PostRevision(db.Model):

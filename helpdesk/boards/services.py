@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from helpdesk import hooks
 from helpdesk.access import require, scope_of
 from helpdesk.auth.models import Role, RoleAssignment, User
+from helpdesk.boards import attachments as files
 from helpdesk.boards import tickets_link
 from helpdesk.boards.models import (
     AgendaItem,
@@ -30,6 +31,7 @@ from helpdesk.boards.models import (
     MeetingSchool,
     Mention,
     Post,
+    PostAttachment,
     PostRevision,
     ReadMarker,
     Report,
@@ -234,12 +236,16 @@ def get_post(actor, post_id: int) -> Post:
     return post
 
 
-def _add_post(actor, thread: Thread, body: str, quoted_post_id: int | None = None) -> Post:
+def _add_post(actor, thread: Thread, body: str, quoted_post_id: int | None = None,
+              checked_files: list | None = None) -> Post:
     now = utcnow()
     post = Post(thread_id=thread.id, author_id=actor.id, body=body, body_html=render_markdown(body),
                 quoted_post_id=quoted_post_id, created_at=now)
     db.session.add(post)
     db.session.flush()
+    for name, content_type, data in checked_files or []:
+        db.session.add(PostAttachment(post_id=post.id, filename=name, content_type=content_type,
+                                      size=len(data), data=data))
     thread.post_count = (thread.post_count or 0) + 1
     thread.last_post_id = post.id
     thread.last_activity_at = now
@@ -248,35 +254,50 @@ def _add_post(actor, thread: Thread, body: str, quoted_post_id: int | None = Non
     return post
 
 
-def start_thread(actor, board: Board, title: str, body: str, *, linked_ticket_id: int | None = None) -> Thread:
+def start_thread(actor, board: Board, title: str, body: str, *, linked_ticket_id: int | None = None,
+                 attachments: list | None = None) -> Thread:
     """Anyone who sees the board may start a thread in it."""
     require(actor, "boards.start_thread", board)
     title, body = _clean_title(title), _clean_body(body)
+    checked = files.check(attachments or [])
     thread = Thread(board_id=board.id, board=board, title=title, author_id=actor.id,
                     linked_ticket_id=linked_ticket_id, post_count=0, created_at=utcnow(),
                     last_activity_at=utcnow())
     db.session.add(thread)
     db.session.flush()
-    post = _add_post(actor, thread, body)
+    post = _add_post(actor, thread, body, checked_files=checked)
     _notify(actor, thread, post, new_thread=True)
     _changed(thread)
     return thread
 
 
-def reply(actor, thread: Thread, body: str, *, quoted_post_id: int | None = None) -> Post:
+def reply(actor, thread: Thread, body: str, *, quoted_post_id: int | None = None,
+          attachments: list | None = None) -> Post:
     """A reply to a thread the actor sees; never to a locked thread."""
     require(actor, "boards.view_thread", thread)
     if thread.locked:
         raise Conflict(_l("The thread is locked; no new replies can be posted."))
     body = _clean_body(body)
+    checked = files.check(attachments or [])
     if quoted_post_id is not None:
         quoted = db.session.get(Post, quoted_post_id)
         if quoted is None or quoted.thread_id != thread.id:
             quoted_post_id = None
-    post = _add_post(actor, thread, body, quoted_post_id)
+    post = _add_post(actor, thread, body, quoted_post_id, checked_files=checked)
     _notify(actor, thread, post)
     _changed(thread)
     return post
+
+
+def get_attachment(actor, attachment_id: int) -> PostAttachment:
+    """A file, for whoever sees the thread; a hidden post's files only for moderators."""
+    attachment = db.session.get(PostAttachment, attachment_id)
+    if attachment is None:
+        raise NotFound()
+    require(actor, "boards.view_thread", attachment.post.thread)
+    if attachment.post.hidden and not is_moderator(scope_of(actor), attachment.post.thread.board):
+        raise NotFound()
+    return attachment
 
 
 def edit_post(actor, post: Post, body: str) -> Post:

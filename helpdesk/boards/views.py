@@ -1,15 +1,17 @@
 """Pages of the boards: board list, board, thread, moderation, reports, meetings."""
 from __future__ import annotations
 
+import io
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from helpdesk import hooks
 from helpdesk.access import can, require, scope_of
+from helpdesk.boards import attachments as files
 from helpdesk.boards import forms, ics, services, tickets_link
 from helpdesk.boards.models import Board, BoardKind, MeetingKind, Post
 from helpdesk.boards.policies import is_moderator
@@ -25,6 +27,10 @@ def field_error(form, exc: HelpdeskError) -> None:
     name = exc.field if exc.field and exc.field in form else None
     target = form[name] if name else next(f for f in form if f.type not in ("CSRFTokenField", "HiddenField"))
     target.errors = [*target.errors, str(exc.message)]
+
+
+def _uploads():
+    return [files.Upload(f.filename or "", f.read()) for f in request.files.getlist("attachments") if f.filename]
 
 
 def _int_arg(name: str, default: int = 1) -> int:
@@ -95,7 +101,8 @@ def new_thread(board_id: int):
     form = forms.ThreadForm()
     if request.method == "POST":
         try:
-            thread = services.start_thread(current_user, board, form.title.data, form.body.data)
+            thread = services.start_thread(current_user, board, form.title.data, form.body.data,
+                                           attachments=_uploads())
             db.session.commit()
             flash(_("Your question is posted."), "success")
             return redirect(url_for("boards.thread", thread_id=thread.id))
@@ -177,7 +184,7 @@ def reply(thread_id: int):
     form = forms.ReplyForm()
     try:
         post = services.reply(current_user, thread, form.body.data,
-                              quoted_post_id=_int_form("quoted_post_id"))
+                              quoted_post_id=_int_form("quoted_post_id"), attachments=_uploads())
         db.session.commit()
     except (ValidationFailed, Conflict) as exc:
         db.session.rollback()
@@ -220,6 +227,16 @@ def post_history(post_id: int):
         abort(404)
     return render_template("boards/history.html", post=post, thread=post.thread,
                            revisions=services.revisions(post))
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@login_required
+def attachment(attachment_id: int):
+    found = services.get_attachment(current_user, attachment_id)
+    response = send_file(io.BytesIO(found.data), mimetype=found.content_type, as_attachment=True,
+                         download_name=found.filename, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.post("/threads/<int:thread_id>/accept")

@@ -44,6 +44,12 @@ def meeting():
     return db.session.scalar(select(Meeting.id))
 
 
+def attachment():
+    from helpdesk.boards.models import PostAttachment
+
+    return db.session.scalar(select(PostAttachment.id))
+
+
 def report():
     from helpdesk.boards.models import Report
 
@@ -76,6 +82,7 @@ CASES = [
     Case("boards.edit_post", lambda r: f"/boards/posts/{post(OPEN)}/edit", frozenset({"local_other"})),
     Case("boards.edit_post", lambda r: f"/boards/posts/{post(OPEN)}/edit", frozenset({"local_other"}),
          method="POST", data={"body": "Ny text"}),
+    Case("boards.attachment", lambda r: f"/boards/attachments/{attachment()}", SUPPORT),
     Case("boards.post_history", lambda r: f"/boards/posts/{post(SOLVED, 1)}/history", SUPPORT),
     Case("boards.accept", lambda r: f"/boards/threads/{thread(TEAM)}/accept", frozenset({"central", "local"}),
          method="POST", data={"post_id": "6"}, name="asker or central"),

@@ -226,3 +226,30 @@ def test_vendor_board_shows_organisation_names_not_handles(demo_app, as_user):
     page = as_user("leverantor@leverantor.example").get(f"/boards/threads/{thread_id}").get_data(as_text=True)
     assert "(Exempelkommun)" in page and "(Grannby)" in page
     assert "@central" not in page
+
+
+def test_attachments_are_checked_and_served_only_to_readers(demo_app, as_user):
+    import io
+
+    i = ids(demo_app)
+    norr = as_user(NORR)
+    posts = scalar(demo_app, select(func.count(Post.id)))
+    bad = norr.post(f"/boards/threads/{i['open']}/reply", content_type="multipart/form-data",
+                    data={"body": "Se bifogat", "attachments": [(io.BytesIO(b"MZ\x90\x00"), "program.exe")]})
+    assert bad.status_code == 400 and "program.exe: den typen av fil tas inte emot" in bad.get_data(as_text=True)
+    fake = norr.post(f"/boards/threads/{i['open']}/reply", content_type="multipart/form-data",
+                     data={"body": "Se bifogat", "attachments": [(io.BytesIO(b"<html>"), "bild.png")]})
+    assert fake.status_code == 400
+    assert scalar(demo_app, select(func.count(Post.id))) == posts
+    ok = norr.post(f"/boards/threads/{i['open']}/reply", content_type="multipart/form-data",
+                   data={"body": "Se bifogat", "attachments": [(io.BytesIO(b"%PDF-1.4 test"), "guide.pdf")]})
+    assert ok.status_code == 302
+    page = norr.get(f"/boards/threads/{i['open']}").get_data(as_text=True)
+    from helpdesk.boards.models import PostAttachment
+
+    attachment_id = scalar(demo_app, select(func.max(PostAttachment.id)))
+    assert f"/boards/attachments/{attachment_id}" in page and "guide.pdf" in page
+    got = as_user(SODER).get(f"/boards/attachments/{attachment_id}")
+    assert got.status_code == 200 and got.data == b"%PDF-1.4 test"
+    assert got.headers["Content-Disposition"].startswith("attachment")
+    assert as_user("larare.norr@exempelkommun.se").get(f"/boards/attachments/{attachment_id}").status_code == 403

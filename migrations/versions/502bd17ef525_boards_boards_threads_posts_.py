@@ -1,8 +1,8 @@
 """boards: boards, threads, posts, subscriptions, meetings
 
-Revision ID: d6d3b2faf0f0
+Revision ID: 502bd17ef525
 Revises: 2f4cab657fbf
-Create Date: 2026-11-23 01:26:46.369203
+Create Date: 2026-11-23 01:46:08.074212
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import helpdesk.models_base
 
 
 # revision identifiers, used by Alembic.
-revision = 'd6d3b2faf0f0'
+revision = '502bd17ef525'
 down_revision = '2f4cab657fbf'
 branch_labels = None
 depends_on = None
@@ -174,6 +174,20 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_agenda_item_meeting_id'), ['meeting_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_agenda_item_thread_id'), ['thread_id'], unique=False)
 
+    op.create_table('board_attachment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=True),
+    sa.Column('created_at', helpdesk.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['post_id'], ['board_post.id'], name=op.f('fk_board_attachment_post_id_board_post')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_board_attachment'))
+    )
+    with op.batch_alter_table('board_attachment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_board_attachment_post_id'), ['post_id'], unique=False)
+
     op.create_table('board_mention',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('post_id', sa.Integer(), nullable=False),
@@ -258,6 +272,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_board_mention_post_id'))
 
     op.drop_table('board_mention')
+    with op.batch_alter_table('board_attachment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_board_attachment_post_id'))
+
+    op.drop_table('board_attachment')
     with op.batch_alter_table('agenda_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_agenda_item_thread_id'))
         batch_op.drop_index(batch_op.f('ix_agenda_item_meeting_id'))
