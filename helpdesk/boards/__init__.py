@@ -19,6 +19,12 @@ def init_app(app) -> None:
     add_home_panel(HomePanel("boards/_home_panel.html", lambda user: can(user, "boards.use"), order=40))
     add_demo_step(40, add_demo_content)
 
+    from helpdesk.boards.cli import boards_cli, setup_step
+    from helpdesk.core.cli import add_setup_step
+
+    app.cli.add_command(boards_cli)
+    add_setup_step(40, "boards: default boards for every organisation", setup_step)
+
 
 def _board_time(value) -> str:
     """A moment as Swedish local time, e.g. 2026-11-23 14:05."""

@@ -119,9 +119,9 @@ def escalated_tickets(organisation_id: int, since: datetime, limit: int = 20) ->
         return []
     stmt = select(model).where(model.organisation_id == organisation_id)
     if hasattr(model, "tier"):
-        tiers = [t for t in type(getattr(model.tier.property.columns[0].type, "enum_class", None) or ())
-                 if str(_value(t)) in ("central", "vendor")] or ["central", "vendor"]
-        stmt = stmt.where(model.tier.in_(tiers))
+        enum_cls = getattr(model.tier.property.columns[0].type, "enum_class", None)
+        tiers = [t for t in enum_cls if str(_value(t)) in ("central", "vendor")] if enum_cls else []
+        stmt = stmt.where(model.tier.in_(tiers or ["central", "vendor"]))
     stamp = getattr(model, "updated_at", None) or getattr(model, "created_at", None)
     if stamp is not None:
         stmt = stmt.where(stamp >= since).order_by(stamp.desc())

@@ -418,3 +418,13 @@ def test_escalated_tickets_and_top_categories_feed_the_agenda(ctx):
     for ticket_id, _title in candidates["tickets"][:1]:
         item = services.add_agenda_item(user(CENTRAL), meeting, kind="ticket", ref=ticket_id)
         assert item.ticket_id == ticket_id
+
+
+def test_ensure_command_makes_missing_default_boards(demo_app):
+    with demo_app.app_context():
+        make_org("Tredje kommunen")
+        db.session.commit()
+    result = demo_app.test_cli_runner().invoke(args=["boards", "ensure"])
+    assert result.exit_code == 0 and "boards made: 1" in result.output
+    result = demo_app.test_cli_runner().invoke(args=["boards", "ensure"])
+    assert "boards made: 0" in result.output
