@@ -253,3 +253,12 @@ def test_attachments_are_checked_and_served_only_to_readers(demo_app, as_user):
     assert got.status_code == 200 and got.data == b"%PDF-1.4 test"
     assert got.headers["Content-Disposition"].startswith("attachment")
     assert as_user("larare.norr@exempelkommun.se").get(f"/boards/attachments/{attachment_id}").status_code == 403
+
+
+def test_home_panel_shows_unread_posts_in_followed_threads(demo_app, as_user):
+    i = ids(demo_app)
+    norr = as_user(NORR)
+    norr.get(f"/boards/threads/{i['team']}")
+    as_user(SODER).post(f"/boards/threads/{i['team']}/reply", data={"body": "Vi gör likadant."})
+    assert "1 oläst inlägg i trådar du följer" in norr.get("/").get_data(as_text=True)
+    assert "Supportforum" not in as_user("vardnadshavare.norr@exempelkommun.se").get("/").get_data(as_text=True)

@@ -64,6 +64,15 @@ def test_ask_answer_accept_and_plan_a_check_in(browser, live_server, tmp_path):
     page.get_by_role("button", name=f"Lägg till: {TITLE}").click()
     agenda = page.locator("ol.agenda")
     assert TITLE in agenda.inner_text()
+    for path in ("/boards/new", "/boards/meetings/new", "/boards/reports", "/boards/following"):
+        page.goto(path)
+        assert_accessible(page)
+    page.goto("/boards/meetings/new")
+    page.get_by_role("button", name="Planera mötet").click()  # empty: refused, fields marked
+    assert page.locator("#error-summary").is_visible()
+    assert_accessible(page)
+    page.goto("/boards/meetings")
+    page.get_by_role("link", name="Avstämningsmöte för supportgruppen").click()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Lägg till i kalendern (.ics)").click()
     path = tmp_path / "meeting.ics"
