@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 from wtforms.fields.choices import SelectChoice
 
 from helpdesk import hooks
@@ -145,8 +146,16 @@ def _thread_page(thread, reply_form=None, status=200):
             reply_form.quoted_post_id.data = str(quoted.id)
     scope = scope_of(current_user)
     moderator = is_moderator(scope, thread.board)
+    # Words and addresses every post repeats, worked out once rather than per post.
+    words = {"quote": _("Quote"), "edit": _("Edit"), "accept": _("Accept as the answer"), "report": _("Report"),
+             "hide": _("Hide"), "show_again": _("Show again"), "edited": _("edited"), "vendor": _("vendor"),
+             "attached": _("Attached files")}
+    base = url_for("boards.index")
+    addresses = {"thread": url_for("boards.thread", thread_id=thread.id), "posts": f"{base}posts/",
+                 "attachments": f"{base}attachments/", "accept": url_for("boards.accept", thread_id=thread.id),
+                 "csrf": generate_csrf()}
     html = render_template(
-        "boards/thread.html", thread=thread, board=thread.board, page=page, posts=posts,
+        "boards/thread.html", T=words, U=addresses, thread=thread, board=thread.board, page=page, posts=posts,
         question=question, accepted=accepted, reply_form=reply_form, moderator=moderator,
         may_accept=can(current_user, "boards.accept", thread),
         may_reply=can(current_user, "boards.reply", thread),
