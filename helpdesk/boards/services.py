@@ -817,6 +817,7 @@ def agenda_candidates(actor, meeting: Meeting) -> dict:
     taken_categories = {i.category for i in meeting.agenda if i.category}
     return {
         "since": since,
+        "previous": previous_meeting(meeting),
         "threads": threads,
         "tickets": [t for t in tickets_link.escalated_tickets(meeting.organisation_id, since)
                     if t[0] not in taken_tickets],

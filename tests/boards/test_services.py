@@ -352,6 +352,7 @@ def test_plan_meeting_rules(ctx):
 def test_agenda_from_threads_and_minutes_become_a_thread(ctx):
     meeting = _plan()
     candidates = services.agenda_candidates(user(CENTRAL), meeting)
+    assert candidates["previous"].title == "Avstämningsmöte för supportgruppen"  # the demo's check-in
     open_q = thread_titled("Vårdnadshavare utan")
     assert open_q in candidates["threads"]
     assert candidates["tickets_installed"] == tickets_link.tickets_installed()
