@@ -81,5 +81,5 @@ def add_demo_content(ctx) -> None:
     services.add_agenda_item(central, meeting, kind="thread", ref=open_q.id)
     services.add_agenda_item(central, meeting, kind="note", text="Nyheter i nästa version")
     # The demo's own posts need not fill the outbox.
-    db.session.execute(delete(OutboxMail).where(OutboxMail.kind.in_(["board_post", "board_mention"])))
+    db.session.execute(delete(OutboxMail).where(OutboxMail.kind.in_(["board_post", "board_mention", "board_meeting"])))
     db.session.flush()

@@ -787,7 +787,16 @@ def plan_meeting(actor, *, organisation_id: int, title: str, kind: MeetingKind, 
                       invitees=[MeetingSchool(school_id=s) for s in sorted(valid)])
     db.session.add(meeting)
     db.session.flush()
+    invite(meeting)
     return meeting
+
+
+def invite(meeting: Meeting) -> None:
+    """Mail the invited contacts a link to the meeting and its calendar file."""
+    local = meeting.starts_at.astimezone(STOCKHOLM)
+    for contact in invitee_contacts(meeting):
+        _mail(contact, "meeting", "board_meeting", meeting=meeting, when=local.strftime("%Y-%m-%d %H:%M"),
+              url=_public_url(f"/boards/meetings/{meeting.id}"), ics=_public_url(f"/boards/meetings/{meeting.id}.ics"))
 
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:

@@ -429,3 +429,12 @@ def test_ensure_command_makes_missing_default_boards(demo_app):
     assert result.exit_code == 0 and "boards made: 1" in result.output
     result = demo_app.test_cli_runner().invoke(args=["boards", "ensure"])
     assert "boards made: 0" in result.output
+
+
+def test_planning_mails_the_invited_contacts(ctx):
+    mails = count(OutboxMail)
+    meeting = _plan()
+    new = db.session.scalars(select(OutboxMail).order_by(OutboxMail.id)).all()[mails:]
+    assert sorted(m.to_address for m in new) == ["lokal.norr@exempelkommun.se", "lokal2.norr@exempelkommun.se"]
+    assert new[0].subject.startswith("Inbjudan: Workshop om synken, 2026-12-03 14:00")
+    assert f"/boards/meetings/{meeting.id}.ics" in new[0].body
