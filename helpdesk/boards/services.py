@@ -145,7 +145,7 @@ def board_summaries(boards: list[Board]) -> dict[int, tuple[int, datetime | None
 
 
 def get_board(actor, board_id: int) -> Board:
-    board = db.session.get(Board, board_id)
+    board = db.session.get(Board, as_id(board_id) or 0)
     if board is None:
         raise NotFound(_l("That board does not exist."))
     require(actor, "boards.view_board", board)
@@ -180,6 +180,15 @@ def create_board(actor, *, organisation_id: int, name: str, description: str = "
 
 
 # ---------------------------------------------------------------- text
+
+def as_id(value) -> int | None:
+    """A database id from untrusted input, or None (so PostgreSQL never sees an overflow)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.isdigit() and len(value) < 11:
+        value = int(value)
+    return value if isinstance(value, int) and 0 < value < 2**31 else None
+
 
 def _clean_title(title: str) -> str:
     title = " ".join((title or "").split())
@@ -221,7 +230,7 @@ def _changed(thread: Thread) -> None:
 # ---------------------------------------------------------------- threads and posts
 
 def get_thread(actor, thread_id: int) -> Thread:
-    thread = db.session.get(Thread, thread_id)
+    thread = db.session.get(Thread, as_id(thread_id) or 0)
     if thread is None:
         raise NotFound(_l("That thread does not exist."))
     require(actor, "boards.view_thread", thread)
@@ -229,7 +238,7 @@ def get_thread(actor, thread_id: int) -> Thread:
 
 
 def get_post(actor, post_id: int) -> Post:
-    post = db.session.get(Post, post_id)
+    post = db.session.get(Post, as_id(post_id) or 0)
     if post is None:
         raise NotFound(_l("That post does not exist."))
     require(actor, "boards.view_thread", post.thread)
@@ -279,6 +288,7 @@ def reply(actor, thread: Thread, body: str, *, quoted_post_id: int | None = None
         raise Conflict(_l("The thread is locked; no new replies can be posted."))
     body = _clean_body(body)
     checked = files.check(attachments or [])
+    quoted_post_id = as_id(quoted_post_id)
     if quoted_post_id is not None:
         quoted = db.session.get(Post, quoted_post_id)
         if quoted is None or quoted.thread_id != thread.id:
@@ -291,7 +301,7 @@ def reply(actor, thread: Thread, body: str, *, quoted_post_id: int | None = None
 
 def get_attachment(actor, attachment_id: int) -> PostAttachment:
     """A file, for whoever sees the thread; a hidden post's files only for moderators."""
-    attachment = db.session.get(PostAttachment, attachment_id)
+    attachment = db.session.get(PostAttachment, as_id(attachment_id) or 0)
     if attachment is None:
         raise NotFound()
     require(actor, "boards.view_thread", attachment.post.thread)
@@ -346,7 +356,7 @@ def accept_answer(actor, thread: Thread, post_id: int) -> Post:
 
     if not can(actor, "boards.accept", thread):
         raise PermissionDenied(_l("Only the person who asked, or a central contact, can accept an answer."))
-    post = db.session.get(Post, post_id) if isinstance(post_id, int) else None
+    post = db.session.get(Post, as_id(post_id)) if as_id(post_id) else None
     if post is None or post.thread_id != thread.id:
         raise ValidationFailed(_l("Choose a reply in this thread."), field="post_id")
     first = first_post(thread)
@@ -578,7 +588,7 @@ def move_targets(actor, thread: Thread) -> list[Board]:
 
 def move_thread(actor, thread: Thread, board_id: int) -> None:
     _require_moderator(actor, thread)
-    target = db.session.get(Board, board_id) if isinstance(board_id, int) else None
+    target = db.session.get(Board, as_id(board_id)) if as_id(board_id) else None
     if target is None or target.id == thread.board_id or not is_moderator(scope_of(actor), target):
         raise ValidationFailed(_l("Choose a board you moderate."), field="board")
     thread.board_id, thread.board = target.id, target
@@ -633,7 +643,7 @@ def open_reports(actor) -> list[Report]:
 
 
 def resolve_report(actor, report_id: int, *, hide_reason: str | None = None) -> Report:
-    report = db.session.get(Report, report_id)
+    report = db.session.get(Report, as_id(report_id) or 0)
     if report is None:
         raise NotFound()
     _require_moderator(actor, report.post.thread)
@@ -651,7 +661,7 @@ def resolve_report(actor, report_id: int, *, hide_reason: str | None = None) -> 
 def thread_document(thread_id: int) -> dict | None:
     """What the search index holds for a thread: the question, the accepted answer and the
     visible replies. Civic numbers are masked on save, so none reach the index."""
-    thread = db.session.get(Thread, thread_id)
+    thread = db.session.get(Thread, as_id(thread_id) or 0)
     if thread is None:
         return None
     posts = db.session.scalars(select(Post.body).where(Post.thread_id == thread.id, Post.hidden.is_(False))
@@ -756,7 +766,7 @@ def visible_meetings(actor) -> list[Meeting]:
 
 
 def get_meeting(actor, meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
+    meeting = db.session.get(Meeting, as_id(meeting_id) or 0)
     if meeting is None:
         raise NotFound(_l("That meeting does not exist."))
     require(actor, "boards.view_meeting", meeting)
@@ -841,12 +851,12 @@ def add_agenda_item(actor, meeting: Meeting, *, kind: str, ref: str | int | None
     require(actor, "boards.edit_meeting", meeting)
     position = max((i.position for i in meeting.agenda), default=0) + 1
     if kind == "thread":
-        thread = db.session.get(Thread, int(ref)) if str(ref or "").isdigit() else None
+        thread = db.session.get(Thread, as_id(str(ref or ""))) if as_id(str(ref or "")) else None
         if thread is None or thread.board.organisation_id != meeting.organisation_id:
             raise ValidationFailed(_l("Choose a thread of the organisation."), field="ref")
         item = AgendaItem(kind=AgendaKind.THREAD, thread_id=thread.id, title=thread.title)
     elif kind == "ticket":
-        ticket = tickets_link.get_ticket(int(ref)) if str(ref or "").isdigit() else None
+        ticket = tickets_link.get_ticket(as_id(str(ref or ""))) if as_id(str(ref or "")) else None
         if ticket is None or getattr(ticket, "organisation_id", None) != meeting.organisation_id:
             raise ValidationFailed(_l("Choose a ticket of the organisation."), field="ref")
         item = AgendaItem(kind=AgendaKind.TICKET, ticket_id=ticket.id, title=tickets_link.ticket_title(ticket))

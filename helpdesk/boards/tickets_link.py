@@ -45,7 +45,9 @@ def _value(v):
 
 def get_ticket(ticket_id: int):
     model = _model("Ticket")
-    return db.session.get(model, ticket_id) if model is not None else None
+    if model is None or not isinstance(ticket_id, int) or not 0 < ticket_id < 2**31:
+        return None
+    return db.session.get(model, ticket_id)
 
 
 def can_see_ticket(user, ticket) -> bool:

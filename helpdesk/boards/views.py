@@ -40,8 +40,7 @@ def _int_arg(name: str, default: int = 1) -> int:
 
 
 def _int_form(name: str) -> int | None:
-    value = request.form.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return services.as_id(request.form.get(name, ""))
 
 
 @bp.get("/")

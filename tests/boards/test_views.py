@@ -262,3 +262,16 @@ def test_home_panel_shows_unread_posts_in_followed_threads(demo_app, as_user):
     as_user(SODER).post(f"/boards/threads/{i['team']}/reply", data={"body": "Vi gör likadant."})
     assert "1 oläst inlägg i trådar du följer" in norr.get("/").get_data(as_text=True)
     assert "Supportforum" not in as_user("vardnadshavare.norr@exempelkommun.se").get("/").get_data(as_text=True)
+
+
+def test_out_of_range_ids_are_not_found_not_errors(demo_app, as_user):
+    i = ids(demo_app)
+    c = as_user(CENTRAL)
+    huge = 2**40
+    for url in (f"/boards/{huge}", f"/boards/threads/{huge}", f"/boards/posts/{huge}/history",
+                f"/boards/meetings/{huge}", f"/boards/attachments/{huge}", f"/api/v1/threads/{huge}"):
+        assert c.get(url).status_code == 404, url
+    assert c.post(f"/boards/threads/{i['team']}/accept", data={"post_id": str(huge)}).status_code == 400
+    assert c.post(f"/api/v1/threads/{i['team']}/accept", json={"post_id": huge}).status_code == 400
+    assert c.post(f"/boards/threads/{i['team']}/moderate", data={"action": "move", "board": str(huge)}).status_code == 400
+    assert c.post(f"/boards/reports/{huge}/resolve", data={"action": "dismiss"}).status_code == 404
