@@ -4,6 +4,7 @@ the meeting's .ics file. Every page on the way is checked with axe."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, log_in
 
@@ -29,12 +30,12 @@ def test_ask_answer_accept_and_plan_a_check_in(browser, live_server, tmp_path):
     assert_accessible(page)
     page.get_by_role("link", name="Ställ en fråga").click()
     page.get_by_role("button", name="Publicera frågan").click()  # empty: refused, field marked
-    assert page.get_by_text("Skriv en rubrik.").first.is_visible()
+    expect(page.get_by_text("Skriv en rubrik.").first).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Rubrik").fill(TITLE)
     page.get_by_label("Din fråga").fill("Vi har fått tre nya elever i 4A. Skriver ni ut lappar eller skickar ni e-post?")
     page.get_by_role("button", name="Publicera frågan").click()
-    assert page.get_by_role("heading", level=1).inner_text() == TITLE
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     assert_accessible(page)
     thread_url = page.url
     ctx.close()
@@ -44,7 +45,7 @@ def test_ask_answer_accept_and_plan_a_check_in(browser, live_server, tmp_path):
     page.goto(thread_url)
     page.get_by_label("Ditt svar").fill("Vi skriver ut lappar och lämnar dem till **mentorn**.")
     page.get_by_role("button", name="Publicera svaret").click()
-    assert page.get_by_text("Ditt svar är publicerat.").is_visible()
+    expect(page.get_by_text("Ditt svar är publicerat.")).to_be_visible()
     assert_accessible(page)
     ctx.close()
 
@@ -52,9 +53,8 @@ def test_ask_answer_accept_and_plan_a_check_in(browser, live_server, tmp_path):
     ctx, page = _as(browser, live_server, "central@exempelkommun.se")
     page.goto(thread_url)
     page.get_by_role("button", name="Godkänn som svar").click()
-    accepted = page.locator("section.post--accepted")
-    assert "mentorn" in accepted.inner_text()
-    assert page.locator(".badge--ok", has_text="Löst").first.is_visible()
+    expect(page.locator("section.post--accepted")).to_contain_text("mentorn")
+    expect(page.locator(".badge--ok", has_text="Löst").first).to_be_visible()
     assert_accessible(page)
 
     page.goto("/boards/meetings")
@@ -62,14 +62,13 @@ def test_ask_answer_accept_and_plan_a_check_in(browser, live_server, tmp_path):
     page.get_by_role("link", name="Avstämningsmöte för supportgruppen").click()
     assert_accessible(page)
     page.get_by_role("button", name=f"Lägg till: {TITLE}").click()
-    agenda = page.locator("ol.agenda")
-    assert TITLE in agenda.inner_text()
+    expect(page.locator("ol.agenda")).to_contain_text(TITLE)
     for path in ("/boards/new", "/boards/meetings/new", "/boards/reports", "/boards/following"):
         page.goto(path)
         assert_accessible(page)
     page.goto("/boards/meetings/new")
     page.get_by_role("button", name="Planera mötet").click()  # empty: refused, fields marked
-    assert page.locator("#error-summary").is_visible()
+    expect(page.locator("#error-summary")).to_be_visible()
     assert_accessible(page)
     page.goto("/boards/meetings")
     page.get_by_role("link", name="Avstämningsmöte för supportgruppen").click()
