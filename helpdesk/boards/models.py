@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from helpdesk.auth.models import User
@@ -38,6 +38,15 @@ class Board(db.Model):
 
     organisation: Mapped[Organisation | None] = relationship()
     schools: Mapped[list[BoardSchool]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    # One default board per organisation and one forum per vendor, even when two requests
+    # make them at the same moment.
+    __table_args__ = (
+        Index("uq_board_default_per_org", "organisation_id", unique=True,
+              sqlite_where=text("is_default"), postgresql_where=text("is_default")),
+        Index("uq_board_vendor_forum", "vendor_id", unique=True,
+              sqlite_where=text("kind = 'vendor'"), postgresql_where=text("kind = 'vendor'")),
+    )
 
     @property
     def school_ids(self) -> set[int]:

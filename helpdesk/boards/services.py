@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from helpdesk import hooks
@@ -80,27 +81,33 @@ class Page:
 
 # ---------------------------------------------------------------- boards
 
+def _get_or_make(stmt, make) -> Board:
+    board = db.session.scalar(stmt)
+    if board is not None:
+        return board
+    try:
+        # A savepoint: if another request made the board first, the unique index refuses
+        # ours and we use theirs, without losing the rest of the transaction.
+        with db.session.begin_nested():
+            board = make()
+            db.session.add(board)
+    except IntegrityError:
+        board = db.session.scalar(stmt)
+    return board
+
+
 def ensure_support_board(org: Organisation) -> Board:
     """The organisation's default "Supportgruppen" board, made the first time it is needed."""
-    board = db.session.scalar(select(Board).where(Board.organisation_id == org.id,
-                                                  Board.is_default.is_(True)))
-    if board is None:
-        board = Board(organisation_id=org.id, name=SUPPORT_BOARD_NAME, kind=BoardKind.SUPPORT_GROUP,
-                      is_default=True, description="")
-        db.session.add(board)
-        db.session.flush()
-    return board
+    return _get_or_make(
+        select(Board).where(Board.organisation_id == org.id, Board.is_default.is_(True)),
+        lambda: Board(organisation_id=org.id, name=SUPPORT_BOARD_NAME, kind=BoardKind.SUPPORT_GROUP,
+                      is_default=True, description=""))
 
 
 def ensure_vendor_board(vendor: Vendor) -> Board:
-    board = db.session.scalar(select(Board).where(Board.vendor_id == vendor.id,
-                                                  Board.kind == BoardKind.VENDOR))
-    if board is None:
-        board = Board(vendor_id=vendor.id, name=VENDOR_BOARD_NAME, kind=BoardKind.VENDOR,
-                      description="")
-        db.session.add(board)
-        db.session.flush()
-    return board
+    return _get_or_make(
+        select(Board).where(Board.vendor_id == vendor.id, Board.kind == BoardKind.VENDOR),
+        lambda: Board(vendor_id=vendor.id, name=VENDOR_BOARD_NAME, kind=BoardKind.VENDOR, description=""))
 
 
 def support_board_of(org_id: int) -> Board:

@@ -438,3 +438,22 @@ def test_planning_mails_the_invited_contacts(ctx):
     assert sorted(m.to_address for m in new) == ["lokal.norr@exempelkommun.se", "lokal2.norr@exempelkommun.se"]
     assert new[0].subject.startswith("Inbjudan: Workshop om synken, 2026-12-03 14:00")
     assert f"/boards/meetings/{meeting.id}.ics" in new[0].body
+
+
+def test_two_requests_making_the_default_board_at_once_end_with_one(ctx, monkeypatch):
+    org = make_org("Samtidiga kommunen")
+    first = services.ensure_support_board(org)
+    # The second request looked before the first one's board existed: its insert is refused
+    # by the unique index, and it takes the board that is there.
+    real_scalar = db.session.scalar
+    calls = []
+
+    def scalar_missing_once(stmt, *a, **kw):
+        calls.append(stmt)
+        return None if len(calls) == 1 else real_scalar(stmt, *a, **kw)
+
+    monkeypatch.setattr(db.session, "scalar", scalar_missing_once)
+    second = services.ensure_support_board(org)
+    monkeypatch.undo()
+    assert second.id == first.id
+    assert db.session.scalar(select(func.count(Board.id)).where(Board.organisation_id == org.id)) == 1

@@ -1,8 +1,8 @@
 """boards: boards, threads, posts, subscriptions, meetings
 
-Revision ID: 502bd17ef525
+Revision ID: 191d61c8bfdf
 Revises: 2f4cab657fbf
-Create Date: 2026-11-23 01:46:08.074212
+Create Date: 2026-11-23 02:15:10.621278
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import helpdesk.models_base
 
 
 # revision identifiers, used by Alembic.
-revision = '502bd17ef525'
+revision = '191d61c8bfdf'
 down_revision = '2f4cab657fbf'
 branch_labels = None
 depends_on = None
@@ -37,6 +37,8 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_board_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_board_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_board_vendor_id'), ['vendor_id'], unique=False)
+        batch_op.create_index('uq_board_default_per_org', ['organisation_id'], unique=True, sqlite_where=sa.text('is_default'), postgresql_where=sa.text('is_default'))
+        batch_op.create_index('uq_board_vendor_forum', ['vendor_id'], unique=True, sqlite_where=sa.text("kind = 'vendor'"), postgresql_where=sa.text("kind = 'vendor'"))
 
     op.create_table('board_school',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -317,6 +319,8 @@ def downgrade():
 
     op.drop_table('board_school')
     with op.batch_alter_table('board', schema=None) as batch_op:
+        batch_op.drop_index('uq_board_vendor_forum', sqlite_where=sa.text("kind = 'vendor'"), postgresql_where=sa.text("kind = 'vendor'"))
+        batch_op.drop_index('uq_board_default_per_org', sqlite_where=sa.text('is_default'), postgresql_where=sa.text('is_default'))
         batch_op.drop_index(batch_op.f('ix_board_vendor_id'))
         batch_op.drop_index(batch_op.f('ix_board_organisation_id'))
         batch_op.drop_index(batch_op.f('ix_board_kind'))
