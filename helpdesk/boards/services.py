@@ -780,12 +780,7 @@ def get_meeting(actor, meeting_id: int) -> Meeting:
     return meeting
 
 
-def plan_meeting(actor, *, organisation_id: int, title: str, kind: MeetingKind, starts_at: datetime | None,
-                 duration_minutes: int, location: str = "", school_ids: list[int] | None = None) -> Meeting:
-    """Central plans a workshop or a check-in meeting and invites the contacts of chosen schools."""
-    require(actor, "boards.plan_meeting")
-    if not scope_of(actor).is_central_for(organisation_id):
-        raise PermissionDenied()
+def _checked_meeting(organisation_id: int, title: str, kind, starts_at, duration_minutes, school_ids):
     title = _clean_title(title)
     if not isinstance(kind, MeetingKind):
         raise ValidationFailed(_l("Choose the kind of meeting."), field="kind")
@@ -793,26 +788,53 @@ def plan_meeting(actor, *, organisation_id: int, title: str, kind: MeetingKind, 
         raise ValidationFailed(_l("Give the date and time."), field="starts_at")
     if not isinstance(duration_minutes, int) or not 15 <= duration_minutes <= 480:
         raise ValidationFailed(_l("The length must be between 15 and 480 minutes."), field="duration")
-    wanted = set(school_ids or [])
+    wanted = {i for i in (as_id(s) for s in school_ids or []) if i}
     valid = set(db.session.scalars(select(School.id).where(School.id.in_(wanted),
                                                            School.organisation_id == organisation_id)))
-    if not wanted or valid != wanted:
+    if not wanted or valid != wanted or len(wanted) != len(school_ids or []):
         raise ValidationFailed(_l("Invite one or more schools of the organisation."), field="schools")
+    return title, sorted(valid)
+
+
+def plan_meeting(actor, *, organisation_id: int, title: str, kind: MeetingKind, starts_at: datetime | None,
+                 duration_minutes: int, location: str = "", school_ids: list[int] | None = None) -> Meeting:
+    """Central plans a workshop or a check-in meeting and invites the contacts of chosen schools."""
+    require(actor, "boards.plan_meeting")
+    if not scope_of(actor).is_central_for(organisation_id):
+        raise PermissionDenied()
+    title, schools = _checked_meeting(organisation_id, title, kind, starts_at, duration_minutes, school_ids)
     meeting = Meeting(organisation_id=organisation_id, title=title, kind=kind, starts_at=starts_at,
                       duration_minutes=duration_minutes, location=(location or "").strip()[:200],
                       created_by_id=actor.id, uid=f"{uuid.uuid4()}@helpdesk-boards",
-                      invitees=[MeetingSchool(school_id=s) for s in sorted(valid)])
+                      invitees=[MeetingSchool(school_id=s) for s in schools])
     db.session.add(meeting)
     db.session.flush()
     invite(meeting)
     return meeting
 
 
-def invite(meeting: Meeting) -> None:
+def reschedule_meeting(actor, meeting: Meeting, *, title: str, kind: MeetingKind, starts_at: datetime | None,
+                       duration_minutes: int, location: str = "", school_ids: list[int] | None = None) -> Meeting:
+    """Central changes a meeting; the calendar file's SEQUENCE goes up so calendars update the
+    event, and the invited contacts are told."""
+    require(actor, "boards.edit_meeting", meeting)
+    title, schools = _checked_meeting(meeting.organisation_id, title, kind, starts_at, duration_minutes,
+                                      school_ids)
+    meeting.title, meeting.kind, meeting.starts_at = title, kind, starts_at
+    meeting.duration_minutes, meeting.location = duration_minutes, (location or "").strip()[:200]
+    current = {i.school_id: i for i in meeting.invitees}
+    meeting.invitees = [current.get(s) or MeetingSchool(school_id=s) for s in schools]
+    meeting.sequence += 1
+    db.session.flush()
+    invite(meeting, changed=True)
+    return meeting
+
+
+def invite(meeting: Meeting, *, changed: bool = False) -> None:
     """Mail the invited contacts a link to the meeting and its calendar file."""
     local = meeting.starts_at.astimezone(STOCKHOLM)
     for contact in invitee_contacts(meeting):
-        _mail(contact, "meeting", "board_meeting", meeting=meeting, when=local.strftime("%Y-%m-%d %H:%M"),
+        _mail(contact, "meeting", "board_meeting", changed=changed, meeting=meeting, when=local.strftime("%Y-%m-%d %H:%M"),
               url=_public_url(f"/boards/meetings/{meeting.id}"), ics=_public_url(f"/boards/meetings/{meeting.id}.ics"))
 
 

@@ -433,12 +433,8 @@ def new_meeting():
     form.schools.choices = _school_choices(orgs)
     if request.method == "POST":
         try:
-            if form.starts_at.errors or form.duration.errors:
-                bad = "starts_at" if form.starts_at.errors else "duration"
-                form[bad].errors = []
-                raise ValidationFailed(_("Give the date and time.") if bad == "starts_at"
-                                       else _("The length must be between 15 and 480 minutes."), field=bad)
-            kind = MeetingKind.WORKSHOP if form.kind.data == "workshop" else MeetingKind.CHECK_IN
+            _check_meeting_form(form)
+            kind = _meeting_kind(form)
             meeting = services.plan_meeting(
                 current_user, organisation_id=orgs[0].id, title=form.title.data, kind=kind,
                 starts_at=_parse_local(form.starts_at.data), duration_minutes=form.duration.data or 0,
@@ -450,6 +446,48 @@ def new_meeting():
             db.session.rollback()
             field_error(form, exc)
     return render_template("boards/new_meeting.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_meeting(meeting_id: int):
+    meeting = services.get_meeting(current_user, meeting_id)
+    require(current_user, "boards.edit_meeting", meeting)
+    if request.method == "GET":
+        form = forms.MeetingForm(formdata=None, data={
+            "title": meeting.title, "kind": meeting.kind.value, "location": meeting.location,
+            "starts_at": meeting.starts_at.astimezone(services.STOCKHOLM).replace(tzinfo=None),
+            "duration": meeting.duration_minutes, "schools": sorted(meeting.school_ids)})
+    else:
+        form = forms.MeetingForm()
+    form.schools.choices = _school_choices([meeting.organisation])
+    if request.method == "POST":
+        try:
+            _check_meeting_form(form)
+            services.reschedule_meeting(
+                current_user, meeting, title=form.title.data, kind=_meeting_kind(form),
+                starts_at=_parse_local(form.starts_at.data), duration_minutes=form.duration.data or 0,
+                location=form.location.data, school_ids=form.schools.data or [])
+            db.session.commit()
+            flash(_("The meeting is changed and the invited contacts are told."), "success")
+            return redirect(url_for("boards.meeting", meeting_id=meeting.id))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            field_error(form, exc)
+    return render_template("boards/new_meeting.html", form=form, meeting=meeting), 400 if form.errors else 200
+
+
+def _meeting_kind(form):
+    return MeetingKind.WORKSHOP if form.kind.data == "workshop" else MeetingKind.CHECK_IN
+
+
+def _check_meeting_form(form):
+    """Turn a date or number the form could not read into the service's message."""
+    if form.starts_at.raw_data and form.starts_at.data is None or form.duration.raw_data and form.duration.data is None:
+        bad = "starts_at" if form.starts_at.data is None else "duration"
+        form[bad].errors = []
+        raise ValidationFailed(_("Give the date and time.") if bad == "starts_at"
+                               else _("The length must be between 15 and 480 minutes."), field=bad)
 
 
 def _meeting_page(meeting, minutes_form=None, note_form=None, status=200):

@@ -457,3 +457,22 @@ def test_two_requests_making_the_default_board_at_once_end_with_one(ctx, monkeyp
     monkeypatch.undo()
     assert second.id == first.id
     assert db.session.scalar(select(func.count(Board.id)).where(Board.organisation_id == org.id)) == 1
+
+
+def test_reschedule_bumps_the_calendar_sequence_and_tells_the_invited(ctx):
+    meeting = _plan()
+    mails = count(OutboxMail)
+    from helpdesk.directory.models import School
+
+    soder = db.session.scalar(select(School.id).where(School.name == "Söderskolan"))
+    services.reschedule_meeting(user(CENTRAL), meeting, title="Workshop om synken", kind=MeetingKind.WORKSHOP,
+                                starts_at=datetime(2026, 12, 4, 9, 0, tzinfo=services.STOCKHOLM),
+                                duration_minutes=60, school_ids=[soder])
+    assert meeting.sequence == 1 and meeting.school_ids == {soder}
+    new = db.session.scalars(select(OutboxMail).order_by(OutboxMail.id)).all()[mails:]
+    assert [m.to_address for m in new] == [SODER] and new[0].subject.startswith("Ändrat:")
+    text = ics.meeting_calendar(meeting, description="", url="", attendees=[])
+    assert "SEQUENCE:1" in text and "DTSTART;TZID=Europe/Stockholm:20261204T090000" in text
+    with pytest.raises(PermissionDenied):
+        services.reschedule_meeting(user(NORR), meeting, title="x", kind=MeetingKind.WORKSHOP,
+                                    starts_at=meeting.starts_at, duration_minutes=60, school_ids=[soder])

@@ -275,3 +275,26 @@ def test_out_of_range_ids_are_not_found_not_errors(demo_app, as_user):
     assert c.post(f"/api/v1/threads/{i['team']}/accept", json={"post_id": huge}).status_code == 400
     assert c.post(f"/boards/threads/{i['team']}/moderate", data={"action": "move", "board": str(huge)}).status_code == 400
     assert c.post(f"/boards/reports/{huge}/resolve", data={"action": "dismiss"}).status_code == 404
+
+
+def test_change_a_meeting(demo_app, as_user):
+    i = ids(demo_app)
+    central = as_user(CENTRAL)
+    form = central.get(f"/boards/meetings/{i['meeting']}/edit").get_data(as_text=True)
+    assert 'value="Avstämningsmöte för supportgruppen"' in form and "T14:00" in form
+    r = central.post(f"/boards/meetings/{i['meeting']}/edit", data={
+        "title": "Avstämning i december", "kind": "check_in", "starts_at": "2026-12-10T09:00", "duration": "45",
+        "schools": []})
+    assert r.status_code == 400 and "Bjud in en eller flera skolor" in r.get_data(as_text=True)
+    with demo_app.app_context():
+        from helpdesk.directory.models import School
+
+        norr_id = db.session.scalar(select(School.id).where(School.name == "Norrskolan"))
+    r = central.post(f"/boards/meetings/{i['meeting']}/edit", data={
+        "title": "Avstämning i december", "kind": "check_in", "starts_at": "2026-12-10T09:00", "duration": "45",
+        "schools": [str(norr_id)]})
+    assert r.status_code == 302
+    text = central.get(f"/boards/meetings/{i['meeting']}.ics").get_data(as_text=True).replace("\r\n ", "")
+    assert "SUMMARY:Avstämning i december" in text and "SEQUENCE:1" in text
+    assert "DTEND;TZID=Europe/Stockholm:20261210T094500" in text
+    assert as_user(NORR).get(f"/boards/meetings/{i['meeting']}/edit").status_code == 403
