@@ -63,7 +63,7 @@ def test_ask_answer_accept_and_plan_a_check_in(browser, live_server, tmp_path):
     assert_accessible(page)
     page.get_by_role("button", name=f"Lägg till: {TITLE}").click()
     expect(page.locator("ol.agenda")).to_contain_text(TITLE)
-    for path in ("/boards/new", "/boards/meetings/new", "/boards/reports", "/boards/following"):
+    for path in ("/boards/new", "/boards/meetings/new", "/boards/meetings/1/edit", "/boards/reports", "/boards/following"):
         page.goto(path)
         assert_accessible(page)
     page.goto("/boards/meetings/new")
