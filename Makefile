@@ -30,8 +30,9 @@ setup: translations
 run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# The suite runs on every core (pytest-xdist); PYTEST_ARGS="-n0 -k name" for one test.
 test: translations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 bench: setup
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -19,6 +19,7 @@ CAPABILITIES = (
     "helpdesk.tickets",
     "helpdesk.admin",
     "helpdesk.sync",
+    "helpdesk.boards",
 )
 
 

@@ -58,6 +58,7 @@ def load(instance_path: Path) -> dict:
         "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "") in ("1", "true", "yes"),
         "REMEMBER_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "") in ("1", "true", "yes"),
         "PASSWORD_RESET_TTL": timedelta(hours=1),
+        "PASSWORD_HASH_METHOD": env("PASSWORD_HASH_METHOD", "scrypt"),
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
         "LANGUAGES": ("sv", "en"),

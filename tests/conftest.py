@@ -33,6 +33,8 @@ def _base_config(tmp: Path) -> dict:
         "UPLOAD_DIR": str(tmp / "uploads"),
         "MAIL_DROP_DIR": str(tmp / "mail"),
         "MAIL_SERVER": "",
+        # Cheap scrypt parameters: the suite logs in thousands of times.
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }
 
 

@@ -1,0 +1,57 @@
+"""Support-group boards: local and central contacts learn from each other's questions;
+workshops and check-in meetings with agendas built from what was asked."""
+
+
+def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from helpdesk.access import can
+    from helpdesk.boards import api, labels, policies, views  # noqa: F401  (they register themselves)
+    from helpdesk.boards.demo import add_demo_content
+    from helpdesk.demo import add_demo_step
+    from helpdesk.nav import HomePanel, NavItem, add_home_panel, add_nav
+
+    app.register_blueprint(views.bp)
+    app.add_template_filter(_board_time, "board_time")
+    app.context_processor(_template_globals)
+    add_nav(NavItem("boards.index", lambda: str(_l("Support group")),
+                    lambda user: can(user, "boards.use"), order=40))
+    add_home_panel(HomePanel("boards/_home_panel.html", lambda user: can(user, "boards.use"), order=40))
+    add_demo_step(40, add_demo_content)
+
+    from helpdesk.boards.cli import boards_cli, setup_step
+    from helpdesk.core.cli import add_setup_step
+
+    app.cli.add_command(boards_cli)
+    add_setup_step(40, "boards: default boards for every organisation", setup_step)
+
+
+def _board_time(value) -> str:
+    """A moment as Swedish local time, e.g. 2026-11-23 14:05."""
+    from helpdesk.boards.services import STOCKHOLM
+
+    return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _template_globals():
+    from flask import has_request_context, request
+
+    if not has_request_context() or not (request.blueprint == "boards" or request.endpoint == "core.home"):
+        return {}
+    from flask_babel import gettext as _
+
+    from helpdesk.boards import attachments
+
+    def unread_total():
+        from flask_login import current_user
+
+        from helpdesk.boards.services import unread_total as total
+
+        return total(current_user)
+
+    return {
+        "attachment_hint": _("At most %(n)d files of at most %(mb)d MB each: %(kinds)s.", n=attachments.MAX_FILES,
+                             mb=attachments.max_bytes() // (1024 * 1024),
+                             kinds=", ".join(sorted(attachments.ALLOWED))),
+        "boards_unread_total": unread_total,
+    }
