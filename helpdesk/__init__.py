@@ -16,6 +16,8 @@ CAPABILITIES = (
     "helpdesk.auth",
     "helpdesk.directory",
     "helpdesk.notify",
+    "helpdesk.search",
+    "helpdesk.kb",
 )
 
 

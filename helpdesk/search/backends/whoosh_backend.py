@@ -1,0 +1,339 @@
+"""The embedded backend: a Whoosh index in SEARCH_INDEX_DIR.
+
+Whoosh is no longer maintained upstream, so it stays behind the SearchBackend interface.
+The index directory holds generations (`gen-<n>/`) and a CURRENT file naming the live one;
+a rebuild writes a new generation beside the live one and swaps CURRENT atomically, so
+searchers never see a half-built index. Only one process writes (the indexer holds the
+database lease in services), and searchers refresh to see new segments.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from whoosh import highlight, index
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.qparser import QueryParser  # noqa: F401  (kept out on purpose: we build queries)
+from whoosh.query import And, FuzzyTerm, Not, Or, Term
+from whoosh.searching import Searcher
+
+from helpdesk.search import analysis
+from helpdesk.search.backends.base import (
+    SearchBackend,
+    SearchDocument,
+    SearchHit,
+    SearchQuery,
+    SearchResults,
+)
+
+log = logging.getLogger(__name__)
+LANGS = ("sv", "en")
+# Field boosts: a match in the title counts most, then the tags, then the text.
+BOOSTS = {"title": 4.0, "tagtext": 2.5, "body": 1.0}
+
+
+class ExpandFilter(Filter):
+    """Normalise each word and add its compound parts at the same position."""
+
+    def __init__(self, lang: str = "sv"):
+        self.lang = lang
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.lang == self.lang
+
+    def __call__(self, tokens):
+        lang = self.lang
+        for t in tokens:
+            forms = analysis.expand_word(t.text, lang)
+            t.text = forms[0]
+            yield t
+            for extra in forms[1:]:
+                c = t.copy()
+                c.text = extra
+                yield c
+
+
+def make_analyzer(lang: str):
+    return (RegexTokenizer(r"\w+") | LowercaseFilter() | ExpandFilter(lang)
+            | StopFilter(lang=lang) | StemFilter(lang=lang, cachesize=100_000))
+
+
+ANALYZERS = {lang: make_analyzer(lang) for lang in LANGS}
+
+
+def make_schema() -> Schema:
+    fields = dict(
+        key=ID(unique=True, stored=True),
+        kind=ID(stored=True),
+        object_id=STORED,
+        language=ID(stored=True),
+        audience=ID(stored=True),
+        tags=KEYWORD(stored=True, commas=True, lowercase=True),
+        access=KEYWORD,
+        exclude=KEYWORD,
+        title=STORED,
+        body=STORED,
+        url=STORED,
+        words=TEXT(analyzer=RegexTokenizer(r"\w+") | LowercaseFilter(), phrase=False),
+    )
+    for lang in LANGS:
+        a = ANALYZERS[lang]
+        fields[f"title_{lang}"] = TEXT(analyzer=a, phrase=False)
+        fields[f"tagtext_{lang}"] = TEXT(analyzer=a, phrase=False)
+        fields[f"body_{lang}"] = TEXT(analyzer=a, phrase=False)
+    return Schema(**fields)
+
+
+class _Marker(highlight.Formatter):
+    """Marks matches with \\x02...\\x03; snippet_html escapes and turns them into <mark>."""
+
+    between = " … "
+
+    def format_token(self, text, token, replace=False):
+        return analysis.HL_START + highlight.get_text(text, token, replace) + analysis.HL_END
+
+    def format_fragment(self, fragment, replace=False):
+        output = []
+        index_ = fragment.startchar
+        text = fragment.text
+        for t in fragment.matches:
+            if t.startchar < index_:
+                continue
+            output.append(text[index_:t.startchar])
+            output.append(self.format_token(text, t, replace))
+            index_ = t.endchar
+        output.append(text[index_:fragment.endchar])
+        return "".join(output)
+
+
+def _doc_fields(doc: SearchDocument) -> dict:
+    lang = doc.language if doc.language in LANGS else "sv"
+    tags_text = " ".join(doc.tags)
+    fields = {
+        "key": doc.key, "kind": doc.kind, "object_id": doc.object_id, "language": lang,
+        "audience": doc.audience or "", "tags": ",".join(t.lower() for t in doc.tags),
+        "access": " ".join(sorted(doc.access)) or "none", "exclude": " ".join(sorted(doc.exclude)),
+        "title": doc.title, "body": doc.body, "url": doc.url,
+        f"title_{lang}": doc.title, f"tagtext_{lang}": tags_text, f"body_{lang}": doc.body,
+    }
+    if doc.public_words:
+        fields["words"] = f"{doc.title} {tags_text} {doc.body}"
+    return fields
+
+
+class WhooshBackend(SearchBackend):
+    name = "whoosh"
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+        self._local = threading.local()
+        self._ix = None
+        self._ix_gen = None
+
+    # -- the live generation ------------------------------------------------------------
+    def _current_path(self) -> Path | None:
+        try:
+            name = (self.root / "CURRENT").read_text().strip()
+        except OSError:
+            return None
+        path = self.root / name
+        return path if name.startswith("gen-") and path.is_dir() else None
+
+    def _open(self):
+        path = self._current_path()
+        if path is None:
+            return None
+        if self._ix is None or self._ix_gen != path.name:
+            self._ix = index.open_dir(str(path))
+            self._ix_gen = path.name
+        return self._ix
+
+    def ready(self) -> bool:
+        try:
+            ix = self._open()
+            if ix is None:
+                return False
+            ix.doc_count()
+            return True
+        except Exception:  # a corrupt or half-deleted index is "not ready", never a crash
+            self._ix = None
+            return False
+
+    def check(self) -> dict:
+        if self.ready():
+            return {"ok": True, "backend": self.name, "state": "ready", "documents": self.count()}
+        if self._current_path() is None:
+            # Not built yet (a fresh install): the indexer builds it; search says so meanwhile.
+            return {"ok": True, "backend": self.name, "state": "not built yet", "documents": 0}
+        return {"ok": False, "backend": self.name, "state": "unreadable; the indexer rebuilds it",
+                "documents": 0}
+
+    def count(self) -> int:
+        ix = self._open()
+        return ix.doc_count() if ix is not None else 0
+
+    def _searcher(self) -> Searcher | None:
+        ix = self._open()
+        if ix is None:
+            return None
+        cached = getattr(self._local, "searcher", None)
+        if cached is not None and getattr(self._local, "gen", None) == self._ix_gen:
+            fresh = cached.refresh()
+            self._local.searcher = fresh
+            return fresh
+        if cached is not None:
+            cached.close()
+        self._local.searcher = ix.searcher()
+        self._local.gen = self._ix_gen
+        return self._local.searcher
+
+    # -- writing ------------------------------------------------------------------------
+    def update(self, docs: Iterable[SearchDocument], deleted: Iterable[str]) -> None:
+        ix = self._open()
+        if ix is None:
+            raise RuntimeError("the search index does not exist yet")
+        writer = ix.writer(timeout=30, limitmb=128)
+        try:
+            for key in deleted:
+                writer.delete_by_term("key", key)
+            for doc in docs:
+                writer.update_document(**_doc_fields(doc))
+        except Exception:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def rebuild(self, docs: Iterable[SearchDocument], procs: int = 1) -> int:
+        self.root.mkdir(parents=True, exist_ok=True)
+        new = self.root / f"gen-{time.time_ns()}"
+        new.mkdir()
+        ix = index.create_in(str(new), make_schema())
+        kwargs = {"limitmb": 256}
+        if procs > 1:
+            kwargs.update(procs=procs, multisegment=True)
+        writer = ix.writer(**kwargs)
+        n = 0
+        try:
+            for doc in docs:
+                writer.add_document(**_doc_fields(doc))
+                n += 1
+        except Exception:
+            writer.cancel()
+            shutil.rmtree(new, ignore_errors=True)
+            raise
+        writer.commit()
+        self._swap(new)
+        return n
+
+    def _swap(self, new: Path) -> None:
+        old = self._current_path()
+        tmp = self.root / "CURRENT.tmp"
+        tmp.write_text(new.name)
+        os.replace(tmp, self.root / "CURRENT")
+        # The generation before the old one is no longer read by anybody; the old one is
+        # kept for searchers that still have it open and removed at the next swap.
+        for path in self.root.glob("gen-*"):
+            if path not in (new, old):
+                shutil.rmtree(path, ignore_errors=True)
+        for stray in self.root.iterdir():
+            if stray.is_file() and stray.name not in ("CURRENT",):
+                stray.unlink(missing_ok=True)
+
+    # -- reading ------------------------------------------------------------------------
+    def _word_query(self, reader, word: str, langs: tuple[str, ...]):
+        clauses = []
+        for lang in langs:
+            analyzer = ANALYZERS[lang]
+            forms = [word, *analysis.synonyms(word, lang)]
+            for i, form in enumerate(forms):
+                terms = [t.text for t in analyzer(form, mode="query")]
+                for j, term in enumerate(terms):
+                    # The whole word counts fully; compound parts and synonyms less.
+                    weight = 1.0 if (i == 0 and j == 0) else 0.45
+                    known = False
+                    for fld, boost in BOOSTS.items():
+                        name = f"{fld}_{lang}"
+                        clauses.append(Term(name, term, boost=boost * weight))
+                        known = known or reader.doc_frequency(name, term) > 0
+                    if not known and i == 0 and j == 0 and len(term) >= 4:
+                        # A word nobody wrote is probably a typo: allow one edit.
+                        for fld in ("title", "body"):
+                            clauses.append(FuzzyTerm(f"{fld}_{lang}", term, boost=BOOSTS[fld] * 0.6,
+                                                     maxdist=1, prefixlength=1))
+        return Or(clauses) if clauses else None
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        searcher = self._searcher()
+        if searcher is None:
+            return SearchResults([], 0, state="rebuilding")
+        langs = (query.lang,) if query.lang in LANGS else LANGS
+        stop = set()
+        for lang in langs:
+            stop |= set(StopFilter(lang=lang).stops)
+        qwords = [w for w in analysis.words(query.text) if w not in stop][: analysis.MAX_QUERY_WORDS]
+        if not qwords:
+            qwords = analysis.words(query.text)[: analysis.MAX_QUERY_WORDS]
+        parts = [q for q in (self._word_query(searcher.reader(), w, langs) for w in qwords) if q]
+        if not parts:
+            return SearchResults([], 0, suggestion=self.suggest(query.text, query.lang))
+        q = Or(parts)
+        filters = [Or([Term("access", t) for t in sorted(query.access)] or [Term("access", "-")])]
+        if query.lang in LANGS:
+            filters.append(Term("language", query.lang))
+        if query.kinds:
+            filters.append(Or([Term("kind", k) for k in query.kinds]))
+        if query.audience:
+            filters.append(Term("audience", query.audience))
+        if query.tag:
+            filters.append(Term("tags", query.tag.lower()))
+        mask = Or([Term("exclude", t) for t in sorted(query.exclude)]) if query.exclude else None
+        page = query.offset // max(query.limit, 1) + 1
+        results = searcher.search_page(q, page, pagelen=query.limit, filter=And(filters), mask=mask,
+                                       terms=True)
+        results.results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
+        results.results.formatter = _Marker()
+        hits = []
+        for hit in results:
+            lang = hit["language"]
+            snippet = ""
+            try:
+                snippet = hit.highlights(f"body_{lang}", text=hit["body"], top=2)
+            except Exception:  # a highlight problem must never cost the answer
+                log.warning("search: highlighting failed for %s", hit["key"])
+            if not snippet:
+                snippet = hit["body"][:200] + ("…" if len(hit["body"]) > 200 else "")
+            hits.append(SearchHit(kind=hit["kind"], object_id=hit["object_id"], title=hit["title"],
+                                  url=hit["url"], snippet=analysis.snippet_html(snippet),
+                                  score=round(float(hit.score), 4), language=lang,
+                                  audience=hit.get("audience", ""),
+                                  tags=[t for t in hit.get("tags", "").split(",") if t]))
+        total = results.total
+        suggestion = self.suggest(query.text, query.lang, searcher=searcher)
+        return SearchResults(hits, total, suggestion=suggestion)
+
+    def suggest(self, text: str, lang: str | None, searcher: Searcher | None = None) -> str | None:
+        searcher = searcher or self._searcher()
+        if searcher is None:
+            return None
+        reader = searcher.reader()
+        try:
+            corrector = searcher.corrector("words")
+        except Exception:
+            return None
+        changed = False
+        out = []
+        for w in analysis.words(text)[: analysis.MAX_QUERY_WORDS]:
+            if len(w) >= 4 and not w.isdigit() and reader.doc_frequency("words", w) == 0:
+                found = corrector.suggest(w, limit=1, maxdist=2, prefix=1)
+                if found and found[0] != w:
+                    out.append(found[0])
+                    changed = True
+                    continue
+            out.append(w)
+        return " ".join(out) if changed else None
