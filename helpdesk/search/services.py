@@ -199,6 +199,9 @@ def process_outbox(batch_size: int = 500, max_batches: int | None = None) -> dic
             counts["removed"] += len(removed)
             counts["batches"] += 1
             acquire_lease()  # renew
+    except Exception:
+        db.session.rollback()
+        raise
     finally:
         release_lease()
     return counts
@@ -231,6 +234,9 @@ def reindex() -> int:
         raise RuntimeError("another indexer holds the lease; try again when it is done")
     try:
         return rebuild_index()
+    except Exception:
+        db.session.rollback()
+        raise
     finally:
         release_lease()
 
@@ -247,6 +253,9 @@ def ensure_index() -> bool:
         return False
     try:
         rebuild_index(reason="missing or unreadable")
+    except Exception:
+        db.session.rollback()
+        raise
     finally:
         release_lease()
     return True

@@ -15,7 +15,7 @@ import logging
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import bindparam, delete, func, insert, select, text
+from sqlalchemy import bindparam, delete, func, insert, literal_column, select, text
 
 from helpdesk.extensions import db
 from helpdesk.search import analysis
@@ -95,9 +95,13 @@ class PostgresBackend(SearchBackend):
         for doc in docs:
             cfg = CONFIGS.get(doc.language, "swedish")
             lang = doc.language if doc.language in CONFIGS else "sv"
-            tsv = (func.setweight(func.to_tsvector(text(f"'{cfg}'::regconfig"), analysis.expand_text(doc.title, lang)), "A")
-                   .op("||")(func.setweight(func.to_tsvector(text(f"'{cfg}'::regconfig"), analysis.expand_text(" ".join(doc.tags), lang)), "B"))
-                   .op("||")(func.setweight(func.to_tsvector(text(f"'{cfg}'::regconfig"), analysis.expand_text(doc.body, lang)), "D")))
+            def weighted(value: str, weight: str):
+                return func.setweight(func.to_tsvector(literal_column(f"'{cfg}'::regconfig"), value),
+                                      literal_column(f"'{weight}'"))
+
+            tsv = (weighted(analysis.expand_text(doc.title, lang), "A")
+                   .op("||")(weighted(analysis.expand_text(" ".join(doc.tags), lang), "B"))
+                   .op("||")(weighted(analysis.expand_text(doc.body, lang), "D")))
             entry_id = db.session.execute(insert(SearchEntry).values(
                 kind=doc.kind, object_id=doc.object_id, language=lang, title=doc.title[:300],
                 body=doc.body, tags="|" + "|".join(t.lower() for t in doc.tags) + "|",
