@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from helpdesk.kb.labels import CATEGORY_LABELS
@@ -10,7 +11,7 @@ from helpdesk.labels import label
 
 class ArticleForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    language = SelectField(_l("Language"), choices=[("sv", _l("Swedish")), ("en", _l("English"))])
+    language = SelectField(_l("Language"), choices=[SelectChoice("sv", _l("Swedish")), SelectChoice("en", _l("English"))])
     audience = SelectField(_l("Who may read it"))
     category = SelectField(_l("Category"), validators=[Optional()])
     tags = StringField(_l("Tags"), validators=[Length(max=400)])
@@ -19,12 +20,12 @@ class ArticleForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.audience.choices = [(a.value, label(a)) for a in Audience]
-        self.category.choices = [(k, v) for k, v in CATEGORY_LABELS.items()]
+        self.audience.choices = [SelectChoice(a.value, label(a)) for a in Audience]
+        self.category.choices = [SelectChoice(k, v) for k, v in CATEGORY_LABELS.items()]
 
 
 class VoteForm(FlaskForm):
     helpful = RadioField(_l("Did this article help you?"),
-                         choices=[("yes", _l("Yes, it helped")), ("no", _l("No, it did not help"))],
+                         choices=[SelectChoice("yes", _l("Yes, it helped")), SelectChoice("no", _l("No, it did not help"))],
                          validators=[DataRequired(message=_l("Choose yes or no."))])
     comment = TextAreaField(_l("What was missing? (optional)"), validators=[Optional(), Length(max=2000)])

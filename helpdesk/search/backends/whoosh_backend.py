@@ -8,11 +8,13 @@ database lease in services), and searchers refresh to see new segments.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import shutil
 import threading
 import time
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from whoosh import highlight, index
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.qparser import QueryParser  # noqa: F401  (kept out on purpose: we build queries)
-from whoosh.query import And, FuzzyTerm, Not, Or, Term
+from whoosh.query import And, AndNot, FuzzyTerm, Or, Term
 from whoosh.searching import Searcher
 
 from helpdesk.search import analysis
@@ -155,6 +157,16 @@ class WhooshBackend(SearchBackend):
         return self._ix
 
     def ready(self) -> bool:
+        # Whoosh leaves a file open when it cannot read an index; it is closed as the
+        # failed attempt is dropped, here, without the ResourceWarning that would follow.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            ok = self._try_open()
+            if not ok:
+                gc.collect()
+        return ok
+
+    def _try_open(self) -> bool:
         try:
             ix = self._open()
             if ix is None:
@@ -292,10 +304,13 @@ class WhooshBackend(SearchBackend):
             filters.append(Term("audience", query.audience))
         if query.tag:
             filters.append(Term("tags", query.tag.lower()))
-        mask = Or([Term("exclude", t) for t in sorted(query.exclude)]) if query.exclude else None
+        # The filters are part of the query (with no weight) rather than Whoosh's filter=
+        # argument, whose result count ignores the filter when the search is optimised.
+        q = And([q, *(f.with_boost(1e-6) for f in filters)])
+        if query.exclude:
+            q = AndNot(q, Or([Term("exclude", t) for t in sorted(query.exclude)]))
         page = query.offset // max(query.limit, 1) + 1
-        results = searcher.search_page(q, page, pagelen=query.limit, filter=And(filters), mask=mask,
-                                       terms=True)
+        results = searcher.search_page(q, page, pagelen=query.limit, terms=True)
         results.results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
         results.results.formatter = _Marker()
         hits = []
