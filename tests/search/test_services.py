@@ -104,13 +104,13 @@ def test_civic_numbers_are_never_indexed(indexed_app):
 
     with indexed_app.test_request_context():
         central = user("central@exempelkommun.se")
-        kb.create_article(central, title="Exempel", body="Eleven 20140312-1234 saknas i klassen.",
+        kb.create_article(central, title="Zebraränder", body="Eleven 20140312-1234 har zebraränder på jackan.",
                           language="sv", audience="staff", publish=True)
         db.session.commit()
         services.process_outbox()
         assert services.search(central, "1234", lang="sv").results.total == 0
-        found = services.search(central, "eleven saknas exempel", lang="sv")
-        assert "20140312-XXXX" in found.results.hits[0].snippet or "XXXX" in found.results.hits[0].snippet
+        found = services.search(central, "zebraränder", lang="sv")
+        assert "20140312-XXXX" in found.results.hits[0].snippet
         assert "1234" not in found.results.hits[0].snippet
 
 

@@ -38,6 +38,21 @@ _EN_STOP = {"the", "a", "an", "and", "or", "to", "of", "in", "is", "do", "i", "m
             "can", "who", "what", "when", "will", "for", "with", "on", "it", "be", "without"}
 
 
+def edit_distance(a: str, b: str, cap: int = 3) -> int:
+    """Levenshtein distance, giving up (returning cap + 1) once it exceeds cap."""
+    if abs(len(a) - len(b)) > cap:
+        return cap + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > cap:
+            return cap + 1
+        previous = current
+    return previous[-1]
+
+
 class PostgresBackend(SearchBackend):
     name = "postgres"
 
@@ -136,20 +151,31 @@ class PostgresBackend(SearchBackend):
 
     # -- reading ------------------------------------------------------------------------
     def _nearest(self, word: str) -> str | None:
+        """The closest public word within one edit (two for long words), or None."""
         if not self._has_trgm():
             return None
-        return db.session.scalar(
-            text("SELECT word FROM search_word WHERE similarity(word, :w) > 0.35 "
-                 "ORDER BY similarity(word, :w) DESC, word LIMIT 1"), {"w": word})
+        candidates = db.session.scalars(
+            text("SELECT word FROM search_word WHERE similarity(word, :w) > 0.3 "
+                 "ORDER BY similarity(word, :w) DESC, word LIMIT 8"), {"w": word}).all()
+        allowed = 2 if len(word) >= 8 else 1
+        for candidate in candidates:
+            if edit_distance(word, candidate, allowed) <= allowed:
+                return candidate
+        return None
 
-    def _known(self, word: str) -> bool:
-        return bool(db.session.scalar(select(SearchWord.id).where(SearchWord.word == word)))
+    def _known(self, word: str, lang: str | None = None) -> bool:
+        """A word that is in the public vocabulary or in any indexed document is no typo."""
+        if db.session.scalar(select(SearchWord.id).where(SearchWord.word == word)):
+            return True
+        cfg = CONFIGS.get(lang or "sv", "swedish")
+        return bool(db.session.scalar(text(
+            f"SELECT 1 FROM search_entry WHERE tsv @@ plainto_tsquery('{cfg}', :w) LIMIT 1"), {"w": word}))
 
     def _tsquery(self, qwords: list[str], lang: str) -> str:
         groups = []
         for w in qwords:
             forms = list(analysis.expand_word(w, lang)) + list(analysis.synonyms(w, lang))
-            if len(w) >= 4 and not self._known(w) and not w.isdigit():
+            if len(w) >= 4 and not w.isdigit() and not self._known(w, lang):
                 near = self._nearest(w)
                 if near:
                     forms.extend(analysis.expand_word(near, lang))
@@ -219,7 +245,7 @@ class PostgresBackend(SearchBackend):
     def suggest(self, text_: str, lang: str | None) -> str | None:
         out, changed = [], False
         for w in analysis.words(text_)[: analysis.MAX_QUERY_WORDS]:
-            if len(w) >= 4 and not w.isdigit() and not self._known(w):
+            if len(w) >= 4 and not w.isdigit() and not self._known(w, lang):
                 near = self._nearest(w)
                 if near and near != w:
                     out.append(near)
