@@ -18,7 +18,7 @@ from helpdesk.events import content_changed
 from helpdesk.extensions import db
 from helpdesk.kb.models import Article, ArticleSource, ArticleStatus, Audience
 from helpdesk.models_base import utcnow
-from helpdesk.text import render_markdown
+from helpdesk.kb.render import render_article as render_markdown
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED = ("title", "slug", "language", "audience", "category")

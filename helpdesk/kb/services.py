@@ -30,7 +30,8 @@ from helpdesk.kb.models import (
     SearchLog,
 )
 from helpdesk.models_base import utcnow
-from helpdesk.text import mask_civic_numbers, render_markdown
+from helpdesk.kb.render import render_article as render_markdown
+from helpdesk.text import mask_civic_numbers
 
 MAX_TITLE = 200
 MAX_BODY = 100_000
@@ -205,6 +206,7 @@ def _add_revision(article: Article, actor, note: str = "") -> ArticleRevision:
                           note=(note or "")[:200], created_by_id=getattr(actor, "id", None))
     db.session.add(rev)
     db.session.flush()
+    db.session.expire(article, ["revisions"])
     return rev
 
 

@@ -12,7 +12,7 @@ from helpdesk.extensions import db
 from helpdesk.kb import services
 from helpdesk.kb.forms import ArticleForm, VoteForm
 from helpdesk.kb.models import ArticleStatus
-from helpdesk.text import render_markdown
+from helpdesk.kb.render import render_article as render_markdown
 
 bp = Blueprint("kb", __name__, url_prefix="/kb")
 
