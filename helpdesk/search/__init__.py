@@ -13,7 +13,11 @@ def init_app(app) -> None:
     from helpdesk.search import api, models, services, views  # noqa: F401
     from helpdesk.search.cli import search_cli
 
-    app.config.setdefault("SEARCH_BACKEND", __import__("os").environ.get("SEARCH_BACKEND", "auto"))
+    import os
+
+    app.config.setdefault("SEARCH_BACKEND", os.environ.get("SEARCH_BACKEND", "auto"))
+    # Processes that build the Whoosh index in a full reindex (the indexer's own machine).
+    app.config.setdefault("SEARCH_INDEX_PROCS", int(os.environ.get("SEARCH_INDEX_PROCS") or 1))
     app.register_blueprint(views.bp)
     from helpdesk.search.labels import audience_label, kind_label
 

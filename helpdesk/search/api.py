@@ -29,6 +29,7 @@ def search():
         "results": [{"type": h.kind, "id": h.object_id, "title": h.title, "url": h.url,
                      "snippet": h.snippet, "score": h.score} for h in found.results.hits],
         "total": found.results.total,
+        "total_is_exact": found.results.exact,
         "page": found.page,
         "suggestion": found.results.suggestion,
         "state": found.results.state,

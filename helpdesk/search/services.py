@@ -61,7 +61,8 @@ def get_backend(app=None) -> SearchBackend:
         else:
             from helpdesk.search.backends.whoosh_backend import WhooshBackend
 
-            cache[name] = WhooshBackend(app.config["SEARCH_INDEX_DIR"])
+            cache[name] = WhooshBackend(app.config["SEARCH_INDEX_DIR"],
+                                        procs=int(app.config.get("SEARCH_INDEX_PROCS") or 1))
     return cache[name]
 
 
@@ -77,6 +78,9 @@ class SearchPage:
 
     @property
     def pages(self) -> int:
+        """The number of pages, or (when the total is not exact) at least one more."""
+        if not self.results.exact:
+            return self.page + 1
         return max(1, -(-self.results.total // self.per_page))
 
 

@@ -63,6 +63,9 @@ class SearchResults:
     total: int
     suggestion: str | None = None
     state: str = "ok"  # or "rebuilding" while a missing index is built again
+    # False when `total` is only "at least": Whoosh does not count every match on a page
+    # that has more after it (counting costs more than searching on a large index).
+    exact: bool = True
 
 
 class SearchBackend:

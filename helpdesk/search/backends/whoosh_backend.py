@@ -22,7 +22,7 @@ from whoosh import highlight, index
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.qparser import QueryParser  # noqa: F401  (kept out on purpose: we build queries)
-from whoosh.query import And, AndNot, FuzzyTerm, Or, Term
+from whoosh.query import And, FuzzyTerm, Or, Term
 from whoosh.searching import Searcher
 
 from helpdesk.search import analysis
@@ -37,7 +37,10 @@ from helpdesk.search.backends.base import (
 log = logging.getLogger(__name__)
 LANGS = ("sv", "en")
 # Field boosts: a match in the title counts most, then the tags, then the text.
-BOOSTS = {"title": 4.0, "tagtext": 2.5, "body": 1.0}
+BOOSTS = {"title": 3.0, "body": 1.0}  # tags are indexed with the title
+# A compound part or synonym found in more than this share of documents adds little to the
+# ranking and much to the work; it is left out of the query (the whole word never is).
+COMMON_SHARE = 0.2
 
 
 class ExpandFilter(Filter):
@@ -87,7 +90,6 @@ def make_schema() -> Schema:
     for lang in LANGS:
         a = ANALYZERS[lang]
         fields[f"title_{lang}"] = TEXT(analyzer=a, phrase=False)
-        fields[f"tagtext_{lang}"] = TEXT(analyzer=a, phrase=False)
         fields[f"body_{lang}"] = TEXT(analyzer=a, phrase=False)
     return Schema(**fields)
 
@@ -114,6 +116,10 @@ class _Marker(highlight.Formatter):
         return "".join(output)
 
 
+class _Or(Or):
+    matcher_type = Or.ARRAY_MATCHER
+
+
 def _doc_fields(doc: SearchDocument) -> dict:
     lang = doc.language if doc.language in LANGS else "sv"
     tags_text = " ".join(doc.tags)
@@ -122,7 +128,7 @@ def _doc_fields(doc: SearchDocument) -> dict:
         "audience": doc.audience or "", "tags": ",".join(t.lower() for t in doc.tags),
         "access": " ".join(sorted(doc.access)) or "none", "exclude": " ".join(sorted(doc.exclude)),
         "title": doc.title, "body": doc.body, "url": doc.url,
-        f"title_{lang}": doc.title, f"tagtext_{lang}": tags_text, f"body_{lang}": doc.body,
+        f"title_{lang}": f"{doc.title} {tags_text}", f"body_{lang}": doc.body,
     }
     if doc.public_words:
         fields["words"] = f"{doc.title} {tags_text} {doc.body}"
@@ -132,8 +138,9 @@ def _doc_fields(doc: SearchDocument) -> dict:
 class WhooshBackend(SearchBackend):
     name = "whoosh"
 
-    def __init__(self, root: str | os.PathLike):
+    def __init__(self, root: str | os.PathLike, procs: int = 1):
         self.root = Path(root)
+        self.procs = procs
         self._local = threading.local()
         self._ix = None
         self._ix_gen = None
@@ -221,7 +228,8 @@ class WhooshBackend(SearchBackend):
             raise
         writer.commit()
 
-    def rebuild(self, docs: Iterable[SearchDocument], procs: int = 1) -> int:
+    def rebuild(self, docs: Iterable[SearchDocument], procs: int | None = None) -> int:
+        procs = procs or self.procs
         self.root.mkdir(parents=True, exist_ok=True)
         new = self.root / f"gen-{time.time_ns()}"
         new.mkdir()
@@ -260,25 +268,32 @@ class WhooshBackend(SearchBackend):
     # -- reading ------------------------------------------------------------------------
     def _word_query(self, reader, word: str, langs: tuple[str, ...]):
         clauses = []
+        common = max(50, int(reader.doc_count() * COMMON_SHARE))
         for lang in langs:
             analyzer = ANALYZERS[lang]
+            seen: set[str] = set()
             forms = [word, *analysis.synonyms(word, lang)]
             for i, form in enumerate(forms):
-                terms = [t.text for t in analyzer(form, mode="query")]
-                for j, term in enumerate(terms):
+                for j, term in enumerate(t.text for t in analyzer(form, mode="query")):
+                    if term in seen:
+                        continue
+                    seen.add(term)
+                    main = i == 0 and j == 0
                     # The whole word counts fully; compound parts and synonyms less.
-                    weight = 1.0 if (i == 0 and j == 0) else 0.45
+                    weight = 1.0 if main else 0.45
                     known = False
                     for fld, boost in BOOSTS.items():
                         name = f"{fld}_{lang}"
-                        clauses.append(Term(name, term, boost=boost * weight))
-                        known = known or reader.doc_frequency(name, term) > 0
-                    if not known and i == 0 and j == 0 and len(term) >= 4:
+                        df = reader.doc_frequency(name, term)
+                        if df and (main or df <= common):
+                            clauses.append(Term(name, term, boost=boost * weight))
+                        known = known or df > 0
+                    if not known and main and len(term) >= 4:
                         # A word nobody wrote is probably a typo: allow one edit.
-                        for fld in ("title", "body"):
-                            clauses.append(FuzzyTerm(f"{fld}_{lang}", term, boost=BOOSTS[fld] * 0.6,
+                        for fld, boost in BOOSTS.items():
+                            clauses.append(FuzzyTerm(f"{fld}_{lang}", term, boost=boost * 0.6,
                                                      maxdist=1, prefixlength=1))
-        return Or(clauses) if clauses else None
+        return _Or(clauses) if clauses else None
 
     def search(self, query: SearchQuery) -> SearchResults:
         searcher = self._searcher()
@@ -294,27 +309,20 @@ class WhooshBackend(SearchBackend):
         parts = [q for q in (self._word_query(searcher.reader(), w, langs) for w in qwords) if q]
         if not parts:
             return SearchResults([], 0, suggestion=self.suggest(query.text, query.lang))
-        q = Or(parts)
-        filters = [Or([Term("access", t) for t in sorted(query.access)] or [Term("access", "-")])]
-        if query.lang in LANGS:
-            filters.append(Term("language", query.lang))
-        if query.kinds:
-            filters.append(Or([Term("kind", k) for k in query.kinds]))
-        if query.audience:
-            filters.append(Term("audience", query.audience))
-        if query.tag:
-            filters.append(Term("tags", query.tag.lower()))
-        # The filters are part of the query (with no weight) rather than Whoosh's filter=
-        # argument, whose result count ignores the filter when the search is optimised.
-        q = And([q, *(f.with_boost(1e-6) for f in filters)])
-        if query.exclude:
-            q = AndNot(q, Or([Term("exclude", t) for t in sorted(query.exclude)]))
-        page = query.offset // max(query.limit, 1) + 1
-        results = searcher.search_page(q, page, pagelen=query.limit, terms=True)
-        results.results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
-        results.results.formatter = _Marker()
+        q = _Or(parts)
+        allowed = self._allowed_docs(searcher, query)
+        if not allowed:
+            return SearchResults([], 0, suggestion=self.suggest(query.text, query.lang, searcher=searcher))
+        # One more than the page, to know whether there is a next page without counting
+        # every match (an exact count costs more than the search on a large index).
+        wanted = query.offset + query.limit + 1
+        results = searcher.search(q, limit=wanted, filter=allowed)
+        results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
+        results.formatter = _Marker()
+        page_hits = results[query.offset:query.offset + query.limit]
+        has_more = results.scored_length() > query.offset + query.limit
         hits = []
-        for hit in results:
+        for hit in page_hits:
             lang = hit["language"]
             snippet = ""
             try:
@@ -328,9 +336,39 @@ class WhooshBackend(SearchBackend):
                                   score=round(float(hit.score), 4), language=lang,
                                   audience=hit.get("audience", ""),
                                   tags=[t for t in hit.get("tags", "").split(",") if t]))
-        total = results.total
+        total = query.offset + len(hits) + (1 if has_more else 0)
         suggestion = self.suggest(query.text, query.lang, searcher=searcher)
-        return SearchResults(hits, total, suggestion=suggestion)
+        return SearchResults(hits, total, suggestion=suggestion, exact=not has_more)
+
+    def _allowed_docs(self, searcher: Searcher, query: SearchQuery) -> set[int]:
+        """The documents this reader may see under these filters, as a set of document
+        numbers, cached per searcher: readers of one role share it, so the filter costs
+        nothing on later searches."""
+        key = (frozenset(query.access), frozenset(query.exclude), query.lang, query.kinds,
+               query.audience, query.tag)
+        cache = getattr(self._local, "filters", None)
+        if cache is None or cache[0] is not searcher:
+            cache = (searcher, {})
+            self._local.filters = cache
+        found = cache[1].get(key)
+        if found is not None:
+            return found
+        filters = [Or([Term("access", t) for t in sorted(query.access)] or [Term("access", "-")])]
+        if query.lang in LANGS:
+            filters.append(Term("language", query.lang))
+        if query.kinds:
+            filters.append(Or([Term("kind", k) for k in query.kinds]))
+        if query.audience:
+            filters.append(Term("audience", query.audience))
+        if query.tag:
+            filters.append(Term("tags", query.tag.lower()))
+        allowed = set(searcher.docs_for_query(And(filters)))
+        if query.exclude:
+            allowed -= set(searcher.docs_for_query(Or([Term("exclude", t) for t in sorted(query.exclude)])))
+        if len(cache[1]) >= 32:
+            cache[1].pop(next(iter(cache[1])))
+        cache[1][key] = allowed
+        return allowed
 
     def suggest(self, text: str, lang: str | None, searcher: Searcher | None = None) -> str | None:
         searcher = searcher or self._searcher()
