@@ -165,8 +165,9 @@ def test_corrupt_index_is_detected_and_rebuilt(indexed_app, caplog):
     with indexed_app.test_request_context():
         root = Path(indexed_app.config["SEARCH_INDEX_DIR"])
         live = root / (root / "CURRENT").read_text().strip()
-        for f in live.iterdir():
-            f.write_bytes(b"garbage")
+        for f in live.rglob("*"):
+            if f.is_file():
+                f.write_bytes(b"garbage")
         fresh = type(services.get_backend())(root)
         indexed_app.extensions["helpdesk_search"]["whoosh"] = fresh
         assert fresh.check()["ok"] is False

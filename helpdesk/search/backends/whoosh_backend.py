@@ -135,6 +135,16 @@ def _doc_fields(doc: SearchDocument) -> dict:
     return fields
 
 
+# Articles and everything else (tickets, threads) live in separate sub-indexes of one
+# generation: most searches (the public one, suggestions while a ticket is written) look
+# for articles only and should not walk the postings of a hundred thousand tickets.
+PARTITIONS = ("articles", "other")
+
+
+def partition_of(kind: str) -> str:
+    return "articles" if kind == "article" else "other"
+
+
 class WhooshBackend(SearchBackend):
     name = "whoosh"
 
@@ -142,7 +152,7 @@ class WhooshBackend(SearchBackend):
         self.root = Path(root)
         self.procs = procs
         self._local = threading.local()
-        self._ix = None
+        self._ix: dict | None = None
         self._ix_gen = None
 
     # -- the live generation ------------------------------------------------------------
@@ -154,12 +164,12 @@ class WhooshBackend(SearchBackend):
         path = self.root / name
         return path if name.startswith("gen-") and path.is_dir() else None
 
-    def _open(self):
+    def _open(self) -> dict | None:
         path = self._current_path()
         if path is None:
             return None
         if self._ix is None or self._ix_gen != path.name:
-            self._ix = index.open_dir(str(path))
+            self._ix = {part: index.open_dir(str(path / part)) for part in PARTITIONS}
             self._ix_gen = path.name
         return self._ix
 
@@ -175,10 +185,11 @@ class WhooshBackend(SearchBackend):
 
     def _try_open(self) -> bool:
         try:
-            ix = self._open()
-            if ix is None:
+            ixs = self._open()
+            if ixs is None:
                 return False
-            ix.doc_count()
+            for ix in ixs.values():
+                ix.doc_count()
             return True
         except Exception:  # a corrupt or half-deleted index is "not ready", never a crash
             self._ix = None
@@ -194,60 +205,75 @@ class WhooshBackend(SearchBackend):
                 "documents": 0}
 
     def count(self) -> int:
-        ix = self._open()
-        return ix.doc_count() if ix is not None else 0
+        ixs = self._open()
+        return sum(ix.doc_count() for ix in ixs.values()) if ixs is not None else 0
 
-    def _searcher(self) -> Searcher | None:
-        ix = self._open()
-        if ix is None:
+    def _searcher(self, part: str = "articles") -> Searcher | None:
+        ixs = self._open()
+        if ixs is None:
             return None
-        cached = getattr(self._local, "searcher", None)
-        if cached is not None and getattr(self._local, "gen", None) == self._ix_gen:
-            fresh = cached.refresh()
-            self._local.searcher = fresh
-            return fresh
-        if cached is not None:
-            cached.close()
-        self._local.searcher = ix.searcher()
-        self._local.gen = self._ix_gen
-        return self._local.searcher
+        cache = getattr(self._local, "searchers", None)
+        if cache is None or getattr(self._local, "gen", None) != self._ix_gen:
+            for old in (cache or {}).values():
+                old.close()
+            cache = self._local.searchers = {}
+            self._local.gen = self._ix_gen
+        if part in cache:
+            cache[part] = cache[part].refresh()
+        else:
+            cache[part] = ixs[part].searcher()
+        return cache[part]
 
     # -- writing ------------------------------------------------------------------------
     def update(self, docs: Iterable[SearchDocument], deleted: Iterable[str]) -> None:
-        ix = self._open()
-        if ix is None:
+        ixs = self._open()
+        if ixs is None:
             raise RuntimeError("the search index does not exist yet")
-        writer = ix.writer(timeout=30, limitmb=128)
-        try:
-            for key in deleted:
-                writer.delete_by_term("key", key)
-            for doc in docs:
-                writer.update_document(**_doc_fields(doc))
-        except Exception:
-            writer.cancel()
-            raise
-        writer.commit()
+        work: dict[str, tuple[list, list]] = {p: ([], []) for p in PARTITIONS}
+        for key in deleted:
+            work[partition_of(key.split(":", 1)[0])][0].append(key)
+        for doc in docs:
+            work[partition_of(doc.kind)][1].append(doc)
+        for part, (keys, part_docs) in work.items():
+            if not keys and not part_docs:
+                continue
+            writer = ixs[part].writer(timeout=30, limitmb=128)
+            try:
+                for key in keys:
+                    writer.delete_by_term("key", key)
+                for doc in part_docs:
+                    writer.update_document(**_doc_fields(doc))
+            except Exception:
+                writer.cancel()
+                raise
+            writer.commit()
 
     def rebuild(self, docs: Iterable[SearchDocument], procs: int | None = None) -> int:
         procs = procs or self.procs
         self.root.mkdir(parents=True, exist_ok=True)
         new = self.root / f"gen-{time.time_ns()}"
-        new.mkdir()
-        ix = index.create_in(str(new), make_schema())
+        writers = {}
         kwargs = {"limitmb": 256}
         if procs > 1:
             kwargs.update(procs=procs, multisegment=True)
-        writer = ix.writer(**kwargs)
         n = 0
         try:
+            for part in PARTITIONS:
+                (new / part).mkdir(parents=True)
+                writers[part] = index.create_in(str(new / part), make_schema()).writer(**kwargs)
             for doc in docs:
-                writer.add_document(**_doc_fields(doc))
+                writers[partition_of(doc.kind)].add_document(**_doc_fields(doc))
                 n += 1
+            for writer in writers.values():
+                writer.commit()
         except Exception:
-            writer.cancel()
+            for writer in writers.values():
+                try:
+                    writer.cancel()
+                except Exception:
+                    pass
             shutil.rmtree(new, ignore_errors=True)
             raise
-        writer.commit()
         self._swap(new)
         return n
 
@@ -296,9 +322,9 @@ class WhooshBackend(SearchBackend):
         return _Or(clauses) if clauses else None
 
     def search(self, query: SearchQuery) -> SearchResults:
-        searcher = self._searcher()
-        if searcher is None:
+        if self._open() is None:
             return SearchResults([], 0, state="rebuilding")
+        parts = [p for p in PARTITIONS if not query.kinds or any(partition_of(k) == p for k in query.kinds)]
         langs = (query.lang,) if query.lang in LANGS else LANGS
         stop = set()
         for lang in langs:
@@ -306,21 +332,24 @@ class WhooshBackend(SearchBackend):
         qwords = [w for w in analysis.words(query.text) if w not in stop][: analysis.MAX_QUERY_WORDS]
         if not qwords:
             qwords = analysis.words(query.text)[: analysis.MAX_QUERY_WORDS]
-        parts = [q for q in (self._word_query(searcher.reader(), w, langs) for w in qwords) if q]
-        if not parts:
-            return SearchResults([], 0, suggestion=self.suggest(query.text, query.lang))
-        q = _Or(parts)
-        allowed = self._allowed_docs(searcher, query)
-        if not allowed:
-            return SearchResults([], 0, suggestion=self.suggest(query.text, query.lang, searcher=searcher))
         # One more than the page, to know whether there is a next page without counting
         # every match (an exact count costs more than the search on a large index).
         wanted = query.offset + query.limit + 1
-        results = searcher.search(q, limit=wanted, filter=allowed)
-        results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
-        results.formatter = _Marker()
-        page_hits = results[query.offset:query.offset + query.limit]
-        has_more = results.scored_length() > query.offset + query.limit
+        found = []
+        for part in parts:
+            searcher = self._searcher(part)
+            clauses = [q for q in (self._word_query(searcher.reader(), w, langs) for w in qwords) if q]
+            allowed = self._allowed_docs(searcher, query) if clauses else None
+            if not clauses or not allowed:
+                continue
+            results = searcher.search(_Or(clauses), limit=wanted, filter=allowed)
+            results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
+            results.formatter = _Marker()
+            found.extend(results[:wanted])
+        # Several sub-indexes: merge by score (BM25 on each; close enough to compare).
+        found.sort(key=lambda h: -h.score)
+        page_hits = found[query.offset:query.offset + query.limit]
+        has_more = len(found) > query.offset + query.limit
         hits = []
         for hit in page_hits:
             lang = hit["language"]
@@ -337,7 +366,7 @@ class WhooshBackend(SearchBackend):
                                   audience=hit.get("audience", ""),
                                   tags=[t for t in hit.get("tags", "").split(",") if t]))
         total = query.offset + len(hits) + (1 if has_more else 0)
-        suggestion = self.suggest(query.text, query.lang, searcher=searcher)
+        suggestion = self.suggest(query.text, query.lang)
         return SearchResults(hits, total, suggestion=suggestion, exact=not has_more)
 
     def _allowed_docs(self, searcher: Searcher, query: SearchQuery) -> set[int]:
@@ -371,7 +400,8 @@ class WhooshBackend(SearchBackend):
         return allowed
 
     def suggest(self, text: str, lang: str | None, searcher: Searcher | None = None) -> str | None:
-        searcher = searcher or self._searcher()
+        # Suggestions come from the public help text, which is in the articles' index.
+        searcher = searcher or self._searcher("articles")
         if searcher is None:
             return None
         reader = searcher.reader()
