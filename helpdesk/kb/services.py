@@ -54,8 +54,19 @@ def _forget_hidden_cache() -> None:
         g.pop("_kb_hidden", None)
 
 
+_SLUG = re.compile(r"^[a-z0-9-]{1,120}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: str | None) -> str:
+    """Text as typed, without control characters (PostgreSQL refuses NUL, nobody means them)."""
+    return _CONTROL.sub("", value or "")
+
+
 def get_by_slug(slug: str) -> Article:
-    article = db.session.scalar(select(Article).where(Article.slug == (slug or "")[:120]))
+    if not _SLUG.match(slug or ""):
+        raise NotFound(_l("There is no such article."))
+    article = db.session.scalar(select(Article).where(Article.slug == slug))
     if article is None:
         raise NotFound(_l("There is no such article."))
     return article
@@ -126,7 +137,7 @@ def vote(actor, article: Article, helpful: bool, comment: str = "") -> ArticleVo
     """A reader says whether the article helped. One vote per logged-in reader (a new vote
     replaces the old one); the comment is kept with civic numbers masked."""
     require(actor, "kb.vote", article)
-    comment = (comment or "").strip()
+    comment = clean_text(comment).strip()
     if len(comment) > MAX_COMMENT:
         raise ValidationFailed(_l("The comment is too long (at most %(n)d characters).", n=MAX_COMMENT),
                                field="comment")
@@ -172,12 +183,12 @@ def _unique_slug(title: str) -> str:
 
 
 def _clean_fields(title: str, body: str, language: str, audience, tags, category: str) -> dict:
-    title = " ".join((title or "").split())
+    title = " ".join(clean_text(title).split())
     if not title:
         raise ValidationFailed(_l("Give the article a title."), field="title")
     if len(title) > MAX_TITLE:
         raise ValidationFailed(_l("The title is too long (at most %(n)d characters).", n=MAX_TITLE), field="title")
-    body = (body or "").replace("\r\n", "\n").strip()
+    body = clean_text((body or "").replace("\r\n", "\n")).strip()
     if not body:
         raise ValidationFailed(_l("Write the article's text."), field="body")
     if len(body) > MAX_BODY:
@@ -190,7 +201,7 @@ def _clean_fields(title: str, body: str, language: str, audience, tags, category
         raise ValidationFailed(_l("Choose who the article is for."), field="audience") from None
     if isinstance(tags, str):
         tags = tags.split(",")
-    tags = [t.strip().lower()[:40] for t in (tags or []) if t and t.strip()][:20]
+    tags = [clean_text(t).strip().lower()[:40] for t in (tags or []) if t and clean_text(t).strip()][:20]
     category = re.sub(r"[^a-z0-9_-]", "", (category or "").strip().lower())[:64]
     # Civic numbers never belong in help text (it is indexed and shown widely).
     title, _ = mask_civic_numbers(title)
@@ -203,7 +214,7 @@ def _add_revision(article: Article, actor, note: str = "") -> ArticleRevision:
     number = (db.session.scalar(select(func.max(ArticleRevision.number))
                                 .where(ArticleRevision.article_id == article.id)) or 0) + 1
     rev = ArticleRevision(article_id=article.id, number=number, title=article.title, body=article.body,
-                          note=(note or "")[:200], created_by_id=getattr(actor, "id", None))
+                          note=clean_text(note)[:200], created_by_id=getattr(actor, "id", None))
     db.session.add(rev)
     db.session.flush()
     db.session.expire(article, ["revisions"])

@@ -190,3 +190,17 @@ def test_create_draft_article_hook(demo_app):
         assert art.organisation_id == u("central").organisation_id
         with pytest.raises(PermissionDenied):
             make(u("local"), "Från forumet", "Svaret", "sv", "thread", 7)
+
+
+def test_control_characters_never_reach_the_database(demo_app):
+    with demo_app.test_request_context():
+        central = u("central")
+        art = services.create_article(central, title="Nul\x00l", body="Text\x00 med\x07 tecken",
+                                      tags="a\x00b", language="sv")
+        db.session.flush()
+        assert "\x00" not in art.title + art.body and art.tags == ["ab"]
+        vote = services.vote(central, services.get_by_slug("losenord-glomt"), True, "bra\x00")
+        db.session.flush()
+        assert vote.comment == "bra"
+        with pytest.raises(NotFound):
+            services.get_by_slug("a\x00b")

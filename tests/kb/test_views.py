@@ -105,3 +105,13 @@ def test_stats_page(demo_app, as_user):
 def test_home_panel_offers_search(demo_app):
     page = demo_app.test_client().get("/").get_data(as_text=True)
     assert 'action="/search/"' in page
+
+
+def test_control_characters_in_forms_never_500(demo_app, as_user):
+    client = as_user("central@exempelkommun.se")
+    response = client.post("/kb/manage/new", data={"title": "A\x00B", "body": "x\x00", "language": "sv",
+                                                   "audience": "staff", "category": "support", "action": "save"})
+    assert response.status_code == 302
+    vote = demo_app.test_client().post("/kb/a/losenord-glomt/vote", data={"helpful": "yes", "comment": "\x00"})
+    assert vote.status_code == 302
+    assert demo_app.test_client().get("/search/?q=%00&tag=%00&type=%00&audience=%00&lang=%00&page=%00").status_code == 200
