@@ -27,7 +27,8 @@ def audiences_for(scope: Scope) -> set[Audience]:
 
 
 def hidden_for(scope: Scope, article: Article) -> bool:
-    if not article.is_shipped or scope.organisation_id is None:
+    # The central team that hid an article can still open it, to decide to show it again.
+    if not article.is_shipped or scope.organisation_id is None or scope.is_central_for(scope.organisation_id):
         return False
     from helpdesk.kb.services import hidden_article_ids
 

@@ -110,8 +110,14 @@ def search(user, raw_text, *, lang: str | None = None, kinds: tuple[str, ...] = 
         results = SearchResults([], 0, state="rebuilding")
         message = str(_l("The search index is being rebuilt. Try again in a minute."))
     else:
-        results = backend.search(query)
-        message = None
+        try:
+            results = backend.search(query)
+            message = None
+        except Exception:  # an index problem must give a message, never a 500
+            log.exception("search: the %s backend failed", backend.name)
+            db.session.rollback()
+            results = SearchResults([], 0, state="error")
+            message = str(_l("Search is not available right now. Try again in a minute."))
     if log_query and page == 1:
         for fn in _listeners:
             fn(user, text, lang, results.total)

@@ -79,3 +79,20 @@ def test_searches_are_logged_masked(indexed_app):
     with indexed_app.app_context():
         logged = db.session.scalars(select(SearchLog.query)).all()
     assert logged and all("1234" not in q for q in logged)
+
+
+def test_a_failing_backend_gives_a_message_not_a_500(indexed_app, monkeypatch):
+    from helpdesk.search import services
+
+    with indexed_app.app_context():
+        backend = services.get_backend()
+
+    def broken(query):
+        raise OSError("index file vanished")
+
+    monkeypatch.setattr(backend, "search", broken)
+    client = indexed_app.test_client()
+    page = client.get("/search/?q=lösenord")
+    assert page.status_code == 200 and 'role="status"' in page.get_data(as_text=True)
+    body = client.get("/api/v1/search?q=lösenord").get_json()
+    assert body["results"] == [] and body["state"] == "error" and body["message"]

@@ -338,9 +338,11 @@ class WhooshBackend(SearchBackend):
         found = []
         for part in parts:
             searcher = self._searcher(part)
+            allowed = self._allowed_docs(searcher, query, part)
+            if not allowed:
+                continue
             clauses = [q for q in (self._word_query(searcher.reader(), w, langs) for w in qwords) if q]
-            allowed = self._allowed_docs(searcher, query) if clauses else None
-            if not clauses or not allowed:
+            if not clauses:
                 continue
             results = searcher.search(_Or(clauses), limit=wanted, filter=allowed)
             results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
@@ -369,16 +371,18 @@ class WhooshBackend(SearchBackend):
         suggestion = self.suggest(query.text, query.lang)
         return SearchResults(hits, total, suggestion=suggestion, exact=not has_more)
 
-    def _allowed_docs(self, searcher: Searcher, query: SearchQuery) -> set[int]:
+    def _allowed_docs(self, searcher: Searcher, query: SearchQuery, part: str = "articles") -> set[int]:
         """The documents this reader may see under these filters, as a set of document
         numbers, cached per searcher: readers of one role share it, so the filter costs
         nothing on later searches."""
         key = (frozenset(query.access), frozenset(query.exclude), query.lang, query.kinds,
                query.audience, query.tag)
-        cache = getattr(self._local, "filters", None)
-        if cache is None or cache[0] is not searcher:
-            cache = (searcher, {})
-            self._local.filters = cache
+        caches = getattr(self._local, "filters", None)
+        if caches is None:
+            caches = self._local.filters = {}
+        cache = caches.get(part)
+        if cache is None or cache[0] is not searcher:  # a refreshed searcher: new documents
+            cache = caches[part] = (searcher, {})
         found = cache[1].get(key)
         if found is not None:
             return found
