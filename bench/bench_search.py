@@ -107,7 +107,8 @@ def _ticket_source(sv, en, n: int):
         return out
 
     return DocumentSource(kind="ticket", load=load, all_ids=lambda: range(1, n + 1),
-                          reader_tokens=lambda scope: {f"ticket:queue:school:{k}" for k in range(4)}, order=20)
+                          reader_tokens=lambda scope: ({f"ticket:queue:school:{k}" for k in range(4)}
+                                                       if scope.authenticated else set()), order=20)
 
 
 def _central():
