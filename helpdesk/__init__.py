@@ -20,6 +20,8 @@ CAPABILITIES = (
     "helpdesk.admin",
     "helpdesk.sync",
     "helpdesk.boards",
+    "helpdesk.search",
+    "helpdesk.kb",
 )
 
 

@@ -12,6 +12,10 @@ def init_app(app) -> None:
     from helpdesk.nav import HomePanel, NavItem, add_home_panel, add_nav
 
     app.register_blueprint(views.bp)
+    from helpdesk.boards import search_source
+    from helpdesk.search.sources import register_source
+
+    register_source(search_source.source())
     app.add_template_filter(_board_time, "board_time")
     app.context_processor(_template_globals)
     add_nav(NavItem("boards.index", lambda: str(_l("Support group")),

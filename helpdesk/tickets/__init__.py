@@ -22,6 +22,10 @@ def init_app(app) -> None:
     app.config.setdefault("GUEST_RATE_LIMIT", "5 per hour")
 
     app.register_blueprint(views.bp)
+    from helpdesk.search.sources import register_source
+    from helpdesk.tickets import search_source
+
+    register_source(search_source.source())
     from helpdesk.tickets.cli import tickets_cli
 
     app.cli.add_command(tickets_cli)

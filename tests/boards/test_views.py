@@ -154,13 +154,29 @@ def test_hide_and_report(demo_app, as_user):
     assert "BankID" in central.get(f"/boards/threads/{i['open']}").get_data(as_text=True)
 
 
-def test_promote_without_knowledge_base(demo_app, as_user):
+def test_promote_to_faq_makes_a_draft_that_is_published_and_found(demo_app, as_user):
+    """The issue's path: a solved thread becomes a draft article, which central publishes."""
+    from helpdesk.kb.models import Article, ArticleStatus
+    from helpdesk.search import services as search
+
     i = ids(demo_app)
     central = as_user(CENTRAL)
-    page = central.get(f"/boards/threads/{i['solved']}").get_data(as_text=True)
-    assert "kunskapsbanken är inte installerad" in page
+    assert as_user(NORR).post(f"/boards/threads/{i['solved']}/promote").status_code == 403
     r = central.post(f"/boards/threads/{i['solved']}/promote")
-    assert r.status_code == 409 and "Kunskapsbanken är inte installerad" in r.get_data(as_text=True)
+    assert r.status_code == 302
+    with demo_app.app_context():
+        article = db.session.scalar(select(Article).where(Article.title.like("Hur lägger jag till en specialpedagog%")))
+        assert article.status is ArticleStatus.DRAFT and article.language == "sv"
+        assert f"/boards/threads/{i['solved']}" in article.body and "nattliga synken" in article.body
+        slug, article_id = article.slug, article.id
+    assert central.post(f"/kb/manage/{article_id}/status", data={"status": "published"}).status_code == 302
+    with demo_app.test_request_context():
+        search.ensure_index()
+        search.process_outbox()
+        from tests.search.conftest import user
+
+        hits = search.search(user("lokal.soder@exempelkommun.se"), "specialpedagog synken", kinds=("article",)).results.hits
+        assert any(h.url.endswith(slug) for h in hits)
 
 
 def test_unread_count_on_board_list(demo_app, as_user):

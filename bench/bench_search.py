@@ -1,0 +1,252 @@
+"""Search benchmark: 10,000 articles and 100,000 ticket-like documents on Whoosh.
+
+Prints the full reindex time, the median and 95th-percentile query time, and MRR@10 and
+top-3 on the judged query set (tests/search/judged_queries.yaml): on the big corpus with
+Whoosh, and on the shipped articles alone with Whoosh and, when TEST_DATABASE_URL is set,
+PostgreSQL full-text search. Text is generated from the shipped articles' own vocabulary.
+
+    python -m bench search            # or: make bench
+    BENCH_ARTICLES=2000 BENCH_TICKETS=20000 python -m bench search   # a quicker run
+"""
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import tempfile
+import time
+import uuid
+import warnings
+from pathlib import Path
+
+warnings.filterwarnings("ignore", category=SyntaxWarning, module=r"whoosh\..*")
+
+N_ARTICLES = int(os.environ.get("BENCH_ARTICLES", 10_000))
+N_TICKETS = int(os.environ.get("BENCH_TICKETS", 100_000))
+N_QUERIES = int(os.environ.get("BENCH_QUERIES", 200))
+
+
+def _vocabulary():
+    from helpdesk.kb.loader import default_root, parse_file
+    from helpdesk.search.analysis import plain_text, words
+
+    sv, en = [], []
+    for path in sorted(default_root().rglob("*.md")):
+        parsed = parse_file(path)
+        text = plain_text(parsed.body)
+        (sv if parsed.meta["language"] == "sv" else en).extend(words(text))
+    return sv, en
+
+
+def _text(rng: random.Random, vocab: list[str], n: int) -> str:
+    start = rng.randrange(0, max(1, len(vocab) - n))
+    # Runs of real text, shuffled a little, read more like a question than random words.
+    chunk = vocab[start:start + n]
+    out = []
+    for i in range(0, len(chunk), 12):
+        part = chunk[i:i + 12]
+        rng.shuffle(part)
+        out.append(" ".join(part).capitalize() + ".")
+    return " ".join(out)
+
+
+def _app(tmp: Path, url: str | None = None, backend: str = "whoosh"):
+    from helpdesk import create_app
+
+    return create_app({
+        "TESTING": True, "SECRET_KEY": "bench", "SEARCH_BACKEND": backend,
+        "SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{tmp / 'bench.sqlite'}",
+        "SEARCH_INDEX_PROCS": int(os.environ.get("SEARCH_INDEX_PROCS") or 1),
+        "SEARCH_INDEX_DIR": str(tmp / "index"), "MAIL_SERVER": "", "MAIL_DROP_DIR": str(tmp / "mail"),
+    }, instance_path=str(tmp / "instance"))
+
+
+def _fill_articles(rng, sv, en, n_generated: int):
+    from helpdesk.extensions import db
+    from helpdesk.kb.loader import default_root, load_articles
+    from helpdesk.kb.models import Article, ArticleSource, ArticleStatus, Audience
+
+    load_articles(default_root())
+    rows = []
+    audiences = [Audience.PUBLIC, Audience.GUARDIAN, Audience.STAFF, Audience.ADMIN]
+    for i in range(n_generated):
+        lang = "sv" if i % 3 else "en"
+        vocab = sv if lang == "sv" else en
+        body = _text(rng, vocab, rng.randint(120, 400))
+        rows.append({"slug": f"bench-{i}", "language": lang, "audience": audiences[i % 4],
+                     "tags": [rng.choice(vocab) for _ in range(3)], "category": "support",
+                     "title": _text(rng, vocab, 7)[:150], "body": body, "body_html": f"<p>{body}</p>",
+                     "status": ArticleStatus.PUBLISHED, "source": ArticleSource.SHIPPED})
+    db.session.execute(Article.__table__.insert(), [
+        {**r, "audience": r["audience"].value, "status": r["status"].value, "source": r["source"].value,
+         "views": 0, "helpful_count": 0, "not_helpful_count": 0} for r in rows])
+    db.session.commit()
+
+
+def _ticket_source(sv, en, n: int):
+    """Ticket-like documents (the tickets capability registers the real source). Texts are
+    drawn from a pool made up front, so the reindex time measures indexing, not the
+    benchmark's own text generation."""
+    from helpdesk.search.backends.base import SearchDocument
+    from helpdesk.search.sources import DocumentSource
+
+    rng = random.Random(7)
+    pool = {lang: [_text(rng, vocab, rng.randint(40, 160)) for _ in range(3000)]
+            for lang, vocab in (("sv", sv), ("en", en))}
+    titles = {lang: [_text(rng, vocab, 8)[:150] for _ in range(1000)] for lang, vocab in (("sv", sv), ("en", en))}
+
+    def load(ids):
+        out = []
+        for i in ids:
+            lang = "sv" if i % 5 else "en"
+            out.append(SearchDocument(
+                kind="ticket", object_id=i, language=lang, title=titles[lang][(i * 7) % 1000],
+                body=pool[lang][(i * 13) % 3000] + " " + pool[lang][(i * 31 + 5) % 3000][:200],
+                url=f"/tickets/{i}",
+                access={f"ticket:queue:school:{i % 40}", f"ticket:requester:{i % 5000}"}))
+        return out
+
+    return DocumentSource(kind="ticket", load=load, all_ids=lambda: range(1, n + 1),
+                          reader_tokens=lambda scope: ({f"ticket:queue:school:{k}" for k in range(4)}
+                                                       if scope.authenticated else set()), order=20)
+
+
+def _central():
+    from sqlalchemy import select
+
+    from helpdesk.auth.models import User
+    from helpdesk.extensions import db
+
+    return db.session.scalar(select(User).where(User.email == "central@exempelkommun.se"))
+
+
+def _judged(services, reader):
+    from bench.judged import measure
+
+    def run(query, lang):
+        found = services.search(reader, query, lang=lang, per_page=10)
+        # Generated articles have slugs bench-N; they count as wrong answers.
+        return [h.url.rsplit("/", 1)[-1] for h in found.results.hits]
+
+    return measure(run)
+
+
+def _build_demo(app):
+    from helpdesk.demo import build_demo
+    from helpdesk.extensions import db
+
+    with app.app_context():
+        db.create_all()
+        build_demo()  # the kb demo step loads the shipped articles
+        db.session.commit()
+
+
+def main() -> None:
+    from helpdesk.extensions import db
+    from helpdesk.search import services
+    from helpdesk.search.sources import register_source, sources
+
+    rng = random.Random(12000)
+    sv, en = _vocabulary()
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        # 1. The shipped articles alone, on Whoosh (the demo's setting).
+        small = tmp / "small"
+        small.mkdir()
+        app = _app(small)
+        _build_demo(app)
+        with app.test_request_context():
+            services.reindex()
+            shipped = _judged(services, _central())
+        print(f"judged set ({shipped['n']} queries), shipped articles, Whoosh: "
+              f"MRR@10 {shipped['mrr10']:.3f}, top-3 {shipped['top3']:.1%}")
+        _postgres_judged()
+
+        # 2. The big corpus.
+        big = tmp / "big"
+        big.mkdir()
+        app = _app(big)
+        _build_demo(app)
+        original = {s.kind: s for s in sources()}
+        register_source(_ticket_source(sv, en, N_TICKETS))
+        try:
+            with app.test_request_context():
+                started = time.perf_counter()
+                _fill_articles(rng, sv, en, N_ARTICLES - 50)
+                filled = time.perf_counter() - started
+                started = time.perf_counter()
+                n = services.reindex()
+                reindex = time.perf_counter() - started
+                print(f"corpus: {N_ARTICLES} articles + {N_TICKETS} tickets = {n} documents "
+                      f"(database filled in {filled:.1f} s)")
+                print(f"full reindex (Whoosh, beside the live index, then swapped): {reindex:.1f} s "
+                      f"({'OK' if reindex < 180 else 'OVER'} the 3 min target)")
+                reader = _central()
+                judged = [q["query"] for q in __import__("bench.judged", fromlist=["x"]).judged_queries()]
+                queries = [rng.choice(judged) if i % 2 else " ".join(rng.choice(sv) for _ in range(rng.randint(1, 3)))
+                           for i in range(N_QUERIES)]
+                for q in queries[:20]:  # warm the searcher and caches
+                    services.search(reader, q, lang="sv")
+                scenarios = [
+                    ("articles only, central reader (help search, ticket-form suggestions)", reader, ("article",)),
+                    ("everything, anonymous reader (the public search page)", None, ()),
+                    ("everything, central reader (articles + 4 ticket queues of ~2,500 each)", reader, ()),
+                ]
+                for label, who, kinds in scenarios:
+                    times = []
+                    for q in queries:
+                        started = time.perf_counter()
+                        services.search(who, q, kinds=kinds)
+                        times.append((time.perf_counter() - started) * 1000)
+                    times.sort()
+                    median = statistics.median(times)
+                    p95 = times[int(len(times) * 0.95) - 1]
+                    print(f"query time, {label}: median {median:.1f} ms, p95 {p95:.1f} ms over {len(times)} "
+                          f"queries ({'OK' if median < 30 and p95 < 100 else 'OVER'} the 30 / 100 ms targets)")
+                big_judged = _judged(services, reader)
+                print(f"judged set on the big corpus, Whoosh: MRR@10 {big_judged['mrr10']:.3f}, "
+                      f"top-3 {big_judged['top3']:.1%}")
+                db.session.remove()
+        finally:
+            from helpdesk.search import sources as sources_module
+
+            sources_module._SOURCES.clear()
+            sources_module._SOURCES.update(original)
+
+
+def _postgres_judged() -> None:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        print("judged set, PostgreSQL: skipped (set TEST_DATABASE_URL)")
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url).set(drivername="postgresql+psycopg")
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        from helpdesk.extensions import db
+        from helpdesk.search import services
+
+        with tempfile.TemporaryDirectory() as tmpdir:
+            app = _app(Path(tmpdir), base.set(database=name).render_as_string(hide_password=False), "postgres")
+            _build_demo(app)
+            with app.test_request_context():
+                services.ensure_index()
+                services.reindex()
+                result = _judged(services, _central())
+                db.session.remove()
+                db.engine.dispose()
+        print(f"judged set ({result['n']} queries), shipped articles, PostgreSQL: "
+              f"MRR@10 {result['mrr10']:.3f}, top-3 {result['top3']:.1%}")
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    main()

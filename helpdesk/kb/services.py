@@ -1,0 +1,407 @@
+"""The knowledge base's rules: reading by audience, writing with revisions, votes, stats.
+
+Services take the actor explicitly, check the rule, change objects, flush and never
+commit; the view, the API or the command commits once.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+
+from flask import g, has_app_context, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from helpdesk.access import can, require, scope_of
+from helpdesk.errors import NotFound, ValidationFailed
+from helpdesk.events import content_changed
+from helpdesk.extensions import db
+from helpdesk.kb.models import (
+    Article,
+    ArticleHidden,
+    ArticleRevision,
+    ArticleSource,
+    ArticleStatus,
+    ArticleVote,
+    Audience,
+    SearchLog,
+)
+from helpdesk.models_base import utcnow
+from helpdesk.kb.render import render_article as render_markdown
+from helpdesk.text import mask_civic_numbers
+
+MAX_TITLE = 200
+MAX_BODY = 100_000
+MAX_COMMENT = 2000
+
+
+# -- reading ---------------------------------------------------------------------------
+def hidden_article_ids(organisation_id: int | None) -> set[int]:
+    if organisation_id is None:
+        return set()
+    cache = g.setdefault("_kb_hidden", {}) if has_app_context() else {}
+    if organisation_id not in cache:
+        cache[organisation_id] = set(db.session.scalars(
+            select(ArticleHidden.article_id).where(ArticleHidden.organisation_id == organisation_id)))
+    return cache[organisation_id]
+
+
+def _forget_hidden_cache() -> None:
+    if has_app_context():
+        g.pop("_kb_hidden", None)
+
+
+_SLUG = re.compile(r"^[a-z0-9-]{1,120}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: str | None) -> str:
+    """Text as typed, without control characters (PostgreSQL refuses NUL, nobody means them)."""
+    return _CONTROL.sub("", value or "")
+
+
+def get_by_slug(slug: str) -> Article:
+    if not _SLUG.match(slug or ""):
+        raise NotFound(_l("There is no such article."))
+    article = db.session.scalar(select(Article).where(Article.slug == slug))
+    if article is None:
+        raise NotFound(_l("There is no such article."))
+    return article
+
+
+def get_by_id(article_id: int) -> Article:
+    article = db.session.get(Article, article_id)
+    if article is None:
+        raise NotFound(_l("There is no such article."))
+    return article
+
+
+def read_article(actor, slug: str) -> Article:
+    """The article if the actor may read it; NotFound otherwise, so an article the reader may
+    not open is never confirmed to exist (not even its title)."""
+    article = get_by_slug(slug)
+    if not can(actor, "kb.read", article):
+        raise NotFound(_l("There is no such article."))
+    return article
+
+
+def record_view(article: Article) -> None:
+    db.session.execute(update(Article).where(Article.id == article.id)
+                       .values(views=Article.views + 1)
+                       .execution_options(synchronize_session=False))
+
+
+def visible_articles(actor, language: str | None = None, *, include_drafts: bool = False) -> list[Article]:
+    scope = scope_of(actor)
+    stmt = select(Article).order_by(Article.category, Article.title)
+    if language:
+        stmt = stmt.where(Article.language == language)
+    if not include_drafts:
+        stmt = stmt.where(Article.status == ArticleStatus.PUBLISHED)
+    stmt = stmt.where((Article.organisation_id.is_(None)) | (Article.organisation_id == scope.organisation_id)
+                      | (Article.audience == Audience.PUBLIC))
+    return [a for a in db.session.scalars(stmt) if can(actor, "kb.read", a)]
+
+
+def articles_by_category(actor, language: str | None) -> dict[str, list[Article]]:
+    grouped: dict[str, list[Article]] = defaultdict(list)
+    for article in visible_articles(actor, language):
+        grouped[article.category or ""].append(article)
+    return dict(sorted(grouped.items()))
+
+
+def translation_for(actor, article: Article) -> Article | None:
+    """The other language version, if the reader may read it."""
+    key = article.translation_key
+    other = db.session.scalar(select(Article).where(
+        Article.id != article.id, Article.language != article.language,
+        (Article.slug == key) | (Article.translation_of == key)))
+    return other if other is not None and can(actor, "kb.read", other) else None
+
+
+def complements_for(actor, article: Article) -> list[Article]:
+    found = db.session.scalars(select(Article).where(Article.complements_id == article.id)
+                               .order_by(Article.id))
+    return [a for a in found if a.is_published and can(actor, "kb.read", a)]
+
+
+def article_url(article: Article, external: bool = False) -> str:
+    return url_for("kb.article", slug=article.slug, _external=external)
+
+
+# -- votes -------------------------------------------------------------------------------
+def vote(actor, article: Article, helpful: bool, comment: str = "") -> ArticleVote:
+    """A reader says whether the article helped. One vote per logged-in reader (a new vote
+    replaces the old one); the comment is kept with civic numbers masked."""
+    require(actor, "kb.vote", article)
+    comment = clean_text(comment).strip()
+    if len(comment) > MAX_COMMENT:
+        raise ValidationFailed(_l("The comment is too long (at most %(n)d characters).", n=MAX_COMMENT),
+                               field="comment")
+    comment, _ = mask_civic_numbers(comment)
+    user_id = actor.id if getattr(actor, "is_authenticated", False) else None
+    existing = None
+    if user_id is not None:
+        existing = db.session.scalar(select(ArticleVote).where(ArticleVote.article_id == article.id,
+                                                               ArticleVote.user_id == user_id))
+    if existing is not None:
+        if existing.helpful:
+            article.helpful_count -= 1
+        else:
+            article.not_helpful_count -= 1
+        existing.helpful, existing.comment, existing.created_at = helpful, comment, utcnow()
+        found = existing
+    else:
+        found = ArticleVote(article_id=article.id, user_id=user_id, helpful=helpful, comment=comment)
+        db.session.add(found)
+    if helpful:
+        article.helpful_count += 1
+    else:
+        article.not_helpful_count += 1
+    db.session.flush()
+    return found
+
+
+# -- writing -----------------------------------------------------------------------------
+def slugify(title: str) -> str:
+    text = title.lower().replace("å", "a").replace("ä", "a").replace("ö", "o")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80].strip("-")
+    return slug or "artikel"
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)
+    slug, n = base, 1
+    while db.session.scalar(select(Article.id).where(Article.slug == slug)) is not None:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _clean_fields(title: str, body: str, language: str, audience, tags, category: str) -> dict:
+    title = " ".join(clean_text(title).split())
+    if not title:
+        raise ValidationFailed(_l("Give the article a title."), field="title")
+    if len(title) > MAX_TITLE:
+        raise ValidationFailed(_l("The title is too long (at most %(n)d characters).", n=MAX_TITLE), field="title")
+    body = clean_text((body or "").replace("\r\n", "\n")).strip()
+    if not body:
+        raise ValidationFailed(_l("Write the article's text."), field="body")
+    if len(body) > MAX_BODY:
+        raise ValidationFailed(_l("The text is too long (at most %(n)d characters).", n=MAX_BODY), field="body")
+    if language not in ("sv", "en"):
+        raise ValidationFailed(_l("Choose Swedish or English."), field="language")
+    try:
+        audience = Audience(getattr(audience, "value", audience))
+    except ValueError:
+        raise ValidationFailed(_l("Choose who the article is for."), field="audience") from None
+    if isinstance(tags, str):
+        tags = tags.split(",")
+    tags = [clean_text(t).strip().lower()[:40] for t in (tags or []) if t and clean_text(t).strip()][:20]
+    category = re.sub(r"[^a-z0-9_-]", "", (category or "").strip().lower())[:64]
+    # Civic numbers never belong in help text (it is indexed and shown widely).
+    title, _ = mask_civic_numbers(title)
+    body, _ = mask_civic_numbers(body)
+    return {"title": title, "body": body + "\n", "language": language, "audience": audience,
+            "tags": tags, "category": category}
+
+
+def _add_revision(article: Article, actor, note: str = "") -> ArticleRevision:
+    number = (db.session.scalar(select(func.max(ArticleRevision.number))
+                                .where(ArticleRevision.article_id == article.id)) or 0) + 1
+    rev = ArticleRevision(article_id=article.id, number=number, title=article.title, body=article.body,
+                          note=clean_text(note)[:200], created_by_id=getattr(actor, "id", None))
+    db.session.add(rev)
+    db.session.flush()
+    db.session.expire(article, ["revisions"])
+    return rev
+
+
+def create_article(actor, *, title: str, body: str, language: str = "sv", audience="staff",
+                   tags=(), category: str = "", publish: bool = False,
+                   complements: Article | None = None, origin_kind: str | None = None,
+                   origin_id: int | None = None) -> Article:
+    """The central team writes an article for its own organisation (a draft unless
+    `publish`). It may complement a shipped article, shown beneath it."""
+    require(actor, "kb.write")
+    fields = _clean_fields(title, body, language, audience, tags, category)
+    if complements is not None and not can(actor, "kb.read", complements):
+        raise ValidationFailed(_l("That article cannot be complemented."), field="complements")
+    article = Article(organisation_id=actor.organisation_id, slug=_unique_slug(fields["title"]),
+                      source=ArticleSource.PORTAL,
+                      status=ArticleStatus.PUBLISHED if publish else ArticleStatus.DRAFT,
+                      body_html=render_markdown(fields["body"]), created_by_id=actor.id,
+                      updated_by_id=actor.id, complements_id=complements.id if complements else None,
+                      origin_kind=origin_kind, origin_id=origin_id,
+                      published_at=utcnow() if publish else None, **fields)
+    if complements is not None and not fields["category"]:
+        article.category = complements.category
+    db.session.add(article)
+    db.session.flush()
+    _add_revision(article, actor)
+    content_changed.send("article", object_id=article.id, deleted=False)
+    return article
+
+
+def update_article(actor, article: Article, *, title: str, body: str, language: str | None = None,
+                   audience=None, tags=None, category: str | None = None, note: str = "") -> Article:
+    """Save a new version of a portal article; every save is a revision."""
+    require(actor, "kb.edit", article)
+    fields = _clean_fields(title, body, language or article.language, audience or article.audience,
+                           article.tags if tags is None else tags,
+                           article.category if category is None else category)
+    for key, value in fields.items():
+        setattr(article, key, value)
+    article.body_html = render_markdown(article.body)
+    article.updated_by_id = actor.id
+    article.updated_at = utcnow()
+    db.session.flush()
+    _add_revision(article, actor, note=note)
+    content_changed.send("article", object_id=article.id, deleted=False)
+    return article
+
+
+def set_published(actor, article: Article, published: bool) -> Article:
+    require(actor, "kb.edit", article)
+    article.status = ArticleStatus.PUBLISHED if published else ArticleStatus.DRAFT
+    if published and article.published_at is None:
+        article.published_at = utcnow()
+    article.updated_by_id = actor.id
+    db.session.flush()
+    content_changed.send("article", object_id=article.id, deleted=False)
+    return article
+
+
+def delete_article(actor, article: Article) -> None:
+    require(actor, "kb.edit", article)
+    article_id = article.id
+    for model in (ArticleVote, ArticleHidden):
+        db.session.execute(model.__table__.delete().where(model.article_id == article_id))
+    db.session.execute(update(Article).where(Article.complements_id == article_id).values(complements_id=None))
+    db.session.delete(article)
+    db.session.flush()
+    content_changed.send("article", object_id=article_id, deleted=True)
+
+
+@dataclass
+class RevisionDiff:
+    older: ArticleRevision
+    newer: ArticleRevision
+    lines: list[tuple[str, str]]  # ("add" | "del" | "same" | "info", text)
+
+
+def get_revision(article: Article, number: int) -> ArticleRevision:
+    rev = db.session.scalar(select(ArticleRevision).where(ArticleRevision.article_id == article.id,
+                                                          ArticleRevision.number == number))
+    if rev is None:
+        raise NotFound(_l("There is no such revision."))
+    return rev
+
+
+def diff_revisions(actor, article: Article, older: int, newer: int) -> RevisionDiff:
+    require(actor, "kb.edit", article)
+    a, b = get_revision(article, older), get_revision(article, newer)
+    before = [f"# {a.title}", ""] + a.body.splitlines()
+    after = [f"# {b.title}", ""] + b.body.splitlines()
+    lines = []
+    for line in difflib.unified_diff(before, after, lineterm="", n=2):
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            lines.append(("info", line))
+        elif line.startswith("+"):
+            lines.append(("add", line[1:]))
+        elif line.startswith("-"):
+            lines.append(("del", line[1:]))
+        else:
+            lines.append(("same", line[1:]))
+    return RevisionDiff(a, b, lines)
+
+
+def restore_revision(actor, article: Article, number: int) -> Article:
+    """Make an earlier revision current again; restoring is itself a new revision."""
+    rev = get_revision(article, number)
+    return update_article(actor, article, title=rev.title, body=rev.body,
+                          note=f"restore:{number}")
+
+
+def set_hidden(actor, article: Article, hidden: bool) -> None:
+    """An organisation hides (or shows again) a shipped article for its people."""
+    require(actor, "kb.hide_shipped", article)
+    org_id = actor.organisation_id
+    existing = db.session.scalar(select(ArticleHidden).where(ArticleHidden.organisation_id == org_id,
+                                                             ArticleHidden.article_id == article.id))
+    if hidden and existing is None:
+        db.session.add(ArticleHidden(organisation_id=org_id, article_id=article.id, hidden_by_id=actor.id))
+    elif not hidden and existing is not None:
+        db.session.delete(existing)
+    db.session.flush()
+    _forget_hidden_cache()
+    content_changed.send("article", object_id=article.id, deleted=False)
+
+
+def is_hidden_for_org(article: Article, organisation_id: int | None) -> bool:
+    return article.id in hidden_article_ids(organisation_id)
+
+
+def editable_articles(actor) -> list[Article]:
+    """The central team's own articles (drafts too) and the shipped ones, for the editor."""
+    require(actor, "kb.write")
+    return list(db.session.scalars(
+        select(Article).where((Article.organisation_id == actor.organisation_id)
+                              | Article.organisation_id.is_(None))
+        .order_by(Article.source.desc(), Article.status, Article.title)))
+
+
+# -- statistics --------------------------------------------------------------------------
+@dataclass
+class Stats:
+    most_viewed: list[Article]
+    least_helpful: list[Article]
+    not_found: list[tuple[str, int]]
+    comments: list[tuple[Article, ArticleVote]]
+
+
+def stats(actor, limit: int = 10) -> Stats:
+    require(actor, "kb.stats")
+    org_id = actor.organisation_id
+    mine = (Article.organisation_id.is_(None)) | (Article.organisation_id == org_id)
+    most_viewed = list(db.session.scalars(select(Article).where(mine, Article.views > 0)
+                                          .order_by(Article.views.desc(), Article.title).limit(limit)))
+    voted = Article.helpful_count + Article.not_helpful_count
+    least = list(db.session.scalars(
+        select(Article).where(mine, Article.not_helpful_count > 0)
+        .order_by((Article.helpful_count * 1.0 / voted).asc(), Article.not_helpful_count.desc())
+        .limit(limit)))
+    not_found = [(q, n) for q, n in db.session.execute(
+        select(SearchLog.query, func.count(SearchLog.id)).where(
+            SearchLog.results_count == 0,
+            (SearchLog.organisation_id == org_id) | SearchLog.organisation_id.is_(None))
+        .group_by(SearchLog.query).order_by(func.count(SearchLog.id).desc(), SearchLog.query).limit(limit))]
+    comments = list(db.session.execute(
+        select(Article, ArticleVote).join(ArticleVote, ArticleVote.article_id == Article.id)
+        .where(mine, ArticleVote.comment != "").order_by(ArticleVote.created_at.desc()).limit(limit)))
+    return Stats(most_viewed, least, not_found, [(a, v) for a, v in comments])
+
+
+def log_search(user, text: str, lang: str | None, results_count: int) -> None:
+    """Keep what was searched for (civic numbers masked) so the central team sees gaps."""
+    masked, _ = mask_civic_numbers(text or "")
+    masked = " ".join(masked.split())[:200]
+    if not masked:
+        return
+    org_id = getattr(user, "organisation_id", None) if getattr(user, "is_authenticated", False) else None
+    db.session.add(SearchLog(query=masked.lower(), language=lang, results_count=results_count,
+                             organisation_id=org_id))
+
+
+# -- the hook for the boards capability --------------------------------------------------
+def create_draft_article(actor, title: str, body_markdown: str, language: str = "sv",
+                         source_kind: str | None = None, source_id: int | None = None) -> Article:
+    """A draft for the actor's organisation, e.g. promoted from a forum answer (central only)."""
+    return create_article(actor, title=title, body=body_markdown, language=language, audience="staff",
+                          publish=False, origin_kind=source_kind, origin_id=source_id)

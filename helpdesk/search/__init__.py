@@ -1,0 +1,44 @@
+"""One search over articles, forum threads and tickets (Whoosh or PostgreSQL)."""
+
+
+def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from helpdesk import hooks
+    from helpdesk.core.cli import add_setup_step
+    from helpdesk.core.health import add_check
+    from helpdesk.core.tick import add_tick_job
+    from helpdesk.events import content_changed
+    from helpdesk.nav import NavItem, add_nav
+    from helpdesk.search import api, models, services, views  # noqa: F401
+    from helpdesk.search.cli import search_cli
+
+    import os
+
+    app.config.setdefault("SEARCH_BACKEND", os.environ.get("SEARCH_BACKEND", "auto"))
+    # Processes that build the Whoosh index in a full reindex (the indexer's own machine).
+    app.config.setdefault("SEARCH_INDEX_PROCS", int(os.environ.get("SEARCH_INDEX_PROCS") or 1))
+    app.register_blueprint(views.bp)
+    from helpdesk.search.labels import audience_label, kind_label
+
+    app.add_template_global(kind_label, "kind_label")
+    app.add_template_global(audience_label, "audience_label")
+    app.cli.add_command(search_cli)
+    content_changed.connect(services._content_changed, weak=False)
+    hooks.provide("suggest_articles", services.suggest_articles)
+    add_check("search", services.health)
+    add_nav(NavItem("search.search", lambda: str(_l("Search")), lambda user: True, order=20))
+
+    def index_job():
+        counts = services.process_outbox()
+        if counts["skipped"]:
+            return "another indexer holds the lease"
+        return f"indexed {counts['indexed']}, removed {counts['removed']}"
+
+    add_tick_job(20, "search index", index_job)
+
+    def setup_step():
+        services.ensure_index()
+        services.process_outbox()
+
+    add_setup_step(90, "search index", setup_step)

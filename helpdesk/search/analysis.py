@@ -1,0 +1,211 @@
+"""Swedish (and English) text handling shared by both search backends.
+
+Snowball stemming alone misses what Swedish users type: compounds ("lösenord" should find
+"lösenordsbyte"), neuter definite forms ("kontot" is "konto"), and a few words people use
+for the same thing. Both backends run document and query text through `expand_words`, so
+they agree on what a word matches:
+
+- normalisation: a short list of forms the stemmer leaves alone, plus a rule that strips a
+  definite "-et"/"-t" when the remainder is a known word;
+- decompounding: a word is split into known parts (with the linking "s" and a dropped
+  "-e", as in "vårdnadshavarkoppling" = "vårdnadshavare" + "koppling"), and the parts are
+  indexed beside the whole word;
+- synonyms: a few pairs users mix up (e.g. "bankid" and "e-legitimation").
+
+The lexicon of known words comes from the shipped help articles plus a short list below.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from helpdesk.text import mask_civic_numbers
+
+WORD = re.compile(r"\w+", re.UNICODE)
+MAX_QUERY_CHARS = 500
+MAX_QUERY_WORDS = 12
+
+# Forms the Swedish Snowball stemmer does not bring together, mapped to a base form.
+NORMALISE_SV = {
+    "kontot": "konto", "kontona": "konto", "kontots": "konto",
+    "lösenordet": "lösenord", "lösenorden": "lösenord",
+    "glömt": "glömma", "glömde": "glömma", "glömmer": "glömma", "glömd": "glömma", "glömda": "glömma",
+    "loggar": "logga", "loggade": "logga", "loggat": "logga", "inloggad": "inloggning",
+    "inloggningen": "inloggning", "inlogg": "inloggning",
+    "barnet": "barn", "barnen": "barn",
+    "ämnet": "ämne", "ämnen": "ämne",
+    "nummer": "nummer", "numret": "nummer", "numren": "nummer",
+    "brevet": "brev", "breven": "brev",
+    "låst": "låsa", "låsta": "låsa", "låses": "låsa",
+    "rektorn": "rektor", "rektorer": "rektor", "rektorerna": "rektor",
+    "klassen": "klass", "klasser": "klass", "klasserna": "klass",
+    "syns": "synas", "syntes": "synas", "synkas": "synk", "synken": "synk", "synkar": "synk",
+    "autosynken": "autosynk",
+    "mentorn": "mentor", "mentorer": "mentor", "mentorerna": "mentor",
+    "nere": "driftstörning", "ligger": "ligga",
+    "skärmbild": "skärmdump", "skärmbilder": "skärmdump", "skärmdumpar": "skärmdump",
+}
+NORMALISE_EN = {
+    "passwords": "password", "logging": "log", "logged": "log", "login": "log",
+    "logins": "log", "down": "outage", "screenshots": "screenshot",
+}
+# Words users type for the same thing; each side finds the other.
+SYNONYMS_SV = [
+    {"bankid", "e-legitimation", "elegitimation", "legitimation"},
+    {"arbetslag", "arbetslagsgrupp"},
+    {"kommunadministratör", "organisationsadministratör"},
+    {"nödadmin", "nödadministration", "nödadministratör"},
+    {"tf", "tillfälligt", "reservnummer"},
+    {"driftstörning", "statussida", "avbrott"},
+    {"skärmdump", "skärmbild"},
+    {"förälder", "föräldrar", "vårdnadshavare"},
+    {"aktiveringsbrev", "inloggningsuppgifter"},
+    {"ta", "radera"},
+]
+SYNONYMS_EN = [
+    {"parent", "parents", "guardian"},
+    {"delete", "remove"},
+    {"outage", "down", "status"},
+    {"screenshot", "screen"},
+    {"coordination", "samordningsnummer"},
+]
+
+# Parts that occur in compounds but seldom alone in the articles.
+_BASE_WORDS = """
+lösenord byte inloggning uppgifter uppgift vårdnadshavare koppling koppla medarbetare samtal
+personal grupp grupper arbetslag lärare elev elever klass skola skolor förskola admin
+administratör administration kommun organisation synk autosynk nummer samordning
+undervisning kurs ämne mentor rektor special pedagog specialpedagog support grupp möte
+avstämning lokal central ansvarig brev aktivering konto plattform skolplattform status sida
+drift störning fråga frågor ärende svar personnummer person uppgifter register elevregister
+nöd workshop träff hjälp resurser film filmer data
+""".split()
+
+
+def _article_words() -> set[str]:
+    root = Path(__file__).resolve().parent.parent.parent / "kb_articles"
+    words: set[str] = set()
+    if root.is_dir():
+        for path in root.rglob("*.md"):
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            words.update(w.lower() for w in WORD.findall(text) if len(w) >= 3 and not w.isdigit())
+    return words
+
+
+LEXICON: frozenset[str] = frozenset(_article_words() | set(_BASE_WORDS))
+_SYN_INDEX = {lang: {w: group for group in groups for w in group}
+              for lang, groups in (("sv", SYNONYMS_SV), ("en", SYNONYMS_EN))}
+
+
+def clean_query(raw: str | bytes | None) -> str:
+    """What a reader typed, made safe: decoded, control characters and civic numbers gone,
+    cut to a sensible length. Query syntax has no meaning here; only words count."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", errors="replace")
+    raw = unicodedata.normalize("NFC", raw[: MAX_QUERY_CHARS * 4])
+    raw = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in raw)
+    raw = raw.replace("\ufffd", " ")
+    masked, _ = mask_civic_numbers(raw)
+    return " ".join(masked.split())[:MAX_QUERY_CHARS]
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in WORD.findall(text or "")]
+
+
+def _known(word: str) -> bool:
+    return word in LEXICON
+
+
+def normalise(word: str, lang: str = "sv") -> str:
+    if lang == "en":
+        return NORMALISE_EN.get(word, word)
+    if word in NORMALISE_SV:
+        return NORMALISE_SV[word]
+    # The neuter definite "-et"/"-t" ("kontot", "lösenordet") the stemmer leaves alone.
+    if len(word) > 5 and word.endswith("et") and _known(word[:-2]) and not _known(word):
+        return word[:-2]
+    if len(word) > 4 and word.endswith("t") and word[-2] in "aeiouyåäö" and _known(word[:-1]):
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=50_000)
+def decompound(word: str) -> tuple[str, ...]:
+    """Known parts of a Swedish compound, longest first part first; () if none are found."""
+    if len(word) < 7 or word.isdigit():
+        return ()
+    for i in range(len(word) - 3, 3, -1):
+        head, tail = word[:i], word[i:]
+        if _known(head):
+            pass
+        elif _known(head + "e"):
+            head = head + "e"
+        elif _known(head + "a"):
+            head = head + "a"
+        else:
+            continue
+        for rest in (tail, tail[1:] if tail.startswith("s") else None):
+            if not rest or len(rest) < 3:
+                continue
+            if _known(rest):
+                return (head, rest)
+            deeper = decompound(rest)
+            if deeper:
+                return (head, *deeper)
+    return ()
+
+
+@lru_cache(maxsize=50_000)
+def expand_word(word: str, lang: str = "sv") -> tuple[str, ...]:
+    """The word itself (normalised) and what else it should match, before stemming."""
+    base = normalise(word, lang)
+    out = [base]
+    if base != word:
+        out.append(word)
+    if lang == "sv":
+        for part in decompound(base):
+            if part not in out:
+                out.append(normalise(part, lang))
+    return tuple(dict.fromkeys(out))
+
+
+def synonyms(word: str, lang: str = "sv") -> tuple[str, ...]:
+    group = _SYN_INDEX.get(lang, {}).get(word)
+    return tuple(sorted(group - {word})) if group else ()
+
+
+def expand_text(text: str, lang: str = "sv") -> str:
+    """Document text with each word's extra forms written after it (for PostgreSQL)."""
+    out = []
+    for w in words(text):
+        out.extend(expand_word(w, lang))
+    return " ".join(out)
+
+
+def plain_text(markdown_or_html: str) -> str:
+    """Text without markup, for indexing and snippets."""
+    import html
+
+    text = re.sub(r"<[^>]+>", " ", markdown_or_html or "")
+    text = re.sub(r"[#*_`>\[\]()|]+", " ", text)
+    text = re.sub(r"https?://\S+", " ", text)
+    return " ".join(html.unescape(text).split())
+
+
+HL_START, HL_END = "\x02", "\x03"
+
+
+def snippet_html(marked: str) -> str:
+    """Escape a snippet whose highlights are marked with \\x02...\\x03, then add <mark>."""
+    from markupsafe import escape
+
+    out = str(escape(marked))
+    return out.replace(HL_START, "<mark>").replace(HL_END, "</mark>")

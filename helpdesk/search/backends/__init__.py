@@ -1,0 +1,1 @@
+"""The search backends and the small interface they share."""

@@ -1,0 +1,97 @@
+"""The interface every search backend implements, and the values it passes around."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class SearchDocument:
+    """One thing to find: an article, a thread or a ticket, as its document source built it.
+
+    `access` holds the tokens a reader needs one of to see it (see sources.reader_tokens);
+    `exclude` the tokens that hide it from a reader even so (an organisation hid a shipped
+    article). Text must already be free of civic numbers (sources mask them)."""
+
+    kind: str
+    object_id: int
+    language: str
+    title: str
+    body: str
+    url: str
+    tags: list[str] = field(default_factory=list)
+    audience: str = ""
+    access: set[str] = field(default_factory=set)
+    exclude: set[str] = field(default_factory=set)
+    # Words from this document may be offered as "did you mean" to anyone.
+    public_words: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.object_id}"
+
+
+@dataclass
+class SearchQuery:
+    text: str
+    access: set[str]
+    exclude: set[str] = field(default_factory=set)
+    lang: str | None = None
+    kinds: tuple[str, ...] = ()
+    audience: str | None = None
+    tag: str | None = None
+    limit: int = 10
+    offset: int = 0
+
+
+@dataclass
+class SearchHit:
+    kind: str
+    object_id: int
+    title: str
+    url: str
+    snippet: str  # safe HTML: escaped text with <mark> around matches
+    score: float
+    language: str = ""
+    audience: str = ""
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SearchResults:
+    hits: list[SearchHit]
+    total: int
+    suggestion: str | None = None
+    state: str = "ok"  # or "rebuilding" while a missing index is built again
+    # False when `total` is only "at least": Whoosh does not count every match on a page
+    # that has more after it (counting costs more than searching on a large index).
+    exact: bool = True
+
+
+class SearchBackend:
+    name = "base"
+
+    def ready(self) -> bool:
+        raise NotImplementedError
+
+    def check(self) -> dict:
+        """For /healthz: {"ok": bool, "backend": name, "state": ...}."""
+        raise NotImplementedError
+
+    def update(self, docs: Iterable[SearchDocument], deleted: Iterable[str]) -> None:
+        """Add or replace documents and remove the keys in `deleted`, all at once."""
+        raise NotImplementedError
+
+    def rebuild(self, docs: Iterable[SearchDocument]) -> int:
+        """Build a fresh index from `docs` beside the live one and swap it in."""
+        raise NotImplementedError
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        raise NotImplementedError
+
+    def suggest(self, text: str, lang: str | None) -> str | None:
+        """A corrected query ("did you mean"), or None."""
+        raise NotImplementedError
+
+    def count(self) -> int:
+        raise NotImplementedError

@@ -1,0 +1,255 @@
+"""PostgreSQL full-text search: one index every app server shares.
+
+Documents live in `search_entry` with a weighted tsvector (title A, tags B, text D) built
+with the `swedish` or `english` configuration from text that has already been through
+analysis.expand_text (normalised words and compound parts), under a GIN index. Typos are
+met with pg_trgm similarity against `search_word` (words from public help text only, so a
+suggestion never reveals a private ticket); without pg_trgm, no typo tolerance.
+The backend works in the caller's transaction: the indexer's commit makes the documents
+and the drained outbox rows final together, and a rebuild is one transaction, so readers
+see the old documents until the new ones are committed.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+
+from sqlalchemy import bindparam, delete, func, insert, literal_column, select, text
+
+from helpdesk.extensions import db
+from helpdesk.search import analysis
+from helpdesk.search.backends.base import (
+    SearchBackend,
+    SearchDocument,
+    SearchHit,
+    SearchQuery,
+    SearchResults,
+)
+from helpdesk.search.models import SearchAccess, SearchEntry, SearchWord
+
+log = logging.getLogger(__name__)
+CONFIGS = {"sv": "swedish", "en": "english"}
+_SAFE = re.compile(r"^\w+$", re.UNICODE)
+_SV_STOP = {"och", "att", "det", "som", "en", "ett", "på", "är", "av", "för", "med", "till",
+            "den", "har", "de", "inte", "om", "så", "kan", "jag", "hur", "vad", "när", "vem",
+            "man", "min", "mitt", "mina", "i", "du", "vi", "ska", "jag"}
+_EN_STOP = {"the", "a", "an", "and", "or", "to", "of", "in", "is", "do", "i", "my", "how",
+            "can", "who", "what", "when", "will", "for", "with", "on", "it", "be", "without"}
+
+
+def edit_distance(a: str, b: str, cap: int = 3) -> int:
+    """Levenshtein distance, giving up (returning cap + 1) once it exceeds cap."""
+    if abs(len(a) - len(b)) > cap:
+        return cap + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > cap:
+            return cap + 1
+        previous = current
+    return previous[-1]
+
+
+class PostgresBackend(SearchBackend):
+    name = "postgres"
+
+    def __init__(self):
+        self._trgm: bool | None = None
+
+    def prepare(self) -> None:
+        """Enable pg_trgm when we may (the first run as a superuser does it)."""
+        try:
+            with db.session.begin_nested():
+                db.session.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+                db.session.execute(text(
+                    "CREATE INDEX IF NOT EXISTS ix_search_word_trgm ON search_word "
+                    "USING gin (word gin_trgm_ops)"))
+            self._trgm = True
+        except Exception as exc:
+            log.warning("search: pg_trgm is not available (%s); no typo tolerance", type(exc).__name__)
+            self._trgm = False
+
+    def _has_trgm(self) -> bool:
+        if self._trgm is None:
+            self._trgm = bool(db.session.scalar(text(
+                "SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'")))
+        return self._trgm
+
+    def ready(self) -> bool:
+        try:
+            with db.session.begin_nested():
+                db.session.execute(select(func.count(SearchEntry.id)))
+            return True
+        except Exception:
+            return False
+
+    def check(self) -> dict:
+        ok = self.ready()
+        return {"ok": ok, "backend": self.name, "state": "ready" if ok else "not migrated",
+                "documents": self.count() if ok else 0}
+
+    def count(self) -> int:
+        return db.session.scalar(select(func.count(SearchEntry.id))) or 0
+
+    # -- writing ------------------------------------------------------------------------
+    def update(self, docs: Iterable[SearchDocument], deleted: Iterable[str]) -> None:
+        docs = list(docs)
+        keys = [tuple(k.split(":", 1)) for k in deleted] + [(d.kind, str(d.object_id)) for d in docs]
+        for kind, oid in keys:
+            db.session.execute(delete(SearchEntry).where(SearchEntry.kind == kind,
+                                                         SearchEntry.object_id == int(oid)))
+        self._insert(docs)
+
+    def _insert(self, docs: list[SearchDocument]) -> None:
+        if not docs:
+            return
+        words: set[str] = set()
+        for doc in docs:
+            cfg = CONFIGS.get(doc.language, "swedish")
+            lang = doc.language if doc.language in CONFIGS else "sv"
+            def weighted(value: str, weight: str):
+                return func.setweight(func.to_tsvector(literal_column(f"'{cfg}'::regconfig"), value),
+                                      literal_column(f"'{weight}'"))
+
+            tsv = (weighted(analysis.expand_text(doc.title, lang), "A")
+                   .op("||")(weighted(analysis.expand_text(" ".join(doc.tags), lang), "B"))
+                   .op("||")(weighted(analysis.expand_text(doc.body, lang), "D")))
+            entry_id = db.session.execute(insert(SearchEntry).values(
+                kind=doc.kind, object_id=doc.object_id, language=lang, title=doc.title[:300],
+                body=doc.body, tags="|" + "|".join(t.lower() for t in doc.tags) + "|",
+                audience=doc.audience or "", url=doc.url[:300], tsv=tsv,
+            ).returning(SearchEntry.id)).scalar_one()
+            rows = [{"entry_id": entry_id, "token": t[:64]} for t in sorted(doc.access)]
+            rows += [{"entry_id": entry_id, "token": ("!" + t)[:64]} for t in sorted(doc.exclude)]
+            if rows:
+                db.session.execute(insert(SearchAccess), rows)
+            if doc.public_words:
+                words.update(w for w in analysis.words(f"{doc.title} {' '.join(doc.tags)} {doc.body}")
+                             if 3 <= len(w) <= 64 and not w.isdigit())
+        if words:
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            stmt = pg_insert(SearchWord).on_conflict_do_nothing(index_elements=["word"])
+            db.session.execute(stmt, [{"word": w, "language": "sv"} for w in sorted(words)])
+
+    def rebuild(self, docs: Iterable[SearchDocument]) -> int:
+        db.session.execute(delete(SearchAccess))
+        db.session.execute(delete(SearchEntry))
+        n = 0
+        batch: list[SearchDocument] = []
+        for doc in docs:
+            batch.append(doc)
+            n += 1
+            if len(batch) >= 500:
+                self._insert(batch)
+                batch = []
+        self._insert(batch)
+        return n
+
+    # -- reading ------------------------------------------------------------------------
+    def _nearest(self, word: str) -> str | None:
+        """The closest public word within one edit (two for long words), or None."""
+        if not self._has_trgm():
+            return None
+        candidates = db.session.scalars(
+            text("SELECT word FROM search_word WHERE similarity(word, :w) > 0.3 "
+                 "ORDER BY similarity(word, :w) DESC, word LIMIT 8"), {"w": word}).all()
+        allowed = 2 if len(word) >= 8 else 1
+        for candidate in candidates:
+            if edit_distance(word, candidate, allowed) <= allowed:
+                return candidate
+        return None
+
+    def _known(self, word: str, lang: str | None = None) -> bool:
+        """A word that is in the public vocabulary or in any indexed document is no typo."""
+        if db.session.scalar(select(SearchWord.id).where(SearchWord.word == word)):
+            return True
+        cfg = CONFIGS.get(lang or "sv", "swedish")
+        return bool(db.session.scalar(text(
+            f"SELECT 1 FROM search_entry WHERE tsv @@ plainto_tsquery('{cfg}', :w) LIMIT 1"), {"w": word}))
+
+    def _tsquery(self, qwords: list[str], lang: str) -> str:
+        groups = []
+        for w in qwords:
+            forms = list(analysis.expand_word(w, lang)) + list(analysis.synonyms(w, lang))
+            if len(w) >= 4 and not w.isdigit() and not self._known(w, lang):
+                near = self._nearest(w)
+                if near:
+                    forms.extend(analysis.expand_word(near, lang))
+            alts = []
+            for i, f in enumerate(dict.fromkeys(forms)):
+                for piece in analysis.words(f):
+                    if _SAFE.match(piece):
+                        alts.append(piece)
+                        if i == 0 and len(piece) >= 5:
+                            alts.append(piece + ":*")
+            if alts:
+                groups.append("(" + " | ".join(dict.fromkeys(alts)) + ")")
+        return " | ".join(groups)
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        langs = (query.lang,) if query.lang in CONFIGS else tuple(CONFIGS)
+        all_words = analysis.words(query.text)
+        stop = set().union(*(_SV_STOP if lang == "sv" else _EN_STOP for lang in langs))
+        qwords = [w for w in all_words if w not in stop][: analysis.MAX_QUERY_WORDS] or all_words[: analysis.MAX_QUERY_WORDS]
+        if not qwords:
+            return SearchResults([], 0)
+        selects = []
+        params: dict = {"tokens": sorted(query.access) or ["-"],
+                        "excl": ["!" + t for t in sorted(query.exclude)] or ["-"],
+                        "limit": query.limit, "offset": query.offset}
+        for lang in langs:
+            tsq = self._tsquery(qwords, lang)
+            if not tsq:
+                continue
+            params[f"q_{lang}"] = tsq
+            cfg = CONFIGS[lang]
+            where = [f"e.language = '{lang}'", f"e.tsv @@ to_tsquery('{cfg}', :q_{lang})"]
+            if query.kinds:
+                params["kinds"] = list(query.kinds)
+                where.append("e.kind IN :kinds")
+            if query.audience:
+                params["audience"] = query.audience
+                where.append("e.audience = :audience")
+            if query.tag:
+                params["tag"] = f"%|{query.tag.lower().replace('%', '').replace('_', '')}|%"
+                where.append("e.tags LIKE :tag")
+            where.append("EXISTS (SELECT 1 FROM search_access a WHERE a.entry_id = e.id AND a.token IN :tokens)")
+            where.append("NOT EXISTS (SELECT 1 FROM search_access x WHERE x.entry_id = e.id AND x.token IN :excl)")
+            selects.append(
+                f"SELECT e.id, e.kind, e.object_id, e.title, e.url, e.body, e.language, e.audience, e.tags, "
+                f"ts_rank(ARRAY[0.1, 0.2, 0.5, 1.0]::float4[], e.tsv, to_tsquery('{cfg}', :q_{lang})) AS rank, "
+                f"'{cfg}' AS cfg, :q_{lang} AS q FROM search_entry e WHERE " + " AND ".join(where))
+        if not selects:
+            return SearchResults([], 0)
+        sql = ("WITH found AS (" + " UNION ALL ".join(selects) + ") "
+               "SELECT f.*, count(*) OVER () AS total, "
+               "ts_headline(f.cfg::regconfig, f.body, to_tsquery(f.cfg::regconfig, f.q), "
+               "'StartSel=\x02, StopSel=\x03, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet "
+               "FROM found f ORDER BY f.rank DESC, f.id LIMIT :limit OFFSET :offset")
+        stmt = text(sql)
+        for name in ("tokens", "excl", "kinds"):
+            if name in params:
+                stmt = stmt.bindparams(bindparam(name, expanding=True))
+        rows = db.session.execute(stmt, params).mappings().all()
+        hits = [SearchHit(kind=r["kind"], object_id=r["object_id"], title=r["title"], url=r["url"],
+                          snippet=analysis.snippet_html(r["snippet"] or ""), score=round(float(r["rank"]), 4),
+                          language=r["language"], audience=r["audience"],
+                          tags=[t for t in (r["tags"] or "").split("|") if t]) for r in rows]
+        total = rows[0]["total"] if rows else 0
+        return SearchResults(hits, total, suggestion=self.suggest(query.text, query.lang))
+
+    def suggest(self, text_: str, lang: str | None) -> str | None:
+        out, changed = [], False
+        for w in analysis.words(text_)[: analysis.MAX_QUERY_WORDS]:
+            if len(w) >= 4 and not w.isdigit() and not self._known(w, lang):
+                near = self._nearest(w)
+                if near and near != w:
+                    out.append(near)
+                    changed = True
+                    continue
+            out.append(w)
+        return " ".join(out) if changed else None

@@ -1,0 +1,84 @@
+"""The search capability's tables: the index outbox, the indexer lock, and the PostgreSQL
+backend's documents (unused with Whoosh, whose index lives in SEARCH_INDEX_DIR)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from helpdesk.extensions import db
+from helpdesk.models_base import UTCDateTime, utcnow
+
+
+class TSVector(TypeDecorator):
+    """tsvector on PostgreSQL; plain text elsewhere (the column is only used on PostgreSQL)."""
+
+    impl = Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(postgresql.TSVECTOR())
+        return dialect.type_descriptor(Text())
+
+
+class IndexOutbox(db.Model):
+    """Something searchable changed: written in the same transaction as the change, removed
+    only once the index holds it, so a crash between the two loses no update."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[int] = mapped_column()
+    deleted: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SearchLock(db.Model):
+    """A lease: the one process allowed to write the index until `expires_at`."""
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64), default="")
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SearchEntry(db.Model):
+    """One searchable document for the PostgreSQL full-text backend."""
+
+    __table_args__ = (
+        UniqueConstraint("kind", "object_id"),
+        Index("ix_search_entry_tsv", "tsv", postgresql_using="gin"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    object_id: Mapped[int] = mapped_column()
+    language: Mapped[str] = mapped_column(String(5), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[str] = mapped_column(Text, default="")
+    audience: Mapped[str] = mapped_column(String(32), default="", index=True)
+    url: Mapped[str] = mapped_column(String(300), default="")
+    exclude: Mapped[str] = mapped_column(Text, default="")
+    tsv = mapped_column(TSVector)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SearchAccess(db.Model):
+    """Who may see a SearchEntry: the entry is visible to a reader holding any of its tokens."""
+
+    __table_args__ = (Index("ix_search_access_token_entry", "token", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("search_entry.id", ondelete="CASCADE"), index=True)
+    token: Mapped[str] = mapped_column(String(64))
+
+
+class SearchWord(db.Model):
+    """Words from public help text, for "did you mean" and typo tolerance on PostgreSQL."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    word: Mapped[str] = mapped_column(String(64), unique=True)
+    language: Mapped[str] = mapped_column(String(5), default="sv")

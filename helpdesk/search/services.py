@@ -1,0 +1,281 @@
+"""One search over articles, threads and tickets, filtered by what the reader may open.
+
+Web requests only read the index. A change writes an IndexOutbox row in its own
+transaction (see `enqueue`, connected to helpdesk.events.content_changed); the indexer
+(`process_outbox`, run by the tick and by `flask search work`) drains the rows in batches
+while it holds a database lease, so only one process ever writes the index.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select, update
+
+from helpdesk.access import scope_of
+from helpdesk.extensions import db
+from helpdesk.models_base import utcnow
+from helpdesk.search import analysis
+from helpdesk.search.backends.base import SearchBackend, SearchQuery, SearchResults
+from helpdesk.search.models import IndexOutbox, SearchLock
+from helpdesk.search.sources import get_source, reader_tokens, sources
+
+log = logging.getLogger(__name__)
+KINDS = ("article", "thread", "ticket")
+LEASE = timedelta(minutes=5)
+_HOLDER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+_listeners: list = []
+
+
+def on_search(fn) -> None:
+    """Call fn(user, text, lang, results_count) after each logged search (kb keeps stats)."""
+    if fn not in _listeners:
+        _listeners.append(fn)
+
+
+# -- the backend -------------------------------------------------------------------------
+def backend_name(app=None) -> str:
+    app = app or current_app
+    wanted = (app.config.get("SEARCH_BACKEND") or "auto").lower()
+    on_postgres = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    if wanted in ("postgres", "postgresql", "auto") and on_postgres:
+        return "postgres"
+    return "whoosh"
+
+
+def get_backend(app=None) -> SearchBackend:
+    app = app or current_app
+    cache = app.extensions.setdefault("helpdesk_search", {})
+    name = backend_name(app)
+    if name not in cache:
+        if name == "postgres":
+            from helpdesk.search.backends.postgres_backend import PostgresBackend
+
+            cache[name] = PostgresBackend()
+        else:
+            from helpdesk.search.backends.whoosh_backend import WhooshBackend
+
+            cache[name] = WhooshBackend(app.config["SEARCH_INDEX_DIR"],
+                                        procs=int(app.config.get("SEARCH_INDEX_PROCS") or 1))
+    return cache[name]
+
+
+# -- reading -----------------------------------------------------------------------------
+@dataclass
+class SearchPage:
+    text: str
+    results: SearchResults
+    page: int = 1
+    per_page: int = 10
+    message: str | None = None
+    filters: dict = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        """The number of pages, or (when the total is not exact) at least one more."""
+        if not self.results.exact:
+            return self.page + 1
+        return max(1, -(-self.results.total // self.per_page))
+
+
+def search(user, raw_text, *, lang: str | None = None, kinds: tuple[str, ...] = (),
+           audience: str | None = None, tag: str | None = None, page: int = 1,
+           per_page: int = 10, log_query: bool = False) -> SearchPage:
+    """Search what `user` may open. Any input gives a clean answer: the text is cleaned of
+    control characters and civic numbers, query syntax means nothing, and an empty query
+    gives no results and a message."""
+    text = analysis.clean_query(raw_text)
+    page = max(1, min(int(page or 1), 1000))
+    per_page = max(1, min(int(per_page or 10), 50))
+    lang = lang if lang in ("sv", "en") else None
+    kinds = tuple(k for k in kinds if k in KINDS)
+    audience = audience if audience in ("public", "guardian", "staff", "admin", "central") else None
+    tag = (analysis.words(tag or "") or [None])[0]
+    filters = {"lang": lang, "kinds": kinds, "audience": audience, "tag": tag}
+    if not analysis.words(text):
+        message = _l("Type a word or two to search for.") if (raw_text or "").strip() == "" else \
+            _l("Search for words; the characters you typed have no meaning here.")
+        return SearchPage(text, SearchResults([], 0), page, per_page, str(message), filters)
+    access, exclude = reader_tokens(scope_of(user))
+    query = SearchQuery(text=text, access=access, exclude=exclude, lang=lang, kinds=kinds,
+                        audience=audience, tag=tag, limit=per_page, offset=(page - 1) * per_page)
+    backend = get_backend()
+    if not backend.ready():
+        results = SearchResults([], 0, state="rebuilding")
+        message = str(_l("The search index is being rebuilt. Try again in a minute."))
+    else:
+        try:
+            results = backend.search(query)
+            message = None
+        except Exception:  # an index problem must give a message, never a 500
+            log.exception("search: the %s backend failed", backend.name)
+            db.session.rollback()
+            results = SearchResults([], 0, state="error")
+            message = str(_l("Search is not available right now. Try again in a minute."))
+    if log_query and page == 1:
+        for fn in _listeners:
+            fn(user, text, lang, results.total)
+    return SearchPage(text, results, page, per_page, message, filters)
+
+
+def suggest_articles(user, text, limit: int = 5, lang: str | None = None) -> list[dict]:
+    """Articles that may answer `text`, for the ticket form: [{"title","url","snippet","slug"}]."""
+    try:
+        found = search(user, text, lang=lang, kinds=("article",), per_page=limit)
+    except Exception:  # a suggestion must never break the form it helps
+        log.exception("search: suggestions failed")
+        return []
+    out = []
+    for hit in found.results.hits[:limit]:
+        out.append({"title": hit.title, "url": hit.url, "snippet": hit.snippet,
+                    "slug": hit.url.rstrip("/").rsplit("/", 1)[-1], "id": hit.object_id})
+    return out
+
+
+# -- writing: the outbox and the indexer -------------------------------------------------
+def enqueue(kind: str, object_id: int, deleted: bool = False) -> None:
+    """Record that something searchable changed, in the caller's transaction."""
+    db.session.add(IndexOutbox(kind=kind, object_id=int(object_id), deleted=bool(deleted)))
+
+
+def _content_changed(sender, object_id=None, deleted=False, **_kw):
+    if object_id is None or not isinstance(sender, str):
+        return
+    enqueue(sender, object_id, deleted)
+
+
+def acquire_lease(name: str = "indexer", lease: timedelta = LEASE) -> bool:
+    """Take the writer lease unless another live process holds it (committed at once)."""
+    now = utcnow()
+    lock = db.session.get(SearchLock, name)
+    if lock is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(SearchLock(name=name, holder=_HOLDER, expires_at=now + lease))
+            db.session.commit()
+            return True
+        except Exception:
+            db.session.rollback()
+    took = db.session.execute(
+        update(SearchLock)
+        .where(SearchLock.name == name, (SearchLock.expires_at < now) | (SearchLock.holder == _HOLDER))
+        .values(holder=_HOLDER, expires_at=now + lease)
+    ).rowcount
+    db.session.commit()
+    return bool(took)
+
+
+def release_lease(name: str = "indexer") -> None:
+    db.session.execute(update(SearchLock).where(SearchLock.name == name, SearchLock.holder == _HOLDER)
+                       .values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+
+
+def process_outbox(batch_size: int = 500, max_batches: int | None = None) -> dict:
+    """Drain the index outbox into the backend. Commits after each batch; rows leave the
+    outbox only once the index holds their change."""
+    counts = {"indexed": 0, "removed": 0, "batches": 0, "skipped": False}
+    if not acquire_lease():
+        counts["skipped"] = True
+        return counts
+    try:
+        backend = get_backend()
+        if not backend.ready():
+            rebuild_index(reason="missing")
+        while max_batches is None or counts["batches"] < max_batches:
+            rows = db.session.scalars(select(IndexOutbox).order_by(IndexOutbox.id).limit(batch_size)).all()
+            if not rows:
+                break
+            wanted: dict[str, set[int]] = {}
+            for row in rows:
+                wanted.setdefault(row.kind, set()).add(row.object_id)
+            docs, removed = [], []
+            for kind, ids in wanted.items():
+                source = get_source(kind)
+                found = source.load(sorted(ids)) if source else []
+                docs.extend(found)
+                present = {d.object_id for d in found}
+                removed.extend(f"{kind}:{i}" for i in sorted(ids - present))
+            backend.update(docs, removed)
+            db.session.execute(delete(IndexOutbox).where(IndexOutbox.id.in_([r.id for r in rows])))
+            db.session.commit()
+            counts["indexed"] += len(docs)
+            counts["removed"] += len(removed)
+            counts["batches"] += 1
+            acquire_lease()  # renew
+    except Exception:
+        db.session.rollback()
+        raise
+    finally:
+        release_lease()
+    return counts
+
+
+def all_documents():
+    for source in sources():
+        ids = list(source.all_ids())
+        for start in range(0, len(ids), 500):
+            yield from source.load(ids[start:start + 500])
+
+
+def rebuild_index(reason: str = "requested") -> int:
+    """Build a fresh index from every source and swap it in. The outbox rows that exist
+    now are covered by the rebuild and removed with it."""
+    backend = get_backend()
+    high = db.session.scalar(select(IndexOutbox.id).order_by(IndexOutbox.id.desc()).limit(1))
+    if reason != "requested":
+        log.warning("search: the %s index is %s; rebuilding it from the database", backend.name, reason)
+    n = backend.rebuild(all_documents())
+    if high is not None:
+        db.session.execute(delete(IndexOutbox).where(IndexOutbox.id <= high))
+    db.session.commit()
+    log.info("search: %s index rebuilt with %d documents", backend.name, n)
+    return n
+
+
+def reindex() -> int:
+    if not acquire_lease():
+        raise RuntimeError("another indexer holds the lease; try again when it is done")
+    try:
+        return rebuild_index()
+    except Exception:
+        db.session.rollback()
+        raise
+    finally:
+        release_lease()
+
+
+def ensure_index() -> bool:
+    """At start: rebuild a missing or corrupt index (with a log line). True if rebuilt."""
+    backend = get_backend()
+    if hasattr(backend, "prepare"):
+        backend.prepare()
+        db.session.commit()
+    if backend.ready():
+        return False
+    if not acquire_lease():
+        return False
+    try:
+        rebuild_index(reason="missing or unreadable")
+    except Exception:
+        db.session.rollback()
+        raise
+    finally:
+        release_lease()
+    return True
+
+
+def health() -> dict:
+    try:
+        result = get_backend().check()
+        result["outbox"] = db.session.scalar(select(db.func.count(IndexOutbox.id))) or 0
+        return result
+    except Exception as exc:
+        db.session.rollback()
+        return {"ok": False, "backend": backend_name(), "state": type(exc).__name__}

@@ -1,0 +1,47 @@
+"""A guardian who cannot log in finds the login help through the public search, with a typo;
+the search, article and editor pages pass axe."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import assert_accessible, log_in
+from tests.search.conftest import build_index
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def indexed(demo_app):
+    build_index(demo_app)
+    return demo_app
+
+
+def test_public_search_with_a_typo_finds_login_help(indexed, page):
+    page.goto("/")
+    page.get_by_label("Sök i hjälpsidorna").first.fill("vårdnadshavre logga in")
+    page.get_by_role("button", name="Sök").first.click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Sök"
+    assert page.get_by_text("Menade du").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Så loggar du in som vårdnadshavare").first.click()
+    page.wait_for_load_state()
+    assert "/kb/a/inloggning-vardnadshavare" in page.url
+    assert_accessible(page)
+    page.get_by_label("Ja, den hjälpte").check()
+    page.get_by_role("button", name="Skicka").click()
+    assert page.get_by_text("Tack! Ditt svar hjälper oss").is_visible()
+
+
+def test_help_index_and_editor_are_accessible(indexed, page):
+    page.goto("/kb/")
+    assert_accessible(page)
+    log_in(page, "central@exempelkommun.se")
+    page.goto("/kb/manage/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Rutin: när en ny skola ansluts").click()
+    page.get_by_role("button", name="Förhandsgranska").click()
+    assert page.get_by_role("heading", name="Förhandsgranskning (inte sparad ännu)").is_visible()
+    assert_accessible(page)
+    page.goto("/kb/manage/stats")
+    assert_accessible(page)

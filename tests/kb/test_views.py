@@ -1,0 +1,117 @@
+"""Knowledge-base pages through the client."""
+import re
+
+from sqlalchemy import select
+
+from helpdesk.extensions import db
+from helpdesk.kb.models import Article, ArticleStatus, ArticleVote
+
+
+def article(app, slug):
+    with app.app_context():
+        return db.session.scalar(select(Article).where(Article.slug == slug))
+
+
+def test_index_groups_by_category_in_the_readers_language(demo_app):
+    client = demo_app.test_client()
+    page = client.get("/kb/").get_data(as_text=True)
+    assert "Glömt lösenordet?" in page and 'id="cat-1"' in page
+    assert "Kan jag ta bort en elev?" not in page  # admin article, anonymous reader
+    english = client.get("/kb/?lang=en").get_data(as_text=True)
+    assert "Forgotten" in english or "forgot" in english.lower()
+
+
+def test_article_page_counts_views_and_links_the_translation(demo_app):
+    client = demo_app.test_client()
+    response = client.get("/kb/a/losenord-glomt")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'hreflang="en"' in page and "/kb/a/forgotten-password" in page
+    assert article(demo_app, "losenord-glomt").views == 1
+
+
+def test_closed_article_is_a_plain_404(demo_app, as_user):
+    client = demo_app.test_client()
+    response = client.get("/kb/a/autosynk-aldrig-manuellt")
+    assert response.status_code == 404
+    assert "Kan jag ta bort" not in response.get_data(as_text=True)
+    assert as_user("vardnadshavare.norr@exempelkommun.se").get("/kb/a/nattlig-synk").status_code == 404
+    assert as_user("lokal.norr@exempelkommun.se").get("/kb/a/autosynk-aldrig-manuellt").status_code == 200
+
+
+def test_vote_without_javascript(demo_app, as_user):
+    client = as_user("larare.norr@exempelkommun.se")
+    response = client.post("/kb/a/losenord-glomt/vote", data={"helpful": "no", "comment": "Saknar steg"})
+    assert response.status_code == 302 and "voted=1" in response.headers["Location"]
+    with demo_app.app_context():
+        vote = db.session.scalar(select(ArticleVote))
+        assert vote.helpful is False and vote.comment == "Saknar steg"
+    missing = client.post("/kb/a/losenord-glomt/vote", data={"comment": "x"})
+    assert missing.status_code == 400
+    assert 'id="helpful-error"' in missing.get_data(as_text=True)
+
+
+def test_editor_preview_save_publish(demo_app, as_user):
+    client = as_user("central@exempelkommun.se")
+    form = {"title": "Lovskola 2027", "body": "## Datum\n\n- vecka 26", "language": "sv",
+            "audience": "staff", "category": "support", "tags": "lov, skola"}
+    preview = client.post("/kb/manage/new", data={**form, "action": "preview"})
+    assert preview.status_code == 200
+    assert "<h2>Datum</h2>" in preview.get_data(as_text=True)
+    assert article(demo_app, "lovskola-2027") is None  # a preview saves nothing
+    saved = client.post("/kb/manage/new", data={**form, "action": "save"})
+    assert saved.status_code == 302
+    art = article(demo_app, "lovskola-2027")
+    assert art.status is ArticleStatus.DRAFT and art.tags == ["lov", "skola"]
+    teacher = as_user("larare.norr@exempelkommun.se")
+    assert teacher.get("/kb/a/lovskola-2027").status_code == 404
+    client.post(f"/kb/manage/{art.id}/status", data={"status": "published"})
+    assert teacher.get("/kb/a/lovskola-2027").status_code == 200
+    edited = client.post(f"/kb/manage/{art.id}/edit", data={**form, "body": "## Datum\n\n- vecka 27",
+                                                           "note": "ny vecka", "action": "save"})
+    assert edited.status_code == 302
+    revisions = client.get(f"/kb/manage/{art.id}/revisions?a=1&b=2").get_data(as_text=True)
+    assert "vecka 26" in revisions and "vecka 27" in revisions and "ny vecka" in revisions
+    assert client.post(f"/kb/manage/{art.id}/revisions/1/restore").status_code == 302
+    assert "vecka 26" in article(demo_app, "lovskola-2027").body
+
+
+def test_editor_shows_errors_tied_to_fields(demo_app, as_user):
+    client = as_user("central@exempelkommun.se")
+    response = client.post("/kb/manage/new", data={"title": "", "body": "", "language": "sv",
+                                                   "audience": "staff", "category": "support", "action": "save"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert re.search(r'id="title"[^>]*aria-describedby="title-error"|aria-describedby="title-error"[^>]*id="title"', page)
+
+
+def test_hide_and_complement_shipped(demo_app, as_user):
+    central = as_user("central@exempelkommun.se")
+    art = article(demo_app, "hjalpresurser")
+    assert central.post(f"/kb/manage/{art.id}/hidden", data={"hidden": "1"}).status_code == 302
+    assert as_user("larare.norr@exempelkommun.se").get("/kb/a/hjalpresurser").status_code == 404
+    assert as_user("larare@grannby.se").get("/kb/a/hjalpresurser").status_code == 200
+    other = article(demo_app, "vem-kontaktar-jag-for-hjalp")
+    page = central.get(f"/kb/manage/new?complements={other.id}").get_data(as_text=True)
+    assert 'name="complements"' in page
+
+
+def test_stats_page(demo_app, as_user):
+    demo_app.test_client().get("/search/?q=zebrarand&lang=sv")
+    page = as_user("central@exempelkommun.se").get("/kb/manage/stats").get_data(as_text=True)
+    assert "zebrarand" in page
+
+
+def test_home_panel_offers_search(demo_app):
+    page = demo_app.test_client().get("/").get_data(as_text=True)
+    assert 'action="/search/"' in page
+
+
+def test_control_characters_in_forms_never_500(demo_app, as_user):
+    client = as_user("central@exempelkommun.se")
+    response = client.post("/kb/manage/new", data={"title": "A\x00B", "body": "x\x00", "language": "sv",
+                                                   "audience": "staff", "category": "support", "action": "save"})
+    assert response.status_code == 302
+    vote = demo_app.test_client().post("/kb/a/losenord-glomt/vote", data={"helpful": "yes", "comment": "\x00"})
+    assert vote.status_code == 302
+    assert demo_app.test_client().get("/search/?q=%00&tag=%00&type=%00&audience=%00&lang=%00&page=%00").status_code == 200
