@@ -1,6 +1,7 @@
 """The interface every search backend implements, and the values it passes around."""
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -68,30 +69,39 @@ class SearchResults:
     exact: bool = True
 
 
-class SearchBackend:
+class SearchBackend(ABC):
+    """What every backend implements; the services know nothing else of it."""
+
     name = "base"
 
+    @abstractmethod
     def ready(self) -> bool:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def check(self) -> dict:
         """For /healthz: {"ok": bool, "backend": name, "state": ...}."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def update(self, docs: Iterable[SearchDocument], deleted: Iterable[str]) -> None:
         """Add or replace documents and remove the keys in `deleted`, all at once."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def rebuild(self, docs: Iterable[SearchDocument]) -> int:
         """Build a fresh index from `docs` beside the live one and swap it in."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def search(self, query: SearchQuery) -> SearchResults:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def suggest(self, text: str, lang: str | None) -> str | None:
         """A corrected query ("did you mean"), or None."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def count(self) -> int:
-        raise NotImplementedError
+        ...
