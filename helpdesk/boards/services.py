@@ -890,9 +890,10 @@ def add_agenda_item(actor, meeting: Meeting, *, kind: str, ref: str | int | None
         item = AgendaItem(kind=AgendaKind.TICKET, ticket_id=ticket.id, title=tickets_link.ticket_title(ticket))
     elif kind == "category":
         code = str(ref or "").strip()[:40]
-        if not code:
+        name = tickets_link.category_label(code)
+        if name is None:
             raise ValidationFailed(_l("Choose a category."), field="ref")
-        item = AgendaItem(kind=AgendaKind.CATEGORY, category=code, title=code)
+        item = AgendaItem(kind=AgendaKind.CATEGORY, category=code, title=name)
     elif kind == "note":
         text = " ".join((text or "").split())
         if not text:

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from helpdesk.access import can
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
+from helpdesk.labels import label
 from helpdesk.text import mask_civic_numbers
-from helpdesk.tickets.models import Ticket, TicketMessage, TicketStatus, Tier
+from helpdesk.tickets.models import Ticket, TicketCategory, TicketMessage, TicketStatus, Tier
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -76,10 +77,19 @@ def escalated_tickets(organisation_id: int, since: datetime, limit: int = 20) ->
     return [(t.id, ticket_title(t)) for t in rows]
 
 
-def top_categories(organisation_id: int, since: datetime, limit: int = 5) -> list[tuple[str, int]]:
+def category_label(code: str) -> str | None:
+    """The category's name in the reader's language, or None for an unknown code."""
+    try:
+        return label(TicketCategory(code))
+    except ValueError:
+        return None
+
+
+def top_categories(organisation_id: int, since: datetime, limit: int = 5) -> list[tuple[str, str, int]]:
+    """(code, name, count) of the organisation's most asked-about categories since `since`."""
     rows = db.session.execute(
         select(Ticket.category, func.count()).where(Ticket.organisation_id == organisation_id,
                                                     Ticket.created_at >= since)
         .group_by(Ticket.category).order_by(func.count().desc()).limit(limit)
     )
-    return [(category.value, n) for category, n in rows]
+    return [(category.value, label(category), n) for category, n in rows]

@@ -279,14 +279,6 @@ def test_thread_document_and_view_rule(ctx):
     assert not services.can_view_thread(user(GUARDIAN), thread)
 
 
-def test_promote_without_knowledge_base_says_so(ctx):
-    if hooks.available("create_draft_article"):
-        pytest.skip("the knowledge base is installed")
-    with pytest.raises(Conflict) as exc:
-        services.promote_to_faq(user(CENTRAL), thread_titled("Hur lägger"))
-    assert "Kunskapsbanken är inte installerad" in str(exc.value.message)
-
-
 def test_promote_makes_a_draft_through_the_hook(ctx):
     calls = []
 
@@ -401,6 +393,12 @@ def test_escalated_tickets_and_top_categories_feed_the_agenda(ctx):
     meeting = _plan()
     candidates = services.agenda_candidates(user(CENTRAL), meeting)
     assert isinstance(candidates["tickets"], list) and isinstance(candidates["categories"], list)
+    assert candidates["categories"], "the demo tickets give categories"
+    for code, name, count in candidates["categories"][:1]:
+        item = services.add_agenda_item(user(CENTRAL), meeting, kind="category", ref=code)
+        assert item.title == name and name != code and count >= 1
+    with pytest.raises(ValidationFailed):
+        services.add_agenda_item(user(CENTRAL), meeting, kind="category", ref="no-such-category")
     for ticket_id, _title in candidates["tickets"][:1]:
         item = services.add_agenda_item(user(CENTRAL), meeting, kind="ticket", ref=ticket_id)
         assert item.ticket_id == ticket_id
