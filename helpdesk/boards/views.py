@@ -14,7 +14,7 @@ from helpdesk import hooks
 from helpdesk.access import can, require, scope_of
 from helpdesk.boards import attachments as files
 from helpdesk.boards import forms, ics, services, tickets_link
-from helpdesk.boards.models import Board, BoardKind, MeetingKind, Post
+from helpdesk.boards.models import BoardKind, MeetingKind
 from helpdesk.boards.policies import is_moderator
 from helpdesk.directory.models import School
 from helpdesk.errors import Conflict, HelpdeskError, ValidationFailed

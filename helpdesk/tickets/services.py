@@ -29,7 +29,6 @@ from helpdesk.text import mask_civic_numbers
 from helpdesk.tickets import notifications, sla
 from helpdesk.tickets.models import (
     ACTIVE_STATUSES,
-    DONE_STATUSES,
     Attachment,
     AuthorRole,
     CannedReply,

@@ -3,10 +3,8 @@ they are skipped with that reason, and the lead runs them after merging. Tickets
 through the tickets API's documented contract, so these tests know nothing of its models."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
-from helpdesk.boards import tickets_link
 from helpdesk.boards.models import Thread
 from helpdesk.extensions import db
 

@@ -1,7 +1,5 @@
 """Loading kb_articles/: idempotent, and bad files reported by name and line, never half-loaded."""
-from pathlib import Path
 
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from helpdesk.extensions import db

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from helpdesk.extensions import db
 from helpdesk.search import services
 from helpdesk.search.models import IndexOutbox, SearchLock
-from tests.search.conftest import build_index, user
+from tests.search.conftest import user
 
 
 def slugs(found):
