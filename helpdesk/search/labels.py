@@ -1,14 +1,9 @@
 """Names of result types and audiences, translated per request."""
 from flask_babel import lazy_gettext as _l
 
+from helpdesk.labels import label
+
 KIND_LABELS = {"article": _l("Help article"), "thread": _l("Forum thread"), "ticket": _l("Ticket")}
-AUDIENCE_LABELS = {
-    "public": _l("Everyone"),
-    "guardian": _l("Guardians and staff"),
-    "staff": _l("Staff"),
-    "admin": _l("Administrators"),
-    "central": _l("Central administrators"),
-}
 
 
 def kind_label(kind: str) -> str:
@@ -16,5 +11,10 @@ def kind_label(kind: str) -> str:
 
 
 def audience_label(value) -> str:
-    value = getattr(value, "value", value)
-    return str(AUDIENCE_LABELS.get(value, value or ""))
+    """The knowledge base's own audience names (kb/labels.py), so they are written once."""
+    from helpdesk.kb.models import Audience
+
+    try:
+        return label(Audience(getattr(value, "value", value)))
+    except ValueError:
+        return str(value or "")

@@ -95,3 +95,12 @@ def test_a_failing_backend_gives_a_message_not_a_500(indexed_app, monkeypatch):
     assert page.status_code == 200 and 'role="status"' in page.get_data(as_text=True)
     body = client.get("/api/v1/search?q=lösenord").get_json()
     assert body["results"] == [] and body["state"] == "error" and body["message"]
+
+
+def test_results_name_their_type_and_audience_in_the_readers_language(indexed_app):
+    from tests.conftest import login
+
+    client = indexed_app.test_client()
+    login(client, "lokal.norr@exempelkommun.se")
+    page = client.get("/search/?q=kan+jag+ta+bort+en+elev").get_data(as_text=True)
+    assert "Hjälpartikel · Administratörer" in page
