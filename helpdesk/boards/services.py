@@ -347,6 +347,14 @@ def edit_title(actor, thread: Thread, title: str) -> Thread:
     return thread
 
 
+def post_history(actor, post_id: int) -> tuple[Post, list[PostRevision]]:
+    """A post's earlier versions; a hidden post's history is for its moderators only."""
+    post = get_post(actor, post_id)
+    if post.hidden and not is_moderator(scope_of(actor), post.thread.board):
+        raise NotFound(_l("That post does not exist."))
+    return post, revisions(post)
+
+
 def revisions(post: Post) -> list[PostRevision]:
     return list(db.session.scalars(select(PostRevision).where(PostRevision.post_id == post.id)
                                    .order_by(PostRevision.id.desc())))

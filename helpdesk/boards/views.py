@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
@@ -228,11 +228,8 @@ def edit_post(post_id: int):
 @bp.get("/posts/<int:post_id>/history")
 @login_required
 def post_history(post_id: int):
-    post = services.get_post(current_user, post_id)
-    if post.hidden and not is_moderator(scope_of(current_user), post.thread.board):
-        abort(404)
-    return render_template("boards/history.html", post=post, thread=post.thread,
-                           revisions=services.revisions(post))
+    post, revisions = services.post_history(current_user, post_id)
+    return render_template("boards/history.html", post=post, thread=post.thread, revisions=revisions)
 
 
 @bp.get("/attachments/<int:attachment_id>")

@@ -9,9 +9,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from helpdesk.access import require, scope_of
-from helpdesk.errors import NotFound
+from helpdesk.sync.services import resolve_flag as resolve_flag_service
 from helpdesk.extensions import db
-from helpdesk.models_base import utcnow
 from helpdesk.sync.models import SyncFlag, SyncRun
 
 bp = Blueprint("sync", __name__, url_prefix="/sync")
@@ -60,15 +59,7 @@ def status():
 @login_required
 def resolve_flag(flag_id: int):
     require(current_user, "sync.view_status")
-    flag = db.session.get(SyncFlag, flag_id)
-    if flag is None or not scope_of(current_user).is_central_for(flag.organisation_id):
-        raise NotFound()
-    if flag.resolved_at is None:
-        flag.resolved_at = utcnow()
-        from helpdesk.admin.audit import record
-
-        record(current_user, "resolve_sync_flag", flag, organisation_id=flag.organisation_id,
-               label=flag.reason, before={"resolved": False}, after={"resolved": True})
+    if resolve_flag_service(current_user, flag_id):
         db.session.commit()
     flash(_("The note is marked as handled."), "success")
     return redirect(url_for("sync.status"))

@@ -18,7 +18,7 @@ from helpdesk.boards.models import (
     Report,
     Thread,
 )
-from helpdesk.errors import Conflict, PermissionDenied, ValidationFailed
+from helpdesk.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from helpdesk.events import content_changed
 from helpdesk.extensions import db
 from helpdesk.notify.models import OutboxMail
@@ -248,6 +248,10 @@ def test_hide_report_move_by_central_only(ctx):
         services.hide_post(user(CENTRAL), post, " ")
     services.hide_post(user(CENTRAL), post, "Innehöll personuppgifter")
     assert post.hidden and post.body  # kept, not deleted
+    # The hidden post's history is for the moderators, not for the others who see the thread.
+    assert services.post_history(user(CENTRAL), post.id)[0] is post
+    with pytest.raises(NotFound):
+        services.post_history(user(NORR), post.id)
     report = services.report_post(user(NORR), post, "Elevnamn")
     assert report in services.open_reports(user(CENTRAL))
     assert services.open_reports(user(GRANNBY)) == []
