@@ -56,7 +56,6 @@ def _app(tmp: Path, url: str | None = None, backend: str = "whoosh"):
     return create_app({
         "TESTING": True, "SECRET_KEY": "bench", "SEARCH_BACKEND": backend,
         "SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{tmp / 'bench.sqlite'}",
-        "SEARCH_INDEX_PROCS": int(os.environ.get("SEARCH_INDEX_PROCS") or 1),
         "SEARCH_INDEX_DIR": str(tmp / "index"), "MAIL_SERVER": "", "MAIL_DROP_DIR": str(tmp / "mail"),
     }, instance_path=str(tmp / "instance"))
 
@@ -179,8 +178,9 @@ def main() -> None:
                 reindex = time.perf_counter() - started
                 print(f"corpus: {N_ARTICLES} articles + {N_TICKETS} tickets = {n} documents "
                       f"(database filled in {filled:.1f} s)")
-                print(f"full reindex (Whoosh, beside the live index, then swapped): {reindex:.1f} s "
-                      f"({'OK' if reindex < 180 else 'OVER'} the 3 min target)")
+                procs = app.config["SEARCH_INDEX_PROCS"]
+                print(f"full reindex (Whoosh, {procs} process{'es' if procs > 1 else ''}, beside the live "
+                      f"index, then swapped): {reindex:.1f} s ({'OK' if reindex < 180 else 'OVER'} the 3 min target)")
                 reader = _central()
                 judged = [q["query"] for q in __import__("bench.judged", fromlist=["x"]).judged_queries()]
                 queries = [rng.choice(judged) if i % 2 else " ".join(rng.choice(sv) for _ in range(rng.randint(1, 3)))
@@ -192,9 +192,15 @@ def main() -> None:
                     ("everything, anonymous reader (the public search page)", None, ()),
                     ("everything, central reader (articles + 4 ticket queues of ~2,500 each)", reader, ()),
                 ]
+                # The last one empties the cache of decoded posting lists before every query:
+                # what a query costs when nobody has searched for its words since the start.
+                scenarios.append(("everything, central reader, every word read from disk", reader, ()))
+                postings = services.get_backend()._postings
                 for label, who, kinds in scenarios:
                     times = []
                     for q in queries:
+                        if "from disk" in label:
+                            postings.clear()
                         started = time.perf_counter()
                         services.search(who, q, kinds=kinds)
                         times.append((time.perf_counter() - started) * 1000)

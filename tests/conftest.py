@@ -30,6 +30,8 @@ def _base_config(tmp: Path) -> dict:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SEARCH_INDEX_DIR": str(tmp / "search-index"),
+        # The demo's few dozen documents index faster than processes start.
+        "SEARCH_INDEX_PROCS": 1,
         "UPLOAD_DIR": str(tmp / "uploads"),
         "MAIL_DROP_DIR": str(tmp / "mail"),
         "MAIL_SERVER": "",

@@ -209,3 +209,47 @@ def snippet_html(marked: str) -> str:
 
     out = str(escape(marked))
     return out.replace(HL_START, "<mark>").replace(HL_END, "</mark>")
+
+
+def mark_snippet(text: str, is_match, maxchars: int = 220, surround: int = 60, top: int = 2) -> str:
+    """Up to `top` passages of `text` around the words `is_match(word)` accepts, each at
+    most about `maxchars` long, the matches marked with HL_START/HL_END and the passages
+    joined by " … ". "" when no word matches."""
+    found = [m for m in WORD.finditer(text) if is_match(m.group().lower())]
+    if not found:
+        return ""
+    # A passage starts at a match and takes the following matches that fit; the passages
+    # with the most different matched words win, shown in the order of the text.
+    passages = []
+    i = 0
+    while i < len(found):
+        j = i
+        while j + 1 < len(found) and found[j + 1].end() - found[i].start() <= maxchars - surround:
+            j += 1
+        words_in = {m.group().lower() for m in found[i:j + 1]}
+        passages.append((len(words_in), -i, i, j))
+        i = j + 1
+    best = sorted(sorted(passages, reverse=True)[:top], key=lambda p: p[2])
+    out = []
+    for _, _, i, j in best:
+        start = _word_edge(text, max(0, found[i].start() - surround), backwards=True)
+        end = _word_edge(text, min(len(text), max(found[j].end() + surround, start + maxchars)))
+        pieces, at = [], start
+        for m in found[i:j + 1]:
+            pieces.append(text[at:m.start()])
+            pieces.append(HL_START + m.group() + HL_END)
+            at = m.end()
+        pieces.append(text[at:end])
+        out.append("".join(pieces).strip())
+    return " … ".join(out)
+
+
+def _word_edge(text: str, at: int, backwards: bool = False) -> int:
+    """Move `at` off the middle of a word, so a passage never starts or ends mid-word."""
+    if backwards:
+        while 0 < at < len(text) and text[at - 1].isalnum():
+            at -= 1
+        return at
+    while 0 < at < len(text) and text[at].isalnum():
+        at += 1
+    return at

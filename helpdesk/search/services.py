@@ -62,7 +62,8 @@ def get_backend(app=None) -> SearchBackend:
             from helpdesk.search.backends.whoosh_backend import WhooshBackend
 
             cache[name] = WhooshBackend(app.config["SEARCH_INDEX_DIR"],
-                                        procs=int(app.config.get("SEARCH_INDEX_PROCS") or 1))
+                                        procs=int(app.config.get("SEARCH_INDEX_PROCS") or 1),
+                                        cache_postings=int(app.config["SEARCH_CACHE_POSTINGS"]))
     return cache[name]
 
 

@@ -186,6 +186,33 @@ def test_reindex_swaps_in_a_fresh_index(indexed_app):
             assert len(list(root.glob("gen-*"))) <= 2
 
 
+def test_rebuild_in_several_processes_finds_the_same(indexed_app):
+    """A rebuild by writer processes (one segment per process) answers as the one-process
+    index did, and the outbox still updates it."""
+    if indexed_app.config["SEARCH_BACKEND"] != "whoosh":
+        pytest.skip("processes build the Whoosh index")
+    from helpdesk.kb import services as kb
+
+    queries = ["lösenord", "kan jag ta bort en elev", "vårdnadshavre inlogning", "mentor"]
+    with indexed_app.test_request_context():
+        central = user("central@exempelkommun.se")
+
+        def answers():
+            return [[(h.url, h.score) for h in services.search(central, q, per_page=50).results.hits]
+                    for q in queries]
+
+        single = answers()
+        backend = services.get_backend()
+        backend.rebuild(services.all_documents(), procs=2)
+        assert [[url for url, _ in page] for page in answers()] == [[url for url, _ in page] for page in single]
+        kb.create_article(central, title="Segmentprov", body="Ett lösenord i ett eget segment.",
+                          language="sv", audience="staff", publish=True)
+        db.session.commit()
+        services.process_outbox()
+        assert "Segmentprov" in [h.title for h in services.search(central, "segmentprov").results.hits]
+        assert services.search(None, "vårdnadshavre").results.suggestion == "vårdnadshavare"
+
+
 def test_health_check(indexed_app):
     client = indexed_app.test_client()
     body = client.get("/healthz").get_json()
