@@ -13,6 +13,7 @@ add_labels({
 add_labels({
     ArticleStatus.DRAFT: _l("Draft"),
     ArticleStatus.PUBLISHED: _l("Published"),
+    ArticleStatus.DELETED: _l("Deleted"),
 })
 add_labels({
     ArticleSource.SHIPPED: _l("Shipped with the portal"),

@@ -24,6 +24,9 @@ class Audience(str, enum.Enum):
 class ArticleStatus(str, enum.Enum):
     DRAFT = "draft"
     PUBLISHED = "published"
+    # Deleted by its central team: gone from every page and from search, but kept with its
+    # revisions, votes and the tickets that refer to it, and can be restored (as a draft).
+    DELETED = "deleted"
 
 
 class ArticleSource(str, enum.Enum):
@@ -74,6 +77,10 @@ class Article(TimestampMixin, db.Model):
     @property
     def is_published(self) -> bool:
         return self.status is ArticleStatus.PUBLISHED
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.status is ArticleStatus.DELETED
 
     @property
     def translation_key(self) -> str:

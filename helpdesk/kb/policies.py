@@ -37,6 +37,8 @@ def hidden_for(scope: Scope, article: Article) -> bool:
 
 @rule("kb.read")
 def can_read(scope: Scope, article: Article) -> bool:
+    if article.is_deleted:
+        return False
     if article.organisation_id is not None and article.audience is not Audience.PUBLIC:
         if not scope.belongs_to(article.organisation_id):
             return False
@@ -65,7 +67,14 @@ def can_write(scope: Scope, _obj=None) -> bool:
 
 @rule("kb.edit")
 def can_edit(scope: Scope, article: Article) -> bool:
-    return not article.is_shipped and scope.is_central_for(article.organisation_id)
+    """Edit, publish or delete: the central team of the article's organisation; a deleted
+    article must be restored first. Shipped articles are read-only in the portal."""
+    return not article.is_shipped and not article.is_deleted and scope.is_central_for(article.organisation_id)
+
+
+@rule("kb.restore_deleted")
+def can_restore_deleted(scope: Scope, article: Article) -> bool:
+    return article.is_deleted and scope.is_central_for(article.organisation_id)
 
 
 @rule("kb.hide_shipped")

@@ -276,15 +276,34 @@ def set_published(actor, article: Article, published: bool) -> Article:
     return article
 
 
-def delete_article(actor, article: Article) -> None:
+def delete_article(actor, article: Article) -> Article:
+    """Take an article off every page and out of search. It is kept (tickets, votes and its
+    revisions refer to it) and its deletion is a revision of its own, so the central team
+    sees who deleted it and can restore it."""
     require(actor, "kb.edit", article)
-    article_id = article.id
-    for model in (ArticleVote, ArticleHidden):
-        db.session.execute(model.__table__.delete().where(model.article_id == article_id))
-    db.session.execute(update(Article).where(Article.complements_id == article_id).values(complements_id=None))
-    db.session.delete(article)
-    db.session.flush()
-    content_changed.send("article", object_id=article_id, deleted=True)
+    article.status = ArticleStatus.DELETED
+    article.updated_by_id = actor.id
+    _add_revision(article, actor, note=str(_l("Deleted")))
+    content_changed.send("article", object_id=article.id, deleted=True)
+    return article
+
+
+def restore_deleted(actor, article: Article) -> Article:
+    """Bring a deleted article back as a draft: the central team reads it before it is
+    shown again."""
+    require(actor, "kb.restore_deleted", article)
+    article.status = ArticleStatus.DRAFT
+    article.updated_by_id = actor.id
+    _add_revision(article, actor, note=str(_l("Restored after deletion")))
+    return article
+
+
+def deleted_articles(actor) -> list[Article]:
+    require(actor, "kb.write")
+    return list(db.session.scalars(
+        select(Article).where(Article.organisation_id == actor.organisation_id,
+                              Article.status == ArticleStatus.DELETED)
+        .order_by(Article.updated_at.desc(), Article.title)))
 
 
 @dataclass
@@ -353,7 +372,8 @@ def editable_articles(actor) -> list[Article]:
     require(actor, "kb.write")
     return list(db.session.scalars(
         select(Article).where((Article.organisation_id == actor.organisation_id)
-                              | Article.organisation_id.is_(None))
+                              | Article.organisation_id.is_(None),
+                              Article.status != ArticleStatus.DELETED)
         .order_by(Article.source.desc(), Article.status, Article.title)))
 
 
@@ -363,13 +383,16 @@ class Stats:
     most_viewed: list[Article]
     least_helpful: list[Article]
     not_found: list[tuple[str, int]]
+    # Searches made without logging in belong to no organisation; see stats().
+    not_found_public: list[tuple[str, int]]
     comments: list[tuple[Article, ArticleVote]]
 
 
 def stats(actor, limit: int = 10) -> Stats:
     require(actor, "kb.stats")
     org_id = actor.organisation_id
-    mine = (Article.organisation_id.is_(None)) | (Article.organisation_id == org_id)
+    mine = ((Article.organisation_id.is_(None)) | (Article.organisation_id == org_id)) \
+        & (Article.status != ArticleStatus.DELETED)
     most_viewed = list(db.session.scalars(select(Article).where(mine, Article.views > 0)
                                           .order_by(Article.views.desc(), Article.title).limit(limit)))
     voted = Article.helpful_count + Article.not_helpful_count
@@ -377,15 +400,22 @@ def stats(actor, limit: int = 10) -> Stats:
         select(Article).where(mine, Article.not_helpful_count > 0)
         .order_by((Article.helpful_count * 1.0 / voted).asc(), Article.not_helpful_count.desc())
         .limit(limit)))
-    not_found = [(q, n) for q, n in db.session.execute(
-        select(SearchLog.query, func.count(SearchLog.id)).where(
-            SearchLog.results_count == 0,
-            (SearchLog.organisation_id == org_id) | SearchLog.organisation_id.is_(None))
-        .group_by(SearchLog.query).order_by(func.count(SearchLog.id).desc(), SearchLog.query).limit(limit))]
+    def searched_in_vain(who, at_least: int = 1) -> list[tuple[str, int]]:
+        times = func.count(SearchLog.id)
+        return [(q, n) for q, n in db.session.execute(
+            select(SearchLog.query, times).where(SearchLog.results_count == 0, who)
+            .group_by(SearchLog.query).having(times >= at_least)
+            .order_by(times.desc(), SearchLog.query).limit(limit))]
+
+    # The public search is shared by every organisation and nobody knows whose visitor
+    # typed what, so each central team sees it apart from its own people's searches, and
+    # only what was asked at least twice: a one-off search may hold a name.
+    not_found = searched_in_vain(SearchLog.organisation_id == org_id)
+    not_found_public = searched_in_vain(SearchLog.organisation_id.is_(None), at_least=2)
     comments = list(db.session.execute(
         select(Article, ArticleVote).join(ArticleVote, ArticleVote.article_id == Article.id)
         .where(mine, ArticleVote.comment != "").order_by(ArticleVote.created_at.desc()).limit(limit)))
-    return Stats(most_viewed, least, not_found, [(a, v) for a, v in comments])
+    return Stats(most_viewed, least, not_found, not_found_public, [(a, v) for a, v in comments])
 
 
 def log_search(user, text: str, lang: str | None, results_count: int) -> None:

@@ -71,7 +71,8 @@ def manage():
     require(current_user, "kb.write")
     articles = services.editable_articles(current_user)
     hidden = services.hidden_article_ids(current_user.organisation_id)
-    return render_template("kb/manage.html", articles=articles, hidden=hidden)
+    return render_template("kb/manage.html", articles=articles, hidden=hidden,
+                           deleted=services.deleted_articles(current_user))
 
 
 @bp.route("/manage/new", methods=["GET", "POST"])
@@ -144,6 +145,30 @@ def set_status(article_id: int):
     services.set_published(current_user, art, publish)
     db.session.commit()
     flash(_("The article is published.") if publish else _("The article is a draft again."), "success")
+    return redirect(url_for("kb.edit", article_id=art.id))
+
+
+@bp.route("/manage/<int:article_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(article_id: int):
+    """A page that asks first (it works without JavaScript), then deletes on POST."""
+    art = _editable(article_id)
+    if request.method == "POST":
+        services.delete_article(current_user, art)
+        db.session.commit()
+        flash(_("“%(t)s” is deleted. You find it under Deleted articles if you want it back.", t=art.title),
+              "success")
+        return redirect(url_for("kb.manage"))
+    return render_template("kb/delete.html", article=art)
+
+
+@bp.post("/manage/<int:article_id>/undelete")
+@login_required
+def undelete(article_id: int):
+    art = services.get_by_id(article_id)
+    services.restore_deleted(current_user, art)
+    db.session.commit()
+    flash(_("“%(t)s” is back, as a draft.", t=art.title), "success")
     return redirect(url_for("kb.edit", article_id=art.id))
 
 

@@ -17,6 +17,16 @@ def article_id(slug: str) -> int:
     return found
 
 
+def deleted_article_id() -> int:
+    """Exempelkommun's demo draft, deleted (each matrix test has its own database)."""
+    from helpdesk.kb.models import Article, ArticleStatus
+
+    article = db.session.get(Article, article_id(DRAFT))
+    article.status = ArticleStatus.DELETED
+    db.session.commit()
+    return article.id
+
+
 CASES = [
     Case("kb.index", lambda r: "/kb/", EVERYONE),
     Case("kb.article", lambda r: "/kb/a/losenord-glomt", EVERYONE, name="public"),
@@ -40,6 +50,14 @@ CASES = [
     Case("kb.edit", lambda r: f"/kb/manage/{article_id('losenord-glomt')}/edit", frozenset(), name="shipped"),
     Case("kb.set_status", lambda r: f"/kb/manage/{article_id(DRAFT)}/status", frozenset({"central"}),
          method="POST", data={"status": "published"}),
+    Case("kb.delete", lambda r: f"/kb/manage/{article_id(DRAFT)}/delete", frozenset({"central"})),
+    Case("kb.delete", lambda r: f"/kb/manage/{article_id(DRAFT)}/delete", frozenset({"central"}), method="POST"),
+    Case("kb.delete", lambda r: f"/kb/manage/{article_id('losenord-glomt')}/delete", frozenset(),
+         method="POST", name="shipped"),
+    Case("kb.undelete", lambda r: f"/kb/manage/{deleted_article_id()}/undelete", frozenset({"central"}),
+         method="POST"),
+    Case("kb.undelete", lambda r: f"/kb/manage/{article_id(DRAFT)}/undelete", frozenset(),
+         method="POST", name="not deleted"),
     Case("kb.revisions", lambda r: f"/kb/manage/{article_id(DRAFT)}/revisions", frozenset({"central"})),
     Case("kb.restore", lambda r: f"/kb/manage/{article_id(DRAFT)}/revisions/1/restore", frozenset({"central"}),
          method="POST"),

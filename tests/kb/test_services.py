@@ -170,13 +170,20 @@ def test_stats_and_search_log(demo_app):
         services.record_view(art)
         services.vote(u("teacher"), art, False, "Hjälpte inte")
         services.log_search(None, "zebra 19800101-1234", "sv", 0)
+        services.log_search(None, "zebra 19800101-1234", "sv", 0)
+        services.log_search(None, "kalle anka", "sv", 0)
         services.log_search(u("teacher"), "lösenord", "sv", 5)
+        services.log_search(u("teacher"), "lovskola", "sv", 0)
+        services.log_search(u("other_org"), "grannbys egna", "sv", 0)
         db.session.flush()
         db.session.refresh(art)
         assert "1234" not in " ".join(db.session.scalars(select(SearchLog.query)))
         stats = services.stats(u("central"))
         assert art in stats.most_viewed and art in stats.least_helpful
-        assert stats.not_found == [("zebra 19800101-xxxx", 1)]
+        # Its own people's searches; the public ones apart, and only those made twice.
+        assert stats.not_found == [("lovskola", 1)]
+        assert stats.not_found_public == [("zebra 19800101-xxxx", 2)]
+        assert services.stats(u("other_org")).not_found == [("grannbys egna", 1)]
         assert stats.comments[0][1].comment == "Hjälpte inte"
         with pytest.raises(PermissionDenied):
             services.stats(u("local"))
@@ -204,3 +211,37 @@ def test_control_characters_never_reach_the_database(demo_app):
         assert vote.comment == "bra"
         with pytest.raises(NotFound):
             services.get_by_slug("a\x00b")
+
+
+def test_deleting_keeps_the_article_out_of_sight_and_restorable(demo_app):
+    with demo_app.test_request_context():
+        central, teacher = u("central"), u("teacher")
+        art = services.create_article(central, title="Rutin för lovskola", body="Lovskolan planeras i maj.",
+                                      language="sv", audience="staff", publish=True)
+        services.vote(teacher, art, True, "Bra")
+        db.session.flush()
+        with pytest.raises(PermissionDenied):
+            services.delete_article(u("local"), art)
+        with pytest.raises(PermissionDenied):
+            services.delete_article(u("other_org"), art)
+        with pytest.raises(PermissionDenied):
+            services.delete_article(central, services.get_by_slug("losenord-glomt"))  # shipped
+        services.delete_article(central, art)
+        db.session.flush()
+        assert art.status is ArticleStatus.DELETED
+        with pytest.raises(NotFound):
+            services.read_article(central, art.slug)
+        assert art not in services.visible_articles(teacher, include_drafts=True)
+        assert art not in services.editable_articles(central)
+        assert services.deleted_articles(central) == [art]
+        assert services.deleted_articles(u("other_org")) == []
+        # Kept with its history: the vote and a revision saying who deleted it.
+        assert art.helpful_count == 1 and art.revisions[0].created_by_id == central.id
+        with pytest.raises(PermissionDenied):
+            services.update_article(central, art, title="Ny", body="Text")
+        with pytest.raises(PermissionDenied):
+            services.restore_deleted(u("other_org"), art)
+        services.restore_deleted(central, art)
+        db.session.flush()
+        assert art.status is ArticleStatus.DRAFT and services.deleted_articles(central) == []
+        assert services.read_article(central, art.slug) is art

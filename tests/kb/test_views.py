@@ -3,6 +3,7 @@ import re
 
 from sqlalchemy import select
 
+from helpdesk.auth.models import User
 from helpdesk.extensions import db
 from helpdesk.kb.models import Article, ArticleStatus, ArticleVote
 
@@ -97,9 +98,40 @@ def test_hide_and_complement_shipped(demo_app, as_user):
 
 
 def test_stats_page(demo_app, as_user):
-    demo_app.test_client().get("/search/?q=zebrarand&lang=sv")
+    visitor = demo_app.test_client()
+    visitor.get("/search/?q=zebrarand&lang=sv")
+    as_user("larare.norr@exempelkommun.se").get("/search/?q=lovskolerutin&lang=sv")
     page = as_user("central@exempelkommun.se").get("/kb/manage/stats").get_data(as_text=True)
-    assert "zebrarand" in page
+    assert "lovskolerutin" in page and "zebrarand" not in page  # a public search made once
+    visitor.get("/search/?q=zebrarand&lang=sv")
+    page = as_user("central@exempelkommun.se").get("/kb/manage/stats").get_data(as_text=True)
+    public = page[page.index('id="notfound-public-heading"'):]
+    assert "zebrarand" in public
+    assert "lovskolerutin" not in as_user("central@grannby.se").get("/kb/manage/stats").get_data(as_text=True)
+
+
+def test_delete_asks_first_then_hides_the_article_from_pages_and_search(demo_app, as_user):
+    from helpdesk.search import services as search
+    from tests.search.conftest import build_index
+
+    build_index(demo_app)
+    central = as_user("central@exempelkommun.se")
+    form = {"title": "Lovskola 2027", "body": "Lovskolan planeras vecka 26.", "language": "sv",
+            "audience": "staff", "category": "support", "action": "publish"}
+    assert central.post("/kb/manage/new", data=form).status_code == 302
+    art = article(demo_app, "lovskola-2027")
+    ask = central.get(f"/kb/manage/{art.id}/delete")
+    assert ask.status_code == 200 and "Lovskola 2027" in ask.get_data(as_text=True)
+    assert article(demo_app, "lovskola-2027").status is ArticleStatus.PUBLISHED  # asking deletes nothing
+    done = central.post(f"/kb/manage/{art.id}/delete", follow_redirects=True)
+    assert done.status_code == 200 and "Lovskola 2027" in done.get_data(as_text=True)  # under Deleted articles
+    assert as_user("larare.norr@exempelkommun.se").get("/kb/a/lovskola-2027").status_code == 404
+    with demo_app.test_request_context():
+        search.process_outbox()
+        teacher = db.session.scalar(select(User).where(User.email == "larare.norr@exempelkommun.se"))
+        assert search.search(teacher, "lovskolan", lang="sv").results.total == 0
+    back = central.post(f"/kb/manage/{art.id}/undelete")
+    assert back.status_code == 302 and article(demo_app, "lovskola-2027").status is ArticleStatus.DRAFT
 
 
 def test_home_panel_offers_search(demo_app):
