@@ -16,6 +16,10 @@ def init_app(app) -> None:
     from helpdesk.search.sources import register_source
 
     register_source(search_source.source())
+    from helpdesk import hooks
+    from helpdesk.boards.services import ticket_discussion
+
+    hooks.provide("ticket_discussion", ticket_discussion)
     app.add_template_filter(_board_time, "board_time")
     app.context_processor(_template_globals)
     add_nav(NavItem("boards.index", lambda: str(_l("Support group")),

@@ -162,6 +162,12 @@ def can_edit_meeting(scope: Scope, meeting: Meeting) -> bool:
     return meeting is not None and scope.is_central_for(meeting.organisation_id)
 
 
+@rule("boards.promote_ticket")
+def can_promote_ticket(scope: Scope, ticket) -> bool:
+    """The central team turns a ticket's resolution into an FAQ draft."""
+    return ticket is not None and scope.is_central_for(ticket.organisation_id)
+
+
 @rule("boards.ask_from_ticket")
 def can_ask_from_ticket(scope: Scope, _ticket=None) -> bool:
     """Local and central contacts take a ticket's question to the support group."""

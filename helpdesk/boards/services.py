@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from helpdesk import hooks
-from helpdesk.access import require, scope_of
+from helpdesk.access import can, require, scope_of
 from helpdesk.auth.models import Role, RoleAssignment, User
 from helpdesk.boards import attachments as files
 from helpdesk.boards import tickets_link
@@ -727,8 +727,7 @@ def promote_ticket_to_faq(actor, ticket_id: int):
     ticket = tickets_link.get_ticket(ticket_id)
     if ticket is None or not tickets_link.can_see_ticket(actor, ticket):
         raise NotFound()
-    if not scope_of(actor).is_central_for(getattr(ticket, "organisation_id", None)):
-        raise PermissionDenied()
+    require(actor, "boards.promote_ticket", ticket)
     summary = tickets_link.resolution_summary(ticket)
     if not summary:
         raise Conflict(_l("Only a resolved ticket with a resolution summary can become an FAQ article."))
@@ -740,6 +739,23 @@ def promote_ticket_to_faq(actor, ticket_id: int):
     with force_locale(language):
         body = render_template("boards/faq_draft.txt", question=question, answer=summary, url="")
     return create(actor, title, body, language, "ticket", ticket_id)
+
+
+def ticket_discussion(actor, ticket) -> dict:
+    """What the ticket page shows of the forum, for a reader who sees the ticket: the
+    threads started from it that the reader may open, and where to ask the support group
+    or make an FAQ draft when the reader may."""
+    from flask import url_for
+
+    threads = [t for t in threads_for_ticket(ticket.id) if can(actor, "boards.view_thread", t)]
+    promote = (can(actor, "boards.promote_ticket", ticket) and hooks.available("create_draft_article")
+               and tickets_link.resolution_summary(ticket))
+    return {
+        "threads": [(t.title, url_for("boards.thread", thread_id=t.id)) for t in threads],
+        "ask_url": (url_for("boards.ask_from_ticket", ticket_id=ticket.id)
+                    if can(actor, "boards.ask_from_ticket", ticket) else None),
+        "promote_url": url_for("boards.promote_ticket", ticket_id=ticket.id) if promote else None,
+    }
 
 
 def ticket_for_asking(actor, ticket_id: int):

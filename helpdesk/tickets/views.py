@@ -248,7 +248,8 @@ def _render_ticket(ticket: Ticket, *, errors=None, values=None, revealed=None, s
         canned=canned, assignable=_assignable(ticket) if can(user, "tickets.assign", ticket) else [],
         status_choices=services.status_choices(ticket, user), errors=errors or {}, values=values or {},
         revealed=revealed or {}, prefill=prefill, sla_rows=sla_rows, now=utcnow(),
-        show_requester=can(user, "tickets.view_requester_details", ticket)), status
+        show_requester=can(user, "tickets.view_requester_details", ticket),
+        discussion=hooks.get("ticket_discussion")(user, ticket)), status
 
 
 @bp.get("/tickets/<int:ticket_id>")

@@ -45,6 +45,12 @@ def test_ask_the_support_group_from_a_ticket_without_personal_details(demo_app, 
         body = first_post(thread).body
         assert "1236" not in body and "anna@example.org" not in body
         assert threads_for_ticket(ticket_id) == [thread]
+    # The ticket page links the thread and the way to ask; the teacher who asked sees neither.
+    ticket_page = local.get(f"/tickets/{ticket_id}").get_data(as_text=True)
+    assert f'href="/boards/threads/{thread.id}"' in ticket_page
+    assert f'href="/boards/from-ticket/{ticket_id}"' in ticket_page
+    own_page = as_user("larare.norr@exempelkommun.se").get(f"/tickets/{ticket_id}").get_data(as_text=True)
+    assert "/boards/threads/" not in own_page and "/boards/from-ticket/" not in own_page
     # A guardian, a teacher and another organisation cannot take the ticket to the boards.
     assert as_user("larare.norr@exempelkommun.se").get(f"/boards/from-ticket/{ticket_id}").status_code in (403, 404)
     assert as_user("central@grannby.se").get(f"/boards/from-ticket/{ticket_id}").status_code in (403, 404)
@@ -67,3 +73,22 @@ def test_escalated_ticket_is_an_agenda_candidate(demo_app, as_user):
     r = as_user("central@exempelkommun.se").post(f"/boards/meetings/{meeting_id}/agenda",
                                                  data={"kind": "ticket", "ref": str(ticket_id)})
     assert r.status_code == 302
+
+
+def test_central_makes_an_faq_draft_from_a_resolved_ticket_on_its_page(demo_app, as_user):
+    ticket_id = _file_ticket(demo_app)
+    central = as_user("central@exempelkommun.se")
+    button = f'action="/boards/promote-ticket/{ticket_id}"'
+    assert button not in central.get(f"/tickets/{ticket_id}").get_data(as_text=True)  # not resolved yet
+    r = as_user("lokal.norr@exempelkommun.se").post(f"/tickets/{ticket_id}/status", data={
+        "status": "resolved", "resolution_summary": "Eleven fick ett nytt aktiveringsbrev från skolan."})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    assert button in central.get(f"/tickets/{ticket_id}").get_data(as_text=True)
+    assert button not in as_user("lokal.norr@exempelkommun.se").get(f"/tickets/{ticket_id}").get_data(as_text=True)
+    assert central.post(f"/boards/promote-ticket/{ticket_id}").status_code == 302
+    with demo_app.app_context():
+        from helpdesk.kb.models import Article
+
+        draft = db.session.scalar(select(Article).where(Article.origin_kind == "ticket",
+                                                        Article.origin_id == ticket_id))
+        assert draft is not None and "aktiveringsbrev" in draft.body and "1236" not in draft.body
