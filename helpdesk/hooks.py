@@ -14,6 +14,10 @@ _DEFAULTS: dict[str, Callable[..., Any]] = {
     "suggest_articles": lambda user, text, limit=5, lang=None: [],
     # (actor, title, body_markdown, language, source_kind, source_id) -> article; from kb.
     "create_draft_article": None,
+    # (actor, slug or address) -> {"id", "title", "url"} of an article the actor may read, or
+    # None; (actor, article id) -> the same for an id. From kb.
+    "find_article": None,
+    "article_for": lambda actor, article_id: None,
     # (actor, ticket) -> {"threads": [(title, url)], "ask_url", "promote_url"}: what the
     # ticket page shows of the support group's forum; from boards.
     "ticket_discussion": lambda actor, ticket: {"threads": [], "ask_url": None, "promote_url": None},

@@ -21,6 +21,8 @@ def init_app(app) -> None:
     register_source(search_source.source())
     search_services.on_search(services.log_search)
     hooks.provide("create_draft_article", services.create_draft_article)
+    hooks.provide("find_article", services.find_article)
+    hooks.provide("article_for", services.article_for)
     add_nav(NavItem("kb.index", lambda: str(_l("Help articles")), lambda user: True, order=15))
     add_nav(NavItem("kb.manage", lambda: str(_l("Edit articles")), lambda user: can(user, "kb.write"),
                     order=85))

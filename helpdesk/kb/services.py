@@ -429,6 +429,26 @@ def log_search(user, text: str, lang: str | None, results_count: int) -> None:
                              organisation_id=org_id))
 
 
+# -- the hooks for the tickets capability ----------------------------------------------
+def _summary(actor, article: Article | None) -> dict | None:
+    if article is None or not can(actor, "kb.read", article):
+        return None
+    return {"id": article.id, "title": article.title, "url": article_url(article)}
+
+
+def find_article(actor, ref: str) -> dict | None:
+    """An article the actor may read, named by its slug or its address (…/kb/a/<slug>)."""
+    slug = (ref or "").strip().rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0].split("#", 1)[0]
+    try:
+        return _summary(actor, get_by_slug(slug.lower()))
+    except NotFound:
+        return None
+
+
+def article_for(actor, article_id: int | None) -> dict | None:
+    return _summary(actor, db.session.get(Article, article_id)) if article_id else None
+
+
 # -- the hook for the boards capability --------------------------------------------------
 def create_draft_article(actor, title: str, body_markdown: str, language: str = "sv",
                          source_kind: str | None = None, source_id: int | None = None) -> Article:

@@ -49,6 +49,7 @@ add_labels({
     EventKind.RATED: _l("Rated"),
     EventKind.SLA_BREACHED: _l("Deadline passed"),
     EventKind.ORIGINAL_REVEALED: _l("Original text shown"),
+    EventKind.ARTICLE_LINKED: _l("Help article linked"),
     NotificationKind.NEW_TICKET: _l("A new question arrives in my queue"),
     NotificationKind.REPLY: _l("Someone replies to a question I follow"),
     NotificationKind.ESCALATION: _l("A question is escalated or sent back to my queue"),

@@ -79,6 +79,7 @@ class EventKind(enum.Enum):
     RATED = "rated"
     SLA_BREACHED = "sla_breached"
     ORIGINAL_REVEALED = "original_revealed"
+    ARTICLE_LINKED = "article_linked"
 
 
 class TicketCounter(db.Model):

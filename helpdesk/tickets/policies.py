@@ -122,6 +122,13 @@ def can_set_status(scope: Scope, ticket: Ticket) -> bool:
         ticket.status is TicketStatus.RESOLVED and is_central_agent(scope, ticket))
 
 
+@rule("tickets.link_article")
+def can_link_article(scope: Scope, ticket: Ticket) -> bool:
+    """Local and central agents name the help article that answers the question (the
+    vendor reads other help than the organisation's)."""
+    return is_local_agent(scope, ticket) or is_central_agent(scope, ticket)
+
+
 @rule("tickets.request_info")
 def can_request_info(scope: Scope, ticket: Ticket) -> bool:
     """The vendor asks central for more information."""

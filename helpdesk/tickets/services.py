@@ -19,6 +19,7 @@ from sqlalchemy import and_, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from helpdesk import events as signals
+from helpdesk import hooks
 from helpdesk.access import can, require, scope_of
 from helpdesk.auth.models import Role, RoleAssignment, User
 from helpdesk.directory.models import Group, GroupKind, Membership, Organisation, Person, School
@@ -619,6 +620,26 @@ def update_vendor_case(ticket: Ticket, actor, reference, vendor_status) -> Ticke
                                 required=False) or None
     ticket.vendor_reference, ticket.vendor_status = reference, vendor_status
     _event(ticket, actor, EventKind.VENDOR_CASE, to_value=reference, note=vendor_status)
+    _touch(ticket)
+    return ticket
+
+
+def link_article(ticket: Ticket, actor, ref) -> Ticket:
+    """Name the help article that answers the question (its address or slug), or clear it
+    with an empty value. Only an article the agent may read can be named."""
+    require(actor, "tickets.link_article", ticket)
+    ref = _clean_text(ref, "article", max_length=300, label=_l("an article address"), required=False)
+    if not ref:
+        ticket.kb_article_id = None
+    else:
+        find = hooks.get("find_article")
+        if find is None:
+            raise Conflict(_l("The knowledge base is not installed, so no article can be linked."))
+        found = find(actor, ref)
+        if found is None:
+            raise ValidationFailed(_l("There is no help article you can open at that address."), field="article")
+        ticket.kb_article_id = found["id"]
+    _event(ticket, actor, EventKind.ARTICLE_LINKED)
     _touch(ticket)
     return ticket
 

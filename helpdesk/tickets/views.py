@@ -249,7 +249,9 @@ def _render_ticket(ticket: Ticket, *, errors=None, values=None, revealed=None, s
         status_choices=services.status_choices(ticket, user), errors=errors or {}, values=values or {},
         revealed=revealed or {}, prefill=prefill, sla_rows=sla_rows, now=utcnow(),
         show_requester=can(user, "tickets.view_requester_details", ticket),
-        discussion=hooks.get("ticket_discussion")(user, ticket)), status
+        discussion=hooks.get("ticket_discussion")(user, ticket),
+        article=hooks.get("article_for")(user, ticket.kb_article_id),
+        may_link=can(user, "tickets.link_article", ticket) and hooks.available("find_article")), status
 
 
 @bp.get("/tickets/<int:ticket_id>")
@@ -344,6 +346,13 @@ def vendor_case(ticket_id: int):
     f = request.form
     return _act(ticket_id, "vendor_case", lambda t: services.update_vendor_case(
         t, current_user, f.get("vendor_reference"), f.get("vendor_status")), _("The vendor case has been saved."))
+
+
+@bp.post("/tickets/<int:ticket_id>/article")
+@login_required
+def link_article(ticket_id: int):
+    return _act(ticket_id, "article", lambda t: services.link_article(t, current_user, request.form.get("article")),
+                _("The help article is saved with the question."))
 
 
 @bp.post("/tickets/<int:ticket_id>/rate")

@@ -32,6 +32,8 @@ CASES = [
          method="POST", data={"body": "Svar"}),
     Case("tickets.escalate", lambda r: f"/tickets/{LOCAL(r)}/escalate", frozenset({"central", "local"}),
          method="POST", data={"note": "Provat allt"}),
+    Case("tickets.link_article", lambda r: f"/tickets/{LOCAL(r)}/article", frozenset({"central", "local"}),
+         method="POST", data={"article": "losenord-glomt"}),
     Case("tickets.pull_up", lambda r: f"/tickets/{LOCAL(r)}/pull-up", frozenset({"central"}), method="POST"),
     Case("tickets.send_back", lambda r: f"/tickets/{CENTRAL(r)}/send-back", frozenset({"central"}),
          method="POST", data={"note": "Lös lokalt"}),

@@ -431,3 +431,26 @@ def test_two_ticks_at_once_escalate_a_ticket_once(demo_app):
     with demo_app.app_context():
         t = ticket(LOCAL_SUBJECT)
         assert [e.kind for e in t.events].count(EventKind.AUTO_ESCALATED) == 1
+
+
+def test_agents_link_the_help_article_that_answers_and_the_requester_sees_it(demo_app):
+    from helpdesk.kb.services import article_for
+
+    with demo_app.test_request_context():
+        t = ticket(LOCAL_SUBJECT)
+        local, teacher = user("lokal.norr@exempelkommun.se"), user(TEACHER)
+        with pytest.raises(PermissionDenied):
+            services.link_article(t, teacher, "losenord-glomt")
+        with pytest.raises(PermissionDenied):
+            services.link_article(t, user("leverantor@leverantor.example"), "losenord-glomt")
+        for bad in ("finns-inte", "https://example.org/kb/a/<script>", "lokal-supportorganisation"):
+            # Unknown, nonsense, or an article for central administrators the local agent cannot open.
+            with pytest.raises(ValidationFailed):
+                services.link_article(t, local, bad)
+        assert t.kb_article_id is None
+        services.link_article(t, local, "http://127.0.0.1:5000/kb/a/losenord-glomt#steg")
+        db.session.flush()
+        assert article_for(teacher, t.kb_article_id)["url"] == "/kb/a/losenord-glomt"
+        assert t.events[-1].kind is EventKind.ARTICLE_LINKED
+        services.link_article(t, local, "")
+        assert t.kb_article_id is None

@@ -217,3 +217,17 @@ def test_waiting_status_shows_on_the_page(demo_app, as_user):
     with demo_app.app_context():
         assert db.session.get(Ticket, t).status is TicketStatus.WAITING_FOR_REQUESTER
     assert c.post(f"/tickets/{t}/status", data={"status": "bogus"}).status_code == 400
+
+
+def test_ticket_page_links_the_help_article_for_the_requester(demo_app, as_user):
+    from helpdesk.tickets.demo import LOCAL_SUBJECT
+    from helpdesk.tickets.models import Ticket
+
+    with demo_app.app_context():
+        ticket_id = db.session.scalar(select(Ticket.id).where(Ticket.subject == LOCAL_SUBJECT))
+    local = as_user("lokal.norr@exempelkommun.se")
+    bad = local.post(f"/tickets/{ticket_id}/article", data={"article": "finns-inte"})
+    assert bad.status_code == 400 and 'id="article-ref-error"' in bad.get_data(as_text=True)
+    assert local.post(f"/tickets/{ticket_id}/article", data={"article": "/kb/a/losenord-glomt"}).status_code == 302
+    page = as_user("larare.norr@exempelkommun.se").get(f"/tickets/{ticket_id}").get_data(as_text=True)
+    assert 'href="/kb/a/losenord-glomt"' in page and 'name="article"' not in page
