@@ -31,7 +31,10 @@ DEFAULT_TARGETS = {  # business hours: (first response, resolution)
 
 @lru_cache(maxsize=64)
 def _public_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.Sweden(years=year, include_sundays=False).keys())
+    # Midsummer Eve, Christmas Eve and New Year's Eve are not public holidays, but the
+    # Annual Leave Act (1977:480) treats them as Sundays and schools are closed: `holidays`
+    # calls them "de facto".
+    return frozenset(holidays.Sweden(years=year, include_sundays=False, categories=("public", "de_facto")).keys())
 
 
 def _parse_hours(spec: str) -> tuple[time, time]:

@@ -21,8 +21,11 @@ def test_business_seconds_skip_nights_weekends_and_holidays():
     cal = sla.BusinessCalendar("08:00-17:00")
     # Friday 16:00 → Monday 09:00 is two business hours.
     assert cal.seconds_between(at(2026, 11, 20, 16), at(2026, 11, 23, 9)) == 2 * 3600
-    # Christmas: 24 Dec (Thu) is a working day here, 25 and 26 are holidays.
-    assert cal.add_seconds(at(2026, 12, 24, 16), 2 * 3600) == at(2026, 12, 28, 9)
+    # Christmas: Christmas Eve (Thu 24 Dec) counts as a holiday, as do 25 and 26.
+    assert cal.add_seconds(at(2026, 12, 23, 16), 2 * 3600) == at(2026, 12, 28, 9)
+    # Midsummer Eve (Fri 19 Jun) and New Year's Eve (Thu 31 Dec) too; 1 Jan is a holiday.
+    assert cal.add_seconds(at(2026, 6, 18, 16), 2 * 3600) == at(2026, 6, 22, 9)
+    assert cal.add_seconds(at(2026, 12, 30, 16), 2 * 3600) == at(2027, 1, 4, 9)
     # Eight hours from Monday 14:00 ends Tuesday 13:00.
     assert cal.add_seconds(at(2026, 11, 23, 14), 8 * 3600) == at(2026, 11, 24, 13)
 
