@@ -9,7 +9,9 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from helpdesk.directory.models import Organisation
+from helpdesk.errors import ValidationFailed
 from helpdesk.extensions import db
+from helpdesk.tickets import services
 from helpdesk.tickets.models import ClosedDay
 
 tickets_cli = AppGroup("tickets", help="Tickets: closed days for the SLA clocks.")
@@ -28,15 +30,21 @@ def _org(code: str) -> Organisation:
 @click.option("--note", default="", help="Why support is closed, e.g. Höstlov.")
 @click.option("--remove", is_flag=True, help="Remove the day instead of adding it.")
 def closed_day(org_code: str, day, note: str, remove: bool):
-    """Add (or --remove) a closed day, e.g. `tickets closed-day EXK 2026-10-30 --note Höstlov`."""
+    """Add (or --remove) a closed day, e.g. `tickets closed-day EXK 2026-10-30 --note Höstlov`.
+    The same rules as the Closed days page; open tickets get new deadlines."""
     org = _org(org_code)
     the_day: date = day.date()
-    found = db.session.scalar(select(ClosedDay).where(ClosedDay.organisation_id == org.id, ClosedDay.day == the_day))
-    if remove:
-        if found is not None:
-            db.session.delete(found)
-    elif found is None:
-        db.session.add(ClosedDay(organisation_id=org.id, day=the_day, note=note[:200]))
+    try:
+        if remove:
+            found = db.session.scalar(select(ClosedDay.id).where(ClosedDay.organisation_id == org.id,
+                                                                 ClosedDay.day == the_day))
+            if found is not None:
+                services.remove_closed_day(None, found, organisation_id=org.id)
+        else:
+            services.add_closed_day(None, the_day, note, organisation_id=org.id)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc.message)) from None
     db.session.commit()
     click.echo(f"{org.code} {the_day}: {'removed' if remove else 'closed'}")
 
@@ -44,7 +52,7 @@ def closed_day(org_code: str, day, note: str, remove: bool):
 @tickets_cli.command("closed-days")
 @click.argument("org_code")
 def closed_days(org_code: str):
-    """List an organisation's closed days."""
+    """List an organisation's closed days from today on."""
     org = _org(org_code)
-    for row in db.session.scalars(select(ClosedDay).where(ClosedDay.organisation_id == org.id).order_by(ClosedDay.day)):
+    for row in services.closed_days(None, organisation_id=org.id):
         click.echo(f"{row.day}  {row.note}")

@@ -38,5 +38,11 @@ class CannedReplyForm(FlaskForm):
     body = TextAreaField(_l("Reply text"), validators=[Optional()])
 
 
+class ClosedDayForm(FlaskForm):
+    # A text field, read by the service: a browser without a date picker still works.
+    day = StringField(_l("Date"), validators=[Optional()])
+    note = StringField(_l("Why (e.g. Höstlov, Studiedag)"), validators=[Optional()])
+
+
 class GuestReplyForm(FlaskForm):
     body = TextAreaField(_l("Your reply"), validators=[Optional()])

@@ -10,7 +10,7 @@ import os
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -33,6 +33,7 @@ from helpdesk.tickets.models import (
     Attachment,
     AuthorRole,
     CannedReply,
+    ClosedDay,
     EventKind,
     FilingDeflection,
     NotificationKind,
@@ -855,6 +856,61 @@ def delete_canned_reply(actor, reply_id: int) -> None:
         raise NotFound()
     db.session.delete(reply)
     db.session.flush()
+
+
+# ---------------------------------------------------------------- closed days
+
+def closed_days(actor, organisation_id: int | None = None) -> list[ClosedDay]:
+    org_id = _closed_days_org(actor, organisation_id)
+    return list(db.session.scalars(select(ClosedDay).where(ClosedDay.organisation_id == org_id)
+                                   .order_by(ClosedDay.day)))
+
+
+def add_closed_day(actor, day, note="", organisation_id: int | None = None) -> ClosedDay:
+    """Close support for a day (the SLA clocks skip it); open tickets get new deadlines."""
+    org_id = _closed_days_org(actor, organisation_id)
+    if isinstance(day, str):
+        try:
+            day = date.fromisoformat(day.strip())
+        except ValueError:
+            raise ValidationFailed(_l("Write the date as YYYY-MM-DD, e.g. 2026-10-30."), field="day") from None
+    if not isinstance(day, date):
+        raise ValidationFailed(_l("Write the date as YYYY-MM-DD, e.g. 2026-10-30."), field="day")
+    # A past day is allowed: a study day noted late still moves the deadlines of questions
+    # open since then. Far-off years are typing mistakes.
+    if abs(day.year - utcnow().year) > 5:
+        raise ValidationFailed(_l("Choose a day within five years of today."), field="day")
+    note = _clean_text(note, "note", max_length=200, label=_l("a note"), required=False)
+    if db.session.scalar(select(ClosedDay.id).where(ClosedDay.organisation_id == org_id, ClosedDay.day == day)):
+        raise ValidationFailed(_l("That day is already closed."), field="day")
+    closed = ClosedDay(organisation_id=org_id, day=day, note=note)
+    db.session.add(closed)
+    _recompute_open(org_id)
+    return closed
+
+
+def remove_closed_day(actor, day_id: int, organisation_id: int | None = None) -> None:
+    org_id = _closed_days_org(actor, organisation_id)
+    closed = db.session.get(ClosedDay, day_id)
+    if closed is None or closed.organisation_id != org_id:
+        raise NotFound()
+    db.session.delete(closed)
+    _recompute_open(org_id)
+
+
+def _closed_days_org(actor, organisation_id: int | None) -> int:
+    """The actor's own organisation; the command line (actor None) names one."""
+    if actor is None and organisation_id is not None:
+        return organisation_id
+    require(actor, "tickets.manage_closed_days")
+    return actor.organisation_id
+
+
+def _recompute_open(organisation_id: int) -> None:
+    db.session.flush()
+    for ticket in db.session.scalars(select(Ticket).where(Ticket.organisation_id == organisation_id,
+                                                          Ticket.status.in_(ACTIVE_STATUSES))):
+        sla.recompute(ticket)
 
 
 def preferences(user) -> dict[NotificationKind, bool]:

@@ -31,6 +31,7 @@ from helpdesk.models_base import utcnow
 from helpdesk.tickets import services
 from helpdesk.tickets.forms import (
     CannedReplyForm,
+    ClosedDayForm,
     FileTicketForm,
     GuestForm,
     GuestReplyForm,
@@ -422,6 +423,36 @@ def canned_delete(reply_id: int):
     db.session.commit()
     flash(_("The canned reply has been removed."), "success")
     return redirect(url_for("tickets.canned"))
+
+
+@bp.route("/tickets/closed-days", methods=["GET", "POST"])
+@login_required
+def closed_days():
+    require(current_user, "tickets.manage_closed_days")
+    form = ClosedDayForm()
+    status = 200
+    if request.method == "POST":
+        try:
+            services.add_closed_day(current_user, form.day.data or "", form.note.data)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            _form_errors(form, exc)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("The day is closed; open questions have new deadlines."), "success")
+            return redirect(url_for("tickets.closed_days"))
+    return render_template("tickets/closed_days.html", form=form,
+                           days=services.closed_days(current_user)), status
+
+
+@bp.post("/tickets/closed-days/<int:day_id>/delete")
+@login_required
+def closed_day_delete(day_id: int):
+    services.remove_closed_day(current_user, day_id)
+    db.session.commit()
+    flash(_("The day is open again; open questions have new deadlines."), "success")
+    return redirect(url_for("tickets.closed_days"))
 
 
 @bp.route("/tickets/notifications", methods=["GET", "POST"])

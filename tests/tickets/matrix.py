@@ -18,6 +18,19 @@ LOCAL, CENTRAL, VENDOR = _t(LOCAL_SUBJECT), _t(CENTRAL_SUBJECT), _t(VENDOR_SUBJE
 GUARDIAN, RESOLVED, GRANNBY = _t(GUARDIAN_SUBJECT), _t(RESOLVED_SUBJECT), _t(GRANNBY_SUBJECT)
 TICKET_FORM = {"category": "usage", "subject": "Test", "body": "Hur gör jag?", "action": "file"}
 
+def closed_day(r) -> int:
+    """A closed day of Exempelkommun's (each matrix test has its own database)."""
+    from datetime import date
+
+    from helpdesk.extensions import db
+    from helpdesk.tickets.models import ClosedDay
+
+    day = ClosedDay(organisation_id=r.org("Exempelkommun"), day=date(2027, 6, 1), note="Studiedag")
+    db.session.add(day)
+    db.session.commit()
+    return day.id
+
+
 CASES = [
     Case("tickets.new", lambda r: "/tickets/new", FILERS),
     Case("tickets.new", lambda r: "/tickets/new", FILERS, method="POST", data=TICKET_FORM),
@@ -34,6 +47,11 @@ CASES = [
          method="POST", data={"note": "Provat allt"}),
     Case("tickets.link_article", lambda r: f"/tickets/{LOCAL(r)}/article", frozenset({"central", "local"}),
          method="POST", data={"article": "losenord-glomt"}),
+    Case("tickets.closed_days", lambda r: "/tickets/closed-days", frozenset({"central", "other_org"})),
+    Case("tickets.closed_days", lambda r: "/tickets/closed-days", frozenset({"central", "other_org"}),
+         method="POST", data={"day": "2027-10-29", "note": "Höstlov"}),
+    Case("tickets.closed_day_delete", lambda r: f"/tickets/closed-days/{closed_day(r)}/delete",
+         frozenset({"central"}), method="POST"),
     Case("tickets.pull_up", lambda r: f"/tickets/{LOCAL(r)}/pull-up", frozenset({"central"}), method="POST"),
     Case("tickets.send_back", lambda r: f"/tickets/{CENTRAL(r)}/send-back", frozenset({"central"}),
          method="POST", data={"note": "Lös lokalt"}),

@@ -454,3 +454,32 @@ def test_agents_link_the_help_article_that_answers_and_the_requester_sees_it(dem
         assert t.events[-1].kind is EventKind.ARTICLE_LINKED
         services.link_article(t, local, "")
         assert t.kb_article_id is None
+
+
+def test_central_closes_days_and_open_deadlines_move(demo_app):
+    from datetime import date
+
+    with demo_app.test_request_context():
+        central = user("central@exempelkommun.se")
+        for who in ("lokal.norr@exempelkommun.se", TEACHER):
+            with pytest.raises(PermissionDenied):
+                services.add_closed_day(user(who), "2099-10-30")
+        for bad in ("30/10/2026", "", "2027-02-30", "2000-01-03"):
+            with pytest.raises(ValidationFailed):
+                services.add_closed_day(central, bad)
+        t = ticket(LOCAL_SUBJECT)
+        due = t.sla_due_at
+        assert due is not None and due.date() >= date.today()  # the demo's ticket is open now
+        # Close the day the open ticket's deadline falls on: the deadline moves on.
+        day = services.add_closed_day(central, due.date().isoformat(), "Studiedag")
+        db.session.flush()
+        assert t.sla_due_at > due
+        with pytest.raises(ValidationFailed):
+            services.add_closed_day(central, day.day.isoformat())  # already closed
+        assert [d.day for d in services.closed_days(central)] == [day.day]
+        assert services.closed_days(user("central@grannby.se")) == []
+        with pytest.raises(NotFound):
+            services.remove_closed_day(user("central@grannby.se"), day.id)
+        services.remove_closed_day(central, day.id)
+        db.session.flush()
+        assert services.closed_days(central) == [] and t.sla_due_at == due

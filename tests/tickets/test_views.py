@@ -231,3 +231,16 @@ def test_ticket_page_links_the_help_article_for_the_requester(demo_app, as_user)
     assert local.post(f"/tickets/{ticket_id}/article", data={"article": "/kb/a/losenord-glomt"}).status_code == 302
     page = as_user("larare.norr@exempelkommun.se").get(f"/tickets/{ticket_id}").get_data(as_text=True)
     assert 'href="/kb/a/losenord-glomt"' in page and 'name="article"' not in page
+
+
+def test_closed_days_page_and_the_queue_links_to_the_agents_pages(demo_app, as_user):
+    central = as_user("central@exempelkommun.se")
+    queue = central.get("/tickets/queue").get_data(as_text=True)
+    for href in ("/tickets/canned", "/tickets/closed-days", "/tickets/notifications"):
+        assert f'href="{href}"' in queue
+    assert 'href="/tickets/closed-days"' not in as_user("lokal.norr@exempelkommun.se").get("/tickets/queue").get_data(as_text=True)
+    bad = central.post("/tickets/closed-days", data={"day": "30 oktober", "note": "Höstlov"})
+    assert bad.status_code == 400 and 'id="day-error"' in bad.get_data(as_text=True)
+    assert central.post("/tickets/closed-days", data={"day": "2027-10-29", "note": "Höstlov"}).status_code == 302
+    page = central.get("/tickets/closed-days").get_data(as_text=True)
+    assert "2027-10-29" in page and "Höstlov" in page
