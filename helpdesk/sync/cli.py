@@ -15,6 +15,7 @@ sync_cli = AppGroup("sync", help="The nightly SS 12000 sync.")
 def import_command(path: str, dry_run: bool, full: bool):
     """Import an SS 12000 export: one JSON file, or a directory with one file per entity."""
     from helpdesk.sync.importer import SyncBusy, run_import
+    from helpdesk.sync.notices import wording
     from helpdesk.sync.reader import MalformedExport
 
     try:
@@ -36,4 +37,4 @@ def import_command(path: str, dry_run: bool, full: bool):
     if report.warnings:
         click.echo(f"Warnings ({len(report.warnings)}):")
         for w in report.warnings[:20]:
-            click.echo(f"  {w}")
+            click.echo(f"  {wording(w)}")

@@ -36,6 +36,7 @@ from helpdesk.directory.models import (
 from helpdesk.extensions import db
 from helpdesk.models_base import Source
 from helpdesk.sync.models import SyncFlag, SyncRun, SyncRunStatus
+from helpdesk.sync.notices import notice
 from helpdesk.sync.reader import Export, read_export
 
 SAMPLE = 3
@@ -55,9 +56,10 @@ class Report:
         if label and len(self.samples[key]) < SAMPLE:
             self.samples[key].append(label)
 
-    def warn(self, text: str) -> None:
+    def warn(self, warning: dict) -> None:
+        """Keep a warning (notices.notice(...)); it is worded when shown."""
         if len(self.warnings) < 500:
-            self.warnings.append(text)
+            self.warnings.append(warning)
 
     def plain_counts(self) -> dict:
         return {k: dict(v) for k, v in sorted(self.counts.items())}
@@ -144,7 +146,7 @@ def _distribute(export: Export, report: Report) -> list[OrgPlan]:
         elif only is not None:
             target = only
         else:
-            report.warn(f"school unit {o.id} ({o.name}) belongs to no organisation; skipped")
+            report.warn(notice("unit_without_org", id=o.id, name=o.name))
             continue
         target.schools.append(o)
         school_plan[o.id] = target
@@ -157,7 +159,7 @@ def _distribute(export: Export, report: Report) -> list[OrgPlan]:
     for g in export.groups:
         target = school_plan.get(g.org)
         if target is None:
-            report.warn(f"group {g.id} ({g.name}) is at unknown school unit {g.org}; skipped")
+            report.warn(notice("group_unknown_unit", id=g.id, name=g.name, unit=g.org))
             continue
         target.groups.append(g)
         group_plan[g.id] = target
@@ -165,7 +167,7 @@ def _distribute(export: Export, report: Report) -> list[OrgPlan]:
     for d in export.duties:
         target = school_plan.get(d.org)
         if target is None:
-            report.warn(f"duty {d.id} is at unknown school unit {d.org}; skipped")
+            report.warn(notice("duty_unknown_unit", id=d.id, unit=d.org))
             continue
         target.duties.append(d)
         person_plan.setdefault(d.person, target)
@@ -195,7 +197,7 @@ def _distribute(export: Export, report: Report) -> list[OrgPlan]:
             elif single is not None:
                 target = single
             else:
-                report.warn(f"person {p.id} belongs to no organisation in the export; skipped")
+                report.warn(notice("person_without_org", id=p.id))
                 continue
         target.persons.append(p)
     return list(plans.values())
@@ -271,7 +273,7 @@ class OrgImport:
                 org.name = p.name
                 self.report.count("organisation", "updated", p.name)
         if not org.autosync:
-            self.report.warn(f"{org.name} has no autosync; importing into it anyway")
+            self.report.warn(notice("org_without_autosync", name=org.name))
 
     def schools(self):
         existing = {s.external_id: s for s in db.session.scalars(
@@ -347,8 +349,7 @@ class OrgImport:
                 if rec.civic_no and rec.civic_no in civic_owner:
                     if rec.civic_no in manual_civic:
                         self.flag("person", civic_owner[rec.civic_no], f"now_synced|{label}")
-                    self.report.warn(f"person {rec.id}: the civic number is already used by another "
-                                     "person in the organisation; skipped")
+                    self.report.warn(notice("civic_number_taken", id=rec.id))
                     continue
                 civic_owner[rec.civic_no] = -1
                 inserts.append({"organisation_id": self.org.id, "source": Source.SYNC, "external_id": rec.id,
@@ -358,7 +359,7 @@ class OrgImport:
                 before = {k: getattr(old, k) for k in values}
                 if before != values or (rec.active and not old.active):
                     if values["civic_no"] != old.civic_no and values["civic_no"] in civic_owner:
-                        self.report.warn(f"person {rec.id}: the new civic number is already used; kept the old")
+                        self.report.warn(notice("new_civic_number_taken", id=rec.id))
                         values["civic_no"] = old.civic_no
                     changed = {k: v for k, v in values.items() if before[k] != v}
                     updates.append({"id": old.id, "active": True, "deactivated_at": None,
@@ -390,7 +391,7 @@ class OrgImport:
                 continue
             school_id = self.school_ids.get(rec.org)
             if school_id is None:
-                self.report.warn(f"group {rec.id}: school unit {rec.org} is unknown; skipped")
+                self.report.warn(notice("group_unknown_unit", id=rec.id, name=rec.name, unit=rec.org))
                 continue
             values = {"name": rec.name, "kind": rec.kind, "school_id": school_id, "start_date": rec.start,
                       "end_date": rec.end}
@@ -431,7 +432,7 @@ class OrgImport:
                 continue
             person_id, school_id = self.person_ids.get(rec.person), self.school_ids.get(rec.org)
             if person_id is None or school_id is None:
-                self.report.warn(f"duty {rec.id}: person or school unit is unknown; skipped")
+                self.report.warn(notice("duty_unknown_person_or_unit", id=rec.id))
                 continue
             values = {"person_id": person_id, "school_id": school_id, "role": rec.role}
             old = existing.get(rec.id)
@@ -507,7 +508,7 @@ class OrgImport:
             for ext in rec.members:
                 pid = self.person_ids.get(ext)
                 if pid is None:
-                    self.report.warn(f"group {rec.id}: member {ext} is unknown; skipped")
+                    self.report.warn(notice("member_unknown", id=rec.id, member=ext))
                     continue
                 desired[(gid, pid)] = {}
         self._replace("membership", Membership, existing, desired, owners,
@@ -532,7 +533,7 @@ class OrgImport:
             for ext, rtype in rec.responsibles:
                 gid = self.person_ids.get(ext)
                 if gid is None:
-                    self.report.warn(f"person {rec.id}: responsible {ext} is unknown; skipped")
+                    self.report.warn(notice("responsible_unknown", id=rec.id, responsible=ext))
                     continue
                 desired[(sid, gid)] = {"relation_type": rtype}
         self._replace("guardian_relation", GuardianRelation, existing, desired, owners,
