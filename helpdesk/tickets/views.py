@@ -395,34 +395,46 @@ def attachment(ticket_id: int, attachment_id: int):
 
 # ---------------------------------------------------------------- canned replies, notifications
 
+def _list_and_add(form, add, success: str, render):
+    """A page that lists things and has a form to add one: on POST run `add` (a service
+    call); bad input goes back to its field with 400, success commits and redirects."""
+    if request.method == "POST":
+        try:
+            add()
+        except ValidationFailed as exc:
+            db.session.rollback()
+            _form_errors(form, exc)
+            return render(), 400
+        db.session.commit()
+        flash(success, "success")
+        return redirect(request.path)
+    return render(), 200
+
+
+def _remove(remove, success: str, endpoint: str):
+    remove()
+    db.session.commit()
+    flash(success, "success")
+    return redirect(url_for(endpoint))
+
+
 @bp.route("/tickets/canned", methods=["GET", "POST"])
 @login_required
 def canned():
     require(current_user, "tickets.manage_canned")
     form = CannedReplyForm()
-    status = 200
-    if request.method == "POST":
-        try:
-            services.add_canned_reply(current_user, title=form.title.data, body=form.body.data,
-                                      language=form.language.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            _form_errors(form, exc)
-            status = 400
-        else:
-            db.session.commit()
-            flash(_("The canned reply has been saved."), "success")
-            return redirect(url_for("tickets.canned"))
-    return render_template("tickets/canned.html", form=form, replies=services.canned_replies(current_user)), status
+    return _list_and_add(
+        form, lambda: services.add_canned_reply(current_user, title=form.title.data, body=form.body.data,
+                                                language=form.language.data),
+        _("The canned reply has been saved."),
+        lambda: render_template("tickets/canned.html", form=form, replies=services.canned_replies(current_user)))
 
 
 @bp.post("/tickets/canned/<int:reply_id>/delete")
 @login_required
 def canned_delete(reply_id: int):
-    services.delete_canned_reply(current_user, reply_id)
-    db.session.commit()
-    flash(_("The canned reply has been removed."), "success")
-    return redirect(url_for("tickets.canned"))
+    return _remove(lambda: services.delete_canned_reply(current_user, reply_id),
+                   _("The canned reply has been removed."), "tickets.canned")
 
 
 @bp.route("/tickets/closed-days", methods=["GET", "POST"])
@@ -430,29 +442,17 @@ def canned_delete(reply_id: int):
 def closed_days():
     require(current_user, "tickets.manage_closed_days")
     form = ClosedDayForm()
-    status = 200
-    if request.method == "POST":
-        try:
-            services.add_closed_day(current_user, form.day.data or "", form.note.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            _form_errors(form, exc)
-            status = 400
-        else:
-            db.session.commit()
-            flash(_("The day is closed; open questions have new deadlines."), "success")
-            return redirect(url_for("tickets.closed_days"))
-    return render_template("tickets/closed_days.html", form=form,
-                           days=services.closed_days(current_user)), status
+    return _list_and_add(
+        form, lambda: services.add_closed_day(current_user, form.day.data or "", form.note.data),
+        _("The day is closed; open questions have new deadlines."),
+        lambda: render_template("tickets/closed_days.html", form=form, days=services.closed_days(current_user)))
 
 
 @bp.post("/tickets/closed-days/<int:day_id>/delete")
 @login_required
 def closed_day_delete(day_id: int):
-    services.remove_closed_day(current_user, day_id)
-    db.session.commit()
-    flash(_("The day is open again; open questions have new deadlines."), "success")
-    return redirect(url_for("tickets.closed_days"))
+    return _remove(lambda: services.remove_closed_day(current_user, day_id),
+                   _("The day is open again; open questions have new deadlines."), "tickets.closed_days")
 
 
 @bp.route("/tickets/notifications", methods=["GET", "POST"])
