@@ -43,6 +43,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from helpdesk.i18n import select_locale, translation_directories
 
     db.init_app(app)
+    import_module("helpdesk.leases")  # a table every capability may use
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

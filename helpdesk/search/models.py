@@ -36,14 +36,6 @@ class IndexOutbox(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class SearchLock(db.Model):
-    """A lease: the one process allowed to write the index until `expires_at`."""
-
-    name: Mapped[str] = mapped_column(String(32), primary_key=True)
-    holder: Mapped[str] = mapped_column(String(64), default="")
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
 class SearchEntry(db.Model):
     """One searchable document for the PostgreSQL full-text backend."""
 

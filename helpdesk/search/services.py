@@ -8,28 +8,25 @@ while it holds a database lease, so only one process ever writes the index.
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 
+from helpdesk import leases
 from helpdesk.access import scope_of
 from helpdesk.extensions import db
-from helpdesk.models_base import utcnow
 from helpdesk.search import analysis
 from helpdesk.search.backends.base import SearchBackend, SearchQuery, SearchResults
-from helpdesk.search.models import IndexOutbox, SearchLock
+from helpdesk.search.models import IndexOutbox
 from helpdesk.search.sources import get_source, reader_tokens, sources
 
 log = logging.getLogger(__name__)
 KINDS = ("article", "thread", "ticket")
 LEASE = timedelta(minutes=5)
-_HOLDER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+INDEXER = "search-indexer"
 _listeners: list = []
 
 
@@ -151,31 +148,13 @@ def _content_changed(sender, object_id=None, deleted=False, **_kw):
     enqueue(sender, object_id, deleted)
 
 
-def acquire_lease(name: str = "indexer", lease: timedelta = LEASE) -> bool:
-    """Take the writer lease unless another live process holds it (committed at once)."""
-    now = utcnow()
-    lock = db.session.get(SearchLock, name)
-    if lock is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(SearchLock(name=name, holder=_HOLDER, expires_at=now + lease))
-            db.session.commit()
-            return True
-        except Exception:
-            db.session.rollback()
-    took = db.session.execute(
-        update(SearchLock)
-        .where(SearchLock.name == name, (SearchLock.expires_at < now) | (SearchLock.holder == _HOLDER))
-        .values(holder=_HOLDER, expires_at=now + lease)
-    ).rowcount
-    db.session.commit()
-    return bool(took)
+def acquire_lease(lease: timedelta = LEASE) -> bool:
+    """Take (or renew) the index writer's lease unless another live process holds it."""
+    return leases.acquire(INDEXER, lease)
 
 
-def release_lease(name: str = "indexer") -> None:
-    db.session.execute(update(SearchLock).where(SearchLock.name == name, SearchLock.holder == _HOLDER)
-                       .values(expires_at=utcnow() - timedelta(seconds=1)))
-    db.session.commit()
+def release_lease() -> None:
+    leases.release(INDEXER)
 
 
 def process_outbox(batch_size: int = 500, max_batches: int | None = None) -> dict:

@@ -7,7 +7,6 @@ def init_app(app) -> None:
     from helpdesk.access import can
     from helpdesk.nav import NavItem, add_nav
     from helpdesk.sync import cli, labels, models, policies, views  # noqa: F401
-
     from helpdesk.sync.notices import count_action, count_kind, wording
 
     app.register_blueprint(views.bp)

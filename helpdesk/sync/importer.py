@@ -19,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import insert, select, update
 
+from helpdesk import leases
 from helpdesk.admin.audit import bulk_rows
 from helpdesk.directory.models import (
     Duty,
@@ -41,6 +42,10 @@ from helpdesk.sync.reader import Export, read_export
 
 SAMPLE = 3
 CHUNK = 900  # stay below SQLite's bound-parameter limit in IN (...) lists
+# One import at a time. The lease is renewed after each organisation; should the process
+# die, the next import may start once it has run out.
+IMPORT_LEASE = "sync-import"
+LEASE_TIME = timedelta(minutes=15)
 
 
 @dataclass
@@ -684,18 +689,35 @@ def run_import(path, *, dry_run: bool = False, full: bool = False) -> ImportResu
     With dry_run everything is worked out and rolled back, and no run is recorded.
     Raises MalformedExport (after recording a failed run) when the export is malformed.
     """
-    from helpdesk.sync.reader import MalformedExport
-
     report = Report()
     run = None
-    busy = db.session.scalar(select(SyncRun.id).where(SyncRun.status == SyncRunStatus.RUNNING,
-                                                      SyncRun.started_at > _now() - timedelta(hours=2)))
-    if busy is not None and not dry_run:
-        raise SyncBusy(f"sync run {busy} is still running; try again when it has finished")
     if not dry_run:
+        if not leases.acquire(IMPORT_LEASE, LEASE_TIME):
+            busy = db.session.scalar(select(SyncRun.id).where(SyncRun.status == SyncRunStatus.RUNNING)
+                                     .order_by(SyncRun.id.desc()))
+            raise SyncBusy(f"sync run {busy} is still running; try again when it has finished")
+        _close_abandoned_runs()
         run = SyncRun(source=str(path)[:500], status=SyncRunStatus.RUNNING)
         db.session.add(run)
         db.session.commit()
+    try:
+        return _import(path, dry_run, full, report, run)
+    finally:
+        if not dry_run:
+            db.session.rollback()
+            leases.release(IMPORT_LEASE)
+
+
+def _close_abandoned_runs() -> None:
+    """Runs still marked running when the lease is free were left by a process that died."""
+    for stale in db.session.scalars(select(SyncRun).where(SyncRun.status == SyncRunStatus.RUNNING)):
+        stale.status, stale.finished_at = SyncRunStatus.FAILED, _now()
+        stale.error = "the import stopped without finishing (its process ended)"
+
+
+def _import(path, dry_run: bool, full: bool, report: Report, run: SyncRun | None) -> ImportResult:
+    from helpdesk.sync.reader import MalformedExport
+
     try:
         export = read_export(path)
         plans = _distribute(export, report)
@@ -708,6 +730,7 @@ def run_import(path, *, dry_run: bool = False, full: bool = False) -> ImportResu
                 db.session.flush()
             else:
                 db.session.commit()
+                leases.acquire(IMPORT_LEASE, LEASE_TIME)  # still working: renew
         if dry_run:
             db.session.rollback()
     except (MalformedExport, FileNotFoundError) as exc:

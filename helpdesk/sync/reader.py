@@ -14,7 +14,12 @@ from datetime import date
 from pathlib import Path
 
 from helpdesk.directory import civic
-from helpdesk.directory.models import DutyRole, GroupKind, GuardianRelationType, SecurityMarking
+from helpdesk.directory.models import (
+    DutyRole,
+    GroupKind,
+    GuardianRelationType,
+    SecurityMarking,
+)
 
 ENTITIES = ("organisations", "persons", "groups", "duties")
 

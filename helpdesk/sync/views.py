@@ -9,9 +9,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from helpdesk.access import require, scope_of
-from helpdesk.sync.services import resolve_flag as resolve_flag_service
 from helpdesk.extensions import db
 from helpdesk.sync.models import SyncFlag, SyncRun
+from helpdesk.sync.services import resolve_flag as resolve_flag_service
 
 bp = Blueprint("sync", __name__, url_prefix="/sync")
 

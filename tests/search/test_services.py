@@ -5,8 +5,9 @@ import pytest
 from sqlalchemy import func, select
 
 from helpdesk.extensions import db
+from helpdesk.leases import Lease
 from helpdesk.search import services
-from helpdesk.search.models import IndexOutbox, SearchLock
+from helpdesk.search.models import IndexOutbox
 from tests.search.conftest import user
 
 
@@ -91,7 +92,7 @@ def test_hidden_shipped_article_leaves_the_organisation(indexed_app):
 def test_only_one_indexer_holds_the_lease(indexed_app):
     with indexed_app.test_request_context():
         assert services.acquire_lease()
-        lock = db.session.get(SearchLock, "indexer")
+        lock = db.session.get(Lease, services.INDEXER)
         lock.holder = "another-host:1"
         db.session.commit()
         assert services.process_outbox()["skipped"] is True

@@ -24,10 +24,11 @@ def test_tickets_are_found_by_requester_and_their_agents_only(indexed_app):
 
 
 def test_internal_notes_are_not_in_the_index(indexed_app):
+    from sqlalchemy import select
+
     from helpdesk.extensions import db
     from helpdesk.tickets import services as tickets
     from helpdesk.tickets.models import Ticket
-    from sqlalchemy import select
 
     with indexed_app.test_request_context():
         ticket = db.session.scalar(select(Ticket).where(Ticket.subject == "Klassen 6A syns inte i min översikt"))

@@ -1,7 +1,6 @@
 """The search page and the search API, including bad input."""
 import pytest
 
-
 BAD = ["", " ", "x" * 10_000, '"', "*", "(", "AND", "~", 'lösen* AND (ord~ "x', "%00%01%1f",
        "%FF%FE", "%C3", "<script>alert(1)</script>", "title:x OR body:y"]
 

@@ -3,6 +3,7 @@ and malformed files change nothing, deletions deactivate and flag."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, func, select
@@ -24,7 +25,7 @@ from helpdesk.directory.models import (
     SecurityMarking,
 )
 from helpdesk.extensions import db
-from helpdesk.models_base import Source
+from helpdesk.models_base import Source, utcnow
 from helpdesk.sync.importer import run_import
 from helpdesk.sync.models import SyncFlag, SyncRun, SyncRunStatus
 from helpdesk.sync.reader import MalformedExport
@@ -230,11 +231,32 @@ def test_sync_into_the_demo_keeps_its_manual_data(demo_app, sample, write_export
 
 
 def test_a_second_import_waits_for_a_running_one(app, sample, write_export):
-    from helpdesk.sync.importer import SyncBusy
+    from helpdesk.leases import Lease
+    from helpdesk.sync.importer import IMPORT_LEASE, SyncBusy
 
     with app.test_request_context():
+        # Another process is importing: it holds the lease and its run is marked running.
         db.session.add(SyncRun(source="x", status=SyncRunStatus.RUNNING))
+        db.session.add(Lease(name=IMPORT_LEASE, holder="other-host:1", expires_at=utcnow() + timedelta(minutes=5)))
         db.session.commit()
         with pytest.raises(SyncBusy):
             run_import(write_export(sample))
         assert db.session.scalar(select(func.count(Person.id))) == 0
+
+
+def test_a_run_whose_process_died_does_not_block_the_next(app, sample, write_export):
+    """Its lease ran out: the next import starts, and the old run is marked failed."""
+    from helpdesk.leases import Lease
+    from helpdesk.sync.importer import IMPORT_LEASE
+
+    with app.test_request_context():
+        dead = SyncRun(source="x", status=SyncRunStatus.RUNNING)
+        db.session.add(dead)
+        db.session.add(Lease(name=IMPORT_LEASE, holder="other-host:1", expires_at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+        result = run_import(write_export(sample))
+        assert result.run.status is SyncRunStatus.OK
+        db.session.refresh(dead)
+        assert dead.status is SyncRunStatus.FAILED and dead.finished_at is not None
+        # The lease is free again for the next night.
+        assert db.session.get(Lease, IMPORT_LEASE).expires_at < utcnow()
