@@ -45,3 +45,12 @@ def test_help_index_and_editor_are_accessible(indexed, page):
     assert_accessible(page)
     page.goto("/kb/manage/stats")
     assert_accessible(page)
+    # Delete asks first, then the article waits under Deleted articles.
+    page.goto("/kb/manage/")
+    page.get_by_role("link", name="Rutin: när en ny skola ansluts").click()
+    page.get_by_role("link", name="Ta bort …").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Ta bort artikeln").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Borttagna artiklar").is_visible()
+    assert_accessible(page)

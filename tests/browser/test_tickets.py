@@ -136,6 +136,8 @@ def test_guardian_without_login_files_through_the_public_page(page, demo_app):
     ("vardnadshavare.norr@exempelkommun.se", "/tickets/new"),
     ("central@exempelkommun.se", "/tickets/canned"),
     ("central@exempelkommun.se", "/tickets/notifications"),
+    ("central@exempelkommun.se", "/tickets/closed-days"),
+    ("central@exempelkommun.se", "/tickets/queue?tier=local"),
     ("leverantor@leverantor.example", "/tickets/queue?tier=vendor"),
 ])
 def test_ticket_pages_are_accessible(page, email, path):
@@ -158,3 +160,20 @@ def test_queue_and_ticket_fit_a_narrow_screen(browser, live_server):
         page.goto("/tickets/queue?tier=central")
         page.wait_for_load_state()
     context.close()
+
+
+def test_ticket_page_sections_for_article_and_support_group_are_accessible(page):
+    log_in(page, "lokal.norr@exempelkommun.se")
+    page.goto("/tickets/queue?tier=local")
+    page.goto(page.locator("table.queue a").first.get_attribute("href"))
+    assert page.get_by_role("heading", name="Supportgruppen").is_visible()
+    page.get_by_label("Adressen till hjälpartikeln som besvarar frågan").fill("finns-inte")
+    page.get_by_role("button", name="Spara kopplingen till artikeln").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Det finns ingen hjälpartikel som du kan öppna på den adressen.").is_visible()
+    assert_accessible(page)  # with the error shown at its field
+    page.get_by_label("Adressen till hjälpartikeln som besvarar frågan").fill("/kb/a/losenord-glomt")
+    page.get_by_role("button", name="Spara kopplingen till artikeln").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("link", name="Glömt lösenordet? Så får du ett nytt").first.is_visible()
+    assert_accessible(page)
