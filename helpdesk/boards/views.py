@@ -116,18 +116,25 @@ def new_thread(board_id: int):
         400 if form.errors else 200)
 
 
+def _follow_or_unfollow(target: dict, followed: str, unfollowed: str, back: str):
+    """Follow (or with action=unfollow stop following) a board or thread: `target` is
+    {"board": board} or {"thread": thread}."""
+    if request.form.get("action") == "unfollow":
+        services.unfollow(current_user, **target)
+        flash(unfollowed, "success")
+    else:
+        services.follow(current_user, **target)
+        flash(followed, "success")
+    db.session.commit()
+    return redirect(back)
+
+
 @bp.post("/<int:board_id>/follow")
 @login_required
 def follow_board(board_id: int):
     board = services.get_board(current_user, board_id)
-    if request.form.get("action") == "unfollow":
-        services.unfollow(current_user, board=board)
-        flash(_("You no longer follow this board."), "success")
-    else:
-        services.follow(current_user, board=board)
-        flash(_("You follow this board: new threads come by e-mail."), "success")
-    db.session.commit()
-    return redirect(url_for("boards.board", board_id=board.id))
+    return _follow_or_unfollow({"board": board}, _("You follow this board: new threads come by e-mail."),
+                               _("You no longer follow this board."), url_for("boards.board", board_id=board.id))
 
 
 def _thread_page(thread, reply_form=None, status=200):
@@ -261,14 +268,9 @@ def accept(thread_id: int):
 @login_required
 def follow_thread(thread_id: int):
     thread = services.get_thread(current_user, thread_id)
-    if request.form.get("action") == "unfollow":
-        services.unfollow(current_user, thread=thread)
-        flash(_("You no longer follow this thread."), "success")
-    else:
-        services.follow(current_user, thread=thread)
-        flash(_("You follow this thread: new replies come by e-mail."), "success")
-    db.session.commit()
-    return redirect(url_for("boards.thread", thread_id=thread.id))
+    return _follow_or_unfollow({"thread": thread}, _("You follow this thread: new replies come by e-mail."),
+                               _("You no longer follow this thread."),
+                               url_for("boards.thread", thread_id=thread.id))
 
 
 @bp.post("/threads/<int:thread_id>/moderate")
