@@ -96,8 +96,13 @@ def _school_forms(school, group_form=None, person_form=None):
     return group_form, person_form
 
 
-def _school_page(school, group_form=None, person_form=None, status=200):
+def _school_or_404(school_id: int) -> School:
+    school = get_or_404(School, school_id)
     require(current_user, "admin.school", school)
+    return school
+
+
+def _school_page(school, group_form=None, person_form=None, status=200):
     group_form, person_form = _school_forms(school, group_form, person_form)
     return render_template("admin/school.html", school=school, groups=queries.school_groups(school),
                            staff=queries.school_staff(school),
@@ -108,7 +113,7 @@ def _school_page(school, group_form=None, person_form=None, status=200):
 @bp.get("/schools/<int:school_id>")
 @login_required
 def school(school_id: int):
-    return _school_page(get_or_404(School, school_id))
+    return _school_page(_school_or_404(school_id))
 
 
 def _attach_error(form, exc: HelpdeskError) -> bool:
@@ -144,8 +149,7 @@ def _form_perform(name: str, params: dict, form, page, back: str):
 @bp.post("/schools/<int:school_id>/groups")
 @login_required
 def create_group(school_id: int):
-    school = get_or_404(School, school_id)
-    require(current_user, "admin.school", school)
+    school = _school_or_404(school_id)
     form = CreateGroupForm(prefix="g")
     _school_forms(school, group_form=form)
     if not form.validate():
@@ -159,8 +163,7 @@ def create_group(school_id: int):
 @bp.post("/schools/<int:school_id>/people")
 @login_required
 def create_person(school_id: int):
-    school = get_or_404(School, school_id)
-    require(current_user, "admin.school", school)
+    school = _school_or_404(school_id)
     form = CreatePersonForm(prefix="p")
     _school_forms(school, person_form=form)
     if not form.validate():
@@ -178,8 +181,7 @@ def create_person(school_id: int):
 @bp.get("/schools/<int:school_id>/appraisal-report")
 @login_required
 def appraisal_report(school_id: int):
-    school = get_or_404(School, school_id)
-    require(current_user, "admin.school", school)
+    school = _school_or_404(school_id)
     return render_template("admin/appraisal_report.html", school=school,
                            missing=queries.staff_without_appraisal_mentor(school))
 
