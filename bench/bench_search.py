@@ -210,8 +210,11 @@ def main() -> None:
                     print(f"query time, {label}: median {median:.1f} ms, p95 {p95:.1f} ms over {len(times)} "
                           f"queries ({'OK' if median < 30 and p95 < 100 else 'OVER'} the 30 / 100 ms targets)")
                 big_judged = _judged(services, reader)
-                print(f"judged set on the big corpus, Whoosh: MRR@10 {big_judged['mrr10']:.3f}, "
-                      f"top-3 {big_judged['top3']:.1%}")
+                # The generated articles are runs of the shipped articles' own sentences, so they
+                # crowd the answers out on purpose: this shows the ranking still works at this
+                # size, not how good it is (the figures above on the shipped articles do that).
+                print(f"judged set on the big corpus, Whoosh (generated look-alike articles count as "
+                      f"misses): MRR@10 {big_judged['mrr10']:.3f}, top-3 {big_judged['top3']:.1%}")
                 db.session.remove()
         finally:
             from helpdesk.search import sources as sources_module
