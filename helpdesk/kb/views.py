@@ -6,6 +6,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from helpdesk import hooks
 from helpdesk.access import can, require
 from helpdesk.errors import ValidationFailed
 from helpdesk.extensions import db
@@ -209,4 +210,8 @@ def set_hidden(article_id: int):
 @bp.get("/manage/stats")
 @login_required
 def stats():
-    return render_template("kb/stats.html", stats=services.stats(current_user))
+    figures = services.stats(current_user)
+    deflection = hooks.get("filing_deflection")(current_user, 30)
+    if deflection:
+        deflection["articles"] = [(services.article_for(current_user, i), n) for i, n in deflection["articles"]]
+    return render_template("kb/stats.html", stats=figures, deflection=deflection)

@@ -29,6 +29,9 @@ def init_app(app) -> None:
     from helpdesk.tickets.cli import tickets_cli
 
     app.cli.add_command(tickets_cli)
+    from helpdesk import hooks
+
+    hooks.provide("filing_deflection", services.filing_deflection)
     add_nav(NavItem("tickets.new", lambda: str(_l("Ask a question")),
                     lambda user: can(user, "tickets.file"), order=20))
     add_nav(NavItem("tickets.mine", lambda: str(_l("My questions")),

@@ -174,6 +174,12 @@ def can_manage_closed_days(scope: Scope, _obj=None) -> bool:
     return scope.organisation_id is not None and scope.is_central_for(scope.organisation_id)
 
 
+@rule("tickets.view_deflection")
+def can_view_deflection(scope: Scope, _obj=None) -> bool:
+    """How many questions the suggested articles answered: the central team's figure."""
+    return scope.organisation_id is not None and scope.is_central_for(scope.organisation_id)
+
+
 @rule("tickets.notification_settings")
 def can_change_notifications(scope: Scope, _obj=None) -> bool:
     return scope.authenticated

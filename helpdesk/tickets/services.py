@@ -6,6 +6,7 @@ changes objects and flushes; the caller (a view, the API, the tick, a test) comm
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 import os
 import secrets
 import uuid
@@ -314,6 +315,22 @@ def record_deflection(actor, *, category, shown_article_ids: list[int]) -> Filin
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def filing_deflection(actor, days: int = 30) -> dict | None:
+    """Of the questions written with suggested articles in the last `days`, how many were
+    not filed because an article answered them, and which articles did most of that.
+    None for anyone but the central team."""
+    if not can(actor, "tickets.view_deflection"):
+        return None
+    since = utcnow() - timedelta(days=days)
+    mine = (FilingDeflection.organisation_id == actor.organisation_id) & (FilingDeflection.created_at >= since)
+    shown = db.session.scalar(select(func.count(FilingDeflection.id)).where(mine)) or 0
+    answered = Counter()
+    for ids in db.session.scalars(select(FilingDeflection.shown_article_ids).where(mine, FilingDeflection.gave_up)):
+        answered.update(int(i) for i in ids.split(",") if i.isdigit())
+    gave_up = db.session.scalar(select(func.count(FilingDeflection.id)).where(mine, FilingDeflection.gave_up)) or 0
+    return {"shown": shown, "gave_up": gave_up, "articles": answered.most_common(5)}
 
 
 # ---------------------------------------------------------------- messages and attachments

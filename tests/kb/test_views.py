@@ -110,6 +110,18 @@ def test_stats_page(demo_app, as_user):
     assert "lovskolerutin" not in as_user("central@grannby.se").get("/kb/manage/stats").get_data(as_text=True)
 
 
+def test_stats_page_shows_questions_answered_before_filing(demo_app, as_user):
+    teacher = as_user("larare.norr@exempelkommun.se")
+    art = article(demo_app, "losenord-glomt")
+    r = teacher.post("/tickets/new", data={"category": "login", "subject": "Glömt lösenord",
+                                           "body": "Hur får jag ett nytt?", "action": "answered",
+                                           "shown": str(art.id)})
+    assert r.status_code == 302
+    page = as_user("central@exempelkommun.se").get("/kb/manage/stats").get_data(as_text=True)
+    section = page[page.index('id="deflection-heading"'):]
+    assert "1 av dem (100" in section and 'href="/kb/a/losenord-glomt"' in section
+
+
 def test_delete_asks_first_then_hides_the_article_from_pages_and_search(demo_app, as_user):
     from helpdesk.search import services as search
     from tests.search.conftest import build_index

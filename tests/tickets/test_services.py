@@ -483,3 +483,17 @@ def test_central_closes_days_and_open_deadlines_move(demo_app):
         services.remove_closed_day(central, day.id)
         db.session.flush()
         assert services.closed_days(central) == [] and t.sla_due_at == due
+
+
+def test_deflection_counts_questions_answered_before_filing_for_central_only(demo_app):
+    with demo_app.test_request_context():
+        teacher = user(TEACHER)
+        services.record_deflection(teacher, category="login", shown_article_ids=[11, 12])
+        services.record_deflection(teacher, category="login", shown_article_ids=[11])
+        file(shown_article_ids=[12])  # filed anyway
+        db.session.flush()
+        figures = services.filing_deflection(user("central@exempelkommun.se"))
+        assert (figures["shown"], figures["gave_up"]) == (3, 2)
+        assert figures["articles"] == [(11, 2), (12, 1)]
+        assert services.filing_deflection(user("lokal.norr@exempelkommun.se")) is None
+        assert services.filing_deflection(user("central@grannby.se"))["shown"] == 0
