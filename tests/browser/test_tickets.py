@@ -177,3 +177,18 @@ def test_ticket_page_sections_for_article_and_support_group_are_accessible(page)
     page.wait_for_load_state()
     assert page.get_by_role("link", name="Glömt lösenordet? Så får du ett nytt").first.is_visible()
     assert_accessible(page)
+
+
+def test_articles_are_suggested_while_the_question_is_typed(demo_app, page):
+    from tests.search.conftest import build_index
+
+    build_index(demo_app)
+    log_in(page, "larare.norr@exempelkommun.se")
+    page.goto("/tickets/new")
+    live = page.locator("#live-suggestions")
+    assert live.is_hidden()
+    page.get_by_label("Ämne").fill("Jag har glömt mitt lösenord")
+    page.get_by_label("Din fråga", exact=True).type("Jag kommer inte in", delay=20)
+    live.get_by_role("link", name="Glömt lösenordet? Så får du ett nytt").wait_for()
+    assert page.locator("input[name=shown]").input_value() != ""
+    assert_accessible(page)
