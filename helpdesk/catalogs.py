@@ -116,6 +116,19 @@ def missing() -> dict[str, list[str]]:
     return gaps
 
 
+def conflicts() -> dict[str, dict[str, str]]:
+    """Strings translated differently in two capabilities' catalogs. All catalogs are
+    loaded into one translation at run time, so only one of the two would ever show."""
+    seen: dict[tuple[str, str], dict[str, str]] = {}
+    for cap in capabilities():
+        for locale in LOCALES:
+            for message in load(cap, locale):
+                if message.id and isinstance(message.id, str) and message.string and not message.fuzzy:
+                    seen.setdefault((locale, message.id), {})[cap] = message.string
+    return {f"{locale}: {msgid}": by_cap for (locale, msgid), by_cap in seen.items()
+            if len(set(by_cap.values())) > 1}
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "check"
     if command == "extract":
