@@ -269,6 +269,19 @@ class NotificationPreference(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "kind", name="uq_notification_preference_user_kind"),)
 
 
+class SlaTarget(db.Model):
+    """An organisation's own targets for one tier, in business hours; tiers without a row
+    use the app's TICKET_SLA_HOURS."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    tier: Mapped[Tier] = enum_column(Tier)
+    response_hours: Mapped[int]
+    resolution_hours: Mapped[int]
+
+    __table_args__ = (UniqueConstraint("organisation_id", "tier", name="uq_sla_target_org_tier"),)
+
+
 class ClosedDay(db.Model):
     """A day an organisation's support is closed beyond Swedish public holidays."""
 

@@ -35,6 +35,7 @@ from helpdesk.tickets.models import (
     AuthorRole,
     CannedReply,
     ClosedDay,
+    SlaTarget,
     EventKind,
     FilingDeflection,
     NotificationKind,
@@ -913,6 +914,36 @@ def remove_closed_day(actor, day_id: int, organisation_id: int | None = None) ->
         raise NotFound()
     db.session.delete(closed)
     _recompute_open(org_id)
+
+
+def set_sla_targets(actor, wanted: dict[str, tuple], organisation_id: int | None = None) -> None:
+    """The organisation's targets per tier, {"local": (response, resolution), ...} in whole
+    business hours; open tickets get new deadlines at once."""
+    org_id = _closed_days_org(actor, organisation_id)
+    clean: dict[Tier, tuple[int, int]] = {}
+    for tier in Tier:
+        response, resolution = wanted.get(tier.value, (None, None))
+        try:
+            response, resolution = int(str(response).strip()), int(str(resolution).strip())
+        except ValueError:
+            raise ValidationFailed(_l("Write the hours as whole numbers."), field=f"{tier.value}_response") from None
+        if not (1 <= response <= 1000 and 1 <= resolution <= 5000):
+            raise ValidationFailed(_l("Choose between 1 and 1,000 hours for a first response and 1 to "
+                                      "5,000 for resolving."), field=f"{tier.value}_response")
+        if resolution < response:
+            raise ValidationFailed(_l("Resolving cannot have a shorter target than the first response."),
+                                   field=f"{tier.value}_resolution")
+        clean[tier] = (response, resolution)
+    existing = {row.tier: row for row in db.session.scalars(select(SlaTarget).where(SlaTarget.organisation_id == org_id))}
+    for tier, (response, resolution) in clean.items():
+        row = existing.get(tier) or SlaTarget(organisation_id=org_id, tier=tier)
+        row.response_hours, row.resolution_hours = response, resolution
+        db.session.add(row)
+    _recompute_open(org_id)
+
+
+def sla_targets(actor) -> dict[str, tuple[float, float]]:
+    return sla.targets(_closed_days_org(actor, None))
 
 
 def _closed_days_org(actor, organisation_id: int | None) -> int:

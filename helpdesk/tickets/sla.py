@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from helpdesk.extensions import db
 from helpdesk.models_base import utcnow
-from helpdesk.tickets.models import ClosedDay, Ticket, TicketEvent, TicketStatus, Tier
+from helpdesk.tickets.models import ClosedDay, SlaTarget, Ticket, TicketEvent, TicketStatus, Tier
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 PAUSED = (TicketStatus.WAITING_FOR_REQUESTER, TicketStatus.RESOLVED, TicketStatus.CLOSED)
@@ -95,9 +95,15 @@ def calendar_for(organisation_id: int) -> BusinessCalendar:
     return BusinessCalendar(current_app.config.get("TICKET_BUSINESS_HOURS", "08:00-17:00"), closed)
 
 
-def targets() -> dict[str, tuple[float, float]]:
+def targets(organisation_id: int | None = None) -> dict[str, tuple[float, float]]:
+    """(first response, resolution) in business hours per tier: the organisation's own where
+    its central team set them, else the app's TICKET_SLA_HOURS, else the defaults."""
     configured = current_app.config.get("TICKET_SLA_HOURS") or {}
-    return {tier: tuple(configured.get(tier, default)) for tier, default in DEFAULT_TARGETS.items()}
+    goals = {tier: tuple(configured.get(tier, default)) for tier, default in DEFAULT_TARGETS.items()}
+    if organisation_id is not None:
+        for row in db.session.scalars(select(SlaTarget).where(SlaTarget.organisation_id == organisation_id)):
+            goals[row.tier.value] = (row.response_hours, row.resolution_hours)
+    return goals
 
 
 def _running_intervals(events: list[TicketEvent], tier: Tier, now: datetime):
@@ -135,7 +141,7 @@ def recompute(ticket: Ticket, events: list[TicketEvent] | None = None, now: date
         events = list(db.session.scalars(
             select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)))
     cal = calendar_for(ticket.organisation_id)
-    goals = targets()
+    goals = targets(ticket.organisation_id)
     next_due: tuple[datetime, str] | None = None
     for tier in Tier:
         first, resolution = goals[tier.value]

@@ -455,6 +455,31 @@ def closed_day_delete(day_id: int):
                    _("The day is open again; open questions have new deadlines."), "tickets.closed_days")
 
 
+@bp.route("/tickets/targets", methods=["GET", "POST"])
+@login_required
+def sla_targets():
+    """The organisation's response and resolution targets per tier (a plain form: six numbers)."""
+    require(current_user, "tickets.manage_closed_days")
+    values = {f"{t.value}_{which}": str(v) for t, (resp, res) in
+              ((Tier(k), pair) for k, pair in services.sla_targets(current_user).items())
+              for which, v in (("response", int(resp)), ("resolution", int(res)))}
+    errors = {}
+    if request.method == "POST":
+        values = {key: request.form.get(key, "") for key in values}
+        try:
+            services.set_sla_targets(current_user, {t.value: (values[f"{t.value}_response"],
+                                                              values[f"{t.value}_resolution"]) for t in Tier})
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors[exc.field] = str(exc.message)
+        else:
+            db.session.commit()
+            flash(_("The targets are saved; open questions have new deadlines."), "success")
+            return redirect(url_for("tickets.sla_targets"))
+    return render_template("tickets/targets.html", tiers=list(Tier), values=values, errors=errors), (
+        400 if errors else 200)
+
+
 @bp.route("/tickets/notifications", methods=["GET", "POST"])
 @login_required
 def notifications():

@@ -137,6 +137,7 @@ def test_guardian_without_login_files_through_the_public_page(page, demo_app):
     ("central@exempelkommun.se", "/tickets/canned"),
     ("central@exempelkommun.se", "/tickets/notifications"),
     ("central@exempelkommun.se", "/tickets/closed-days"),
+    ("central@exempelkommun.se", "/tickets/targets"),
     ("central@exempelkommun.se", "/tickets/queue?tier=local"),
     ("leverantor@leverantor.example", "/tickets/queue?tier=vendor"),
 ])

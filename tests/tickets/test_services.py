@@ -497,3 +497,23 @@ def test_deflection_counts_questions_answered_before_filing_for_central_only(dem
         assert figures["articles"] == [(11, 2), (12, 1)]
         assert services.filing_deflection(user("lokal.norr@exempelkommun.se")) is None
         assert services.filing_deflection(user("central@grannby.se"))["shown"] == 0
+
+
+def test_an_organisation_sets_its_own_targets_and_open_deadlines_follow(demo_app):
+    with demo_app.test_request_context():
+        central = user("central@exempelkommun.se")
+        t = ticket(LOCAL_SUBJECT)
+        before = t.local_response_due
+        wanted = {"local": ("2", "10"), "central": ("8", "40"), "vendor": ("16", "120")}
+        with pytest.raises(PermissionDenied):
+            services.set_sla_targets(user("lokal.norr@exempelkommun.se"), wanted)
+        for bad in ({**wanted, "local": ("två", "10")}, {**wanted, "local": ("0", "10")},
+                    {**wanted, "local": ("10", "2")}, {"local": ("2", "10")}):
+            with pytest.raises(ValidationFailed):
+                services.set_sla_targets(central, bad)
+        assert services.sla_targets(central)["local"] == (8, 40)
+        services.set_sla_targets(central, wanted)
+        db.session.flush()
+        assert services.sla_targets(central)["local"] == (2, 10)
+        assert t.local_response_due < before  # 2 business hours instead of 8
+        assert services.sla_targets(user("central@grannby.se"))["local"] == (8, 40)  # Grannby keeps the defaults

@@ -244,3 +244,14 @@ def test_closed_days_page_and_the_queue_links_to_the_agents_pages(demo_app, as_u
     assert central.post("/tickets/closed-days", data={"day": "2027-10-29", "note": "Höstlov"}).status_code == 302
     page = central.get("/tickets/closed-days").get_data(as_text=True)
     assert "2027-10-29" in page and "Höstlov" in page
+
+
+def test_targets_page_shows_errors_at_the_field_and_saves(demo_app, as_user):
+    central = as_user("central@exempelkommun.se")
+    assert 'href="/tickets/targets"' in central.get("/tickets/queue").get_data(as_text=True)
+    form = {"local_response": "4", "local_resolution": "24", "central_response": "8",
+            "central_resolution": "40", "vendor_response": "16", "vendor_resolution": "120"}
+    bad = central.post("/tickets/targets", data={**form, "central_resolution": "2"})
+    assert bad.status_code == 400 and 'id="central_resolution-error"' in bad.get_data(as_text=True)
+    assert central.post("/tickets/targets", data=form).status_code == 302
+    assert 'value="24"' in central.get("/tickets/targets").get_data(as_text=True)
