@@ -168,9 +168,9 @@ def can_manage_canned(scope: Scope, _obj=None) -> bool:
     return bool(scope.local_school_ids or scope.central_org_ids) and scope.organisation_id is not None
 
 
-@rule("tickets.manage_closed_days")
-def can_manage_closed_days(scope: Scope, _obj=None) -> bool:
-    """The central team sets the days its support is closed (school holidays, study days)."""
+@rule("tickets.manage_service_levels")
+def can_manage_service_levels(scope: Scope, _obj=None) -> bool:
+    """The central team sets its support's closed days and its targets for answers."""
     return scope.organisation_id is not None and scope.is_central_for(scope.organisation_id)
 
 

@@ -879,14 +879,14 @@ def delete_canned_reply(actor, reply_id: int) -> None:
 # ---------------------------------------------------------------- closed days
 
 def closed_days(actor, organisation_id: int | None = None) -> list[ClosedDay]:
-    org_id = _closed_days_org(actor, organisation_id)
+    org_id = _managed_org(actor, organisation_id)
     return list(db.session.scalars(select(ClosedDay).where(ClosedDay.organisation_id == org_id)
                                    .order_by(ClosedDay.day)))
 
 
 def add_closed_day(actor, day, note="", organisation_id: int | None = None) -> ClosedDay:
     """Close support for a day (the SLA clocks skip it); open tickets get new deadlines."""
-    org_id = _closed_days_org(actor, organisation_id)
+    org_id = _managed_org(actor, organisation_id)
     if isinstance(day, str):
         try:
             day = date.fromisoformat(day.strip())
@@ -908,7 +908,7 @@ def add_closed_day(actor, day, note="", organisation_id: int | None = None) -> C
 
 
 def remove_closed_day(actor, day_id: int, organisation_id: int | None = None) -> None:
-    org_id = _closed_days_org(actor, organisation_id)
+    org_id = _managed_org(actor, organisation_id)
     closed = db.session.get(ClosedDay, day_id)
     if closed is None or closed.organisation_id != org_id:
         raise NotFound()
@@ -919,7 +919,7 @@ def remove_closed_day(actor, day_id: int, organisation_id: int | None = None) ->
 def set_sla_targets(actor, wanted: dict[str, tuple], organisation_id: int | None = None) -> None:
     """The organisation's targets per tier, {"local": (response, resolution), ...} in whole
     business hours; open tickets get new deadlines at once."""
-    org_id = _closed_days_org(actor, organisation_id)
+    org_id = _managed_org(actor, organisation_id)
     clean: dict[Tier, tuple[int, int]] = {}
     for tier in Tier:
         response, resolution = wanted.get(tier.value, (None, None))
@@ -943,14 +943,14 @@ def set_sla_targets(actor, wanted: dict[str, tuple], organisation_id: int | None
 
 
 def sla_targets(actor) -> dict[str, tuple[float, float]]:
-    return sla.targets(_closed_days_org(actor, None))
+    return sla.targets(_managed_org(actor, None))
 
 
-def _closed_days_org(actor, organisation_id: int | None) -> int:
+def _managed_org(actor, organisation_id: int | None) -> int:
     """The actor's own organisation; the command line (actor None) names one."""
     if actor is None and organisation_id is not None:
         return organisation_id
-    require(actor, "tickets.manage_closed_days")
+    require(actor, "tickets.manage_service_levels")
     return actor.organisation_id
 
 

@@ -440,7 +440,7 @@ def canned_delete(reply_id: int):
 @bp.route("/tickets/closed-days", methods=["GET", "POST"])
 @login_required
 def closed_days():
-    require(current_user, "tickets.manage_closed_days")
+    require(current_user, "tickets.manage_service_levels")
     form = ClosedDayForm()
     return _list_and_add(
         form, lambda: services.add_closed_day(current_user, form.day.data or "", form.note.data),
@@ -459,7 +459,7 @@ def closed_day_delete(day_id: int):
 @login_required
 def sla_targets():
     """The organisation's response and resolution targets per tier (a plain form: six numbers)."""
-    require(current_user, "tickets.manage_closed_days")
+    require(current_user, "tickets.manage_service_levels")
     values = {f"{t.value}_{which}": str(v) for t, (resp, res) in
               ((Tier(k), pair) for k, pair in services.sla_targets(current_user).items())
               for which, v in (("response", int(resp)), ("resolution", int(res)))}
