@@ -460,9 +460,8 @@ def closed_day_delete(day_id: int):
 def sla_targets():
     """The organisation's response and resolution targets per tier (a plain form: six numbers)."""
     require(current_user, "tickets.manage_service_levels")
-    values = {f"{t.value}_{which}": str(v) for t, (resp, res) in
-              ((Tier(k), pair) for k, pair in services.sla_targets(current_user).items())
-              for which, v in (("response", int(resp)), ("resolution", int(res)))}
+    values = {f"{tier}_{which}": str(int(hours)) for tier, pair in services.sla_targets(current_user).items()
+              for which, hours in zip(("response", "resolution"), pair)}
     errors = {}
     if request.method == "POST":
         values = {key: request.form.get(key, "") for key in values}

@@ -301,7 +301,6 @@ class WhooshBackend(SearchBackend):
         found = rankers.get(part)
         if found is None or found.searcher is not searcher:  # refreshed: new segments
             found = rankers[part] = Ranker(searcher, self._postings, f"{self._ix_gen}/{part}")
-            found.filters = {}
         return found
 
     def _word_terms(self, searcher: Searcher, word: str, langs: tuple[str, ...]) -> list[WeightedTerm]:
@@ -376,12 +375,11 @@ class WhooshBackend(SearchBackend):
                          tags=[t for t in stored.get("tags", "").split(",") if t])
 
     def _allowed(self, ranker: Ranker, query: SearchQuery):
-        """The documents this reader may see under these filters, as a mask, kept with the
-        searcher: readers of one role share it, so the filter costs nothing on later
-        searches until the index changes."""
+        """The documents this reader may see under these filters, as a mask (kept by the
+        Ranker until the index changes)."""
         key = (frozenset(query.access), frozenset(query.exclude), query.lang, query.kinds,
                query.audience, query.tag)
-        found = ranker.filters.get(key)
+        found = ranker.masks.get(key)
         if found is None:
             groups = []
             if query.lang in LANGS:
@@ -394,9 +392,9 @@ class WhooshBackend(SearchBackend):
                 groups.append([("tags", query.tag.lower())])
             found = ranker.mask([("access", t) for t in sorted(query.access)], groups,
                                 [("exclude", t) for t in sorted(query.exclude)])
-            if len(ranker.filters) >= 32:
-                ranker.filters.pop(next(iter(ranker.filters)))
-            ranker.filters[key] = found
+            if len(ranker.masks) >= 32:
+                ranker.masks.pop(next(iter(ranker.masks)))
+            ranker.masks[key] = found
         return found
 
     def suggest(self, text: str, lang: str | None, searcher: Searcher | None = None) -> str | None:

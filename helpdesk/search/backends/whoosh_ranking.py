@@ -157,6 +157,9 @@ class Ranker:
         self.name = name  # tells apart the partitions and generations sharing a cache
         self.leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
         self.size = searcher.doc_count_all()
+        # Readers' filters (masks) by their terms, so readers of one role share one; a
+        # refreshed searcher gets a new Ranker, so a mask never outlives its documents.
+        self.masks: dict = {}
 
     def _key(self, reader, field: str, what: str) -> tuple:
         segment = reader.segment()  # None for the reader of an empty index
