@@ -4,6 +4,7 @@ the local admin makes a work team with an appraisal mentor and prints login lett
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, log_in
 
@@ -106,7 +107,7 @@ def test_grannby_central_does_it_directly(page):
     page.get_by_label("Nytt namn").fill("3B")
     page.get_by_role("button", name="Byt namn").click()
     assert page.get_by_text("Klart.").is_visible()
-    assert page.get_by_role("heading", level=1).inner_text() == "3B"
+    expect(page.get_by_role("heading", level=1)).to_have_text("3B")
     assert_accessible(page)
 
 

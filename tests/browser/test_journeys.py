@@ -1,7 +1,10 @@
 """A guardian logs in, switches language and logs out; every role's home page is accessible."""
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, log_in
 from tests.matrix import ROLES
@@ -16,16 +19,16 @@ def test_guardian_logs_in_switches_language_and_logs_out(page):
     page.get_by_role("link", name="Logga in").first.click()
     assert_accessible(page)
     log_in(page, "vardnadshavare.norr@exempelkommun.se")
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Välkommen")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Välkommen"))
     page.get_by_role("button", name="English").click()
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Welcome")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Welcome"))
     # The choice sticks: a new page load stays in English.
     page.goto("/directory/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Directory"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Directory")
     page.get_by_role("button", name="Log out").click()
     assert page.get_by_text("You are logged out.").is_visible()
-    assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
 def test_wrong_password_gives_one_generic_message(page):

@@ -3,6 +3,7 @@ the search, article and editor pages pass axe."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, log_in
 from tests.search.conftest import build_index
@@ -21,7 +22,7 @@ def test_public_search_with_a_typo_finds_login_help(indexed, page):
     page.get_by_label("Sök i hjälpsidorna").first.fill("vårdnadshavre logga in")
     page.get_by_role("button", name="Sök").first.click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", level=1).inner_text() == "Sök"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sök")
     assert page.get_by_text("Menade du").is_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Så loggar du in som vårdnadshavare").first.click()

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, log_in
 
@@ -44,7 +45,7 @@ def test_question_travels_local_central_vendor_and_back_to_the_teacher(browser, 
     teacher.locator("#subject").fill(SUBJECT)
     teacher.locator("#body").fill("När jag sparar omdömen för 6A får jag ett felmeddelande.")
     teacher.get_by_role("button", name="Skicka frågan").click()
-    assert teacher.get_by_role("heading", level=1).inner_text().endswith(SUBJECT)
+    expect(teacher.get_by_role("heading", level=1)).to_have_text(re.compile(re.escape(SUBJECT) + "$"))
     ticket_path = urlsplit(teacher.url).path
     assert_accessible(teacher)
 
@@ -60,7 +61,7 @@ def test_question_travels_local_central_vendor_and_back_to_the_teacher(browser, 
     assert local.locator("#escalate-note-error").is_visible()  # the note is required
     assert_accessible(local)
     submit(local, "/escalate", {"textarea": "Omladdning hjälpte inte; samma fel i två webbläsare."})
-    assert "Central support" in local.locator(".facts").inner_text()
+    expect(local.locator(".facts")).to_contain_text("Central support")
 
     # The central admin escalates to the vendor.
     cctx, central = as_user(browser, live_server, "central@exempelkommun.se")
@@ -69,7 +70,7 @@ def test_question_travels_local_central_vendor_and_back_to_the_teacher(browser, 
     central.goto(ticket_path)
     assert_accessible(central)
     submit(central, "/escalate", {"textarea": "Går att återskapa för alla skolor sedan i morse."})
-    assert "Leverantören" in central.locator(".facts").inner_text()
+    expect(central.locator(".facts")).to_contain_text("Leverantören")
 
     # The vendor agent answers and resolves with a summary; it never sees the teacher's text.
     vctx, vendor = as_user(browser, live_server, "leverantor@leverantor.example")
@@ -79,11 +80,11 @@ def test_question_travels_local_central_vendor_and_back_to_the_teacher(browser, 
     submit(vendor, "/reply", {"textarea": "Felet är rättat i version 4.2."})
     submit(vendor, "/status", {"select": "resolved", "#status-resolution_summary":
                                "Felet i omdömesmodulen rättades i version 4.2; ladda om sidan."})
-    assert "Löst" in vendor.locator(".facts").inner_text()
+    expect(vendor.locator(".facts")).to_contain_text("Löst")
 
     # The teacher sees the answer and rates it.
     teacher.goto(ticket_path)
-    assert "rättades i version 4.2" in teacher.locator(".resolution").inner_text()
+    expect(teacher.locator(".resolution")).to_contain_text("rättades i version 4.2")
     assert_accessible(teacher)
     teacher.locator("input[name=rating][value='5']").check()
     teacher.get_by_role("button", name="Skicka betyg").click()
@@ -109,7 +110,7 @@ def test_guardian_without_login_files_through_the_public_page(page, demo_app):
     page.locator("#school_id").select_option(label="Norrskolan (Exempelkommun)")
     page.locator("#body").fill("Jag har inget svenskt personnummer och kan inte använda BankID.")
     page.get_by_role("button", name="Skicka").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Titta i din e-post"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Titta i din e-post")
 
     def mail_to(address, containing):
         for eml in sorted(drop.glob("*.eml")):
@@ -124,7 +125,10 @@ def test_guardian_without_login_files_through_the_public_page(page, demo_app):
     page.goto(urlsplit(re.search(r"http\S+/help/verify/\S+", verify).group(0)).path)
     assert_accessible(page)
     page.get_by_role("button", name="Skicka min fråga").click()
-    assert "inget svenskt personnummer" in page.content()
+    # expect() waits for the redirect after the POST; reading the page at once
+    # could catch it between documents, with no content yet.
+    page.wait_for_url(re.compile(r".*/help/follow/"))
+    expect(page.locator("main")).to_contain_text("inget svenskt personnummer")
     assert_accessible(page)
     assert mail_to("vera@example.org", "/help/follow/") is not None
     # The school's local contact is told about the new question.
