@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -20,7 +20,7 @@ from helpdesk.admin.models import ActivationCode
 from helpdesk.admin.operations import _active_group, _group_target
 from helpdesk.auth.models import Role, RoleAssignment, User
 from helpdesk.auth.services import normalise_email, set_password, validate_new_password
-from helpdesk.directory.models import Membership, MembershipRole, Person, PersonKind
+from helpdesk.directory.models import GuardianRelation, Membership, MembershipRole, Person, PersonKind
 from helpdesk.errors import ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.models_base import utcnow
@@ -42,26 +42,63 @@ def new_code() -> str:
     return "-".join(raw[i:i + 4] for i in range(0, 12, 4))
 
 
+# Who a group's letters are for: its members, or the guardians of its members (in a
+# preschool the children never log in; their guardians do).
+RECIPIENTS = ("members", "guardians")
+
+
 @dataclass
 class Letter:
     person: Person
     code: str
     expires_at: datetime
+    # For a guardian's letter: the group's members they are guardian of, so a parent of
+    # two children in the group gets one letter naming both.
+    children: list[Person] = field(default_factory=list)
 
 
-def hand_out(actor, group_id, *, fmt: str = "letters") -> list[Letter]:
-    """New codes for every member of the group (not its teachers); old unused codes stop working."""
-    group = _active_group(group_id)
-    decision = decide(actor, Operation.HAND_OUT_LOGIN_DETAILS, _group_target(group))
-    if decision.refused:  # never, today; kept so the guard stays the only gate
-        raise Refused(decision.rule, decision.reason)
-    people = list(db.session.scalars(
+def _members(group) -> list[Person]:
+    return list(db.session.scalars(
         select(Person).join(Membership, Membership.person_id == Person.id)
         .where(Membership.group_id == group.id, Membership.active, Person.active,
                Membership.role == MembershipRole.MEMBER)
         .order_by(Person.family_name, Person.given_name)))
-    if not people:
+
+
+def _guardians_of(members: list[Person]) -> dict[Person, list[Person]]:
+    """Each active guardian of the members, with the members they are guardian of."""
+    by_id = {m.id: m for m in members}
+    guardians: dict[Person, list[Person]] = {}
+    rows = db.session.execute(
+        select(Person, GuardianRelation.student_id)
+        .join(GuardianRelation, GuardianRelation.guardian_id == Person.id)
+        .where(GuardianRelation.student_id.in_(list(by_id)), GuardianRelation.active, Person.active)
+        .order_by(Person.family_name, Person.given_name, Person.id))
+    for guardian, student_id in rows:
+        guardians.setdefault(guardian, []).append(by_id[student_id])
+    return guardians
+
+
+def hand_out(actor, group_id, *, fmt: str = "letters", recipients: str = "members") -> list[Letter]:
+    """New codes for every member of the group (not its teachers), or for every guardian of its
+    members; old unused codes of the same people stop working."""
+    if recipients not in RECIPIENTS:
+        raise ValidationFailed(_l("Choose who the letters are for."), field="recipients")
+    group = _active_group(group_id)
+    decision = decide(actor, Operation.HAND_OUT_LOGIN_DETAILS, _group_target(group))
+    if decision.refused:  # never, today; kept so the guard stays the only gate
+        raise Refused(decision.rule, decision.reason)
+    members = _members(group)
+    if not members:
         raise ValidationFailed(_l("The group has no members to hand login details to."))
+    if recipients == "guardians":
+        children_of = _guardians_of(members)
+        if not children_of:
+            raise ValidationFailed(_l("No member of the group has a guardian registered."),
+                                   field="recipients")
+    else:
+        children_of = {m: [] for m in members}
+    people = list(children_of)
     now = utcnow()
     days = current_app.config.get("ADMIN_ACTIVATION_DAYS", 30)
     expires = now + timedelta(days=days)
@@ -75,10 +112,11 @@ def hand_out(actor, group_id, *, fmt: str = "letters") -> list[Letter]:
         code = new_code()
         db.session.add(ActivationCode(person_id=p.id, group_id=group.id, code_hash=_digest(code),
                                       created_by_id=actor.id, created_at=now, expires_at=expires))
-        letters.append(Letter(p, code, expires))
+        letters.append(Letter(p, code, expires, children_of[p]))
     db.session.flush()
     audit.record(actor, Operation.HAND_OUT_LOGIN_DETAILS, group, organisation_id=group.organisation_id,
-                 after={"people": len(letters), "format": fmt, "expires": expires.date().isoformat()},
+                 after={"people": len(letters), "recipients": recipients, "format": fmt,
+                        "expires": expires.date().isoformat()},
                  label=group.name, rule=decision.rule)
     return letters
 

@@ -58,6 +58,9 @@ class CourseForm(FlaskForm):
 
 
 class LoginDetailsForm(FlaskForm):
+    recipients = SelectField(_l("Letters for"), choices=choices([("members", _l("The members")),
+                                                                 ("guardians", _l("The members' guardians"))]),
+                             default="members")
     format = SelectField(_l("Format"), choices=choices([("letters", _l("Letters to print")),
                                                          ("csv", _l("CSV file"))]))
     lang = SelectField(_l("Language of the letters"), choices=choices([("sv", "Svenska"), ("en", "English")]))

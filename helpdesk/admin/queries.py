@@ -117,8 +117,9 @@ def appraisal_history(person: Person) -> list[MentorRelation]:
 def letters_csv(letters, activate_url: str) -> str:
     out = io.StringIO()
     w = csv.writer(out)
-    w.writerow(["given_name", "family_name", "activation_code", "expires", "activate_at"])
+    w.writerow(["given_name", "family_name", "activation_code", "expires", "activate_at", "guardian_of"])
     for letter in letters:
         w.writerow([letter.person.given_name, letter.person.family_name, letter.code,
-                    letter.expires_at.date().isoformat(), activate_url])
+                    letter.expires_at.date().isoformat(), activate_url,
+                    "; ".join(child.display_name for child in letter.children)])
     return out.getvalue()

@@ -293,10 +293,11 @@ def login_details(group_id: int):
     form = LoginDetailsForm(prefix="l")
     back = url_for("admin.group", group_id=group.id)
     if not form.validate():
-        flash(_("Choose a format and a language."), "error")
+        flash(_("Choose who the letters are for, a format and a language."), "error")
         return redirect(back)
     try:
-        letters = activation.hand_out(current_user, group.id, fmt=form.format.data)
+        letters = activation.hand_out(current_user, group.id, fmt=form.format.data,
+                                      recipients=form.recipients.data)
     except ValidationFailed as exc:
         db.session.rollback()
         flash(str(exc.message), "error")

@@ -11,7 +11,7 @@ from helpdesk.directory.models import GroupKind, MentorKind, MentorRelation, Per
 from helpdesk.errors import Conflict, PermissionDenied, ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.notify.models import OutboxMail
-from tests.support.factories import add_member, make_person
+from tests.support.factories import add_guardian, add_member, make_person
 
 
 def _ask_group(w, name="Språkval tyska"):
@@ -144,6 +144,41 @@ def test_login_codes_are_hashed_single_use_and_regenerating_revokes_old_ones(wor
         activation.activate(second[0].code, "elev2@example.org", "langt-losenord", "langt-losenord")
     ops = [e.operation for e in db.session.scalars(select(AuditEntry))]
     assert ops.count("hand_out_login_details") == 2 and "activate_account" in ops
+
+
+def test_guardian_letters_name_the_children_and_replace_only_guardians_codes(world):
+    from helpdesk.directory.models import PersonKind
+
+    sibling = make_person(world.org, PersonKind.STUDENT, given="Syskon")
+    add_member(sibling, world.klass)
+    parent = make_person(world.org, PersonKind.GUARDIAN, given="Förälder", family="Ett")
+    ended = make_person(world.org, PersonKind.GUARDIAN, given="Före", family="Detta")
+    add_guardian(parent, world.student)
+    add_guardian(parent, sibling)
+    add_guardian(ended, world.student).active = False
+    members = activation.hand_out(world.local, world.klass.id)
+    letters = activation.hand_out(world.local, world.klass.id, recipients="guardians")
+    # One letter per guardian, naming both children; an ended relation gets no letter.
+    got = {letter.person.id: {c.id for c in letter.children} for letter in letters}
+    assert got == {parent.id: {world.student.id, sibling.id}, world.guardian.id: {world.student.id}}
+    # The members' codes still work: a guardian's letter replaces only guardians' codes.
+    assert all(activation.find_code(letter.code) for letter in members)
+    parent_letter = next(letter for letter in letters if letter.person.id == parent.id)
+    user = activation.activate(parent_letter.code, "foralder@example.org", "langt-losenord", "langt-losenord")
+    assert user.person_id == parent.id
+    handed = db.session.scalars(select(AuditEntry).where(AuditEntry.operation == "hand_out_login_details")
+                                .order_by(AuditEntry.id)).all()
+    assert [e.after["recipients"] for e in handed] == ["members", "guardians"]
+
+
+def test_guardian_letters_need_guardians_and_a_known_recipient_choice(world):
+    world.relation.active = False
+    with pytest.raises(ValidationFailed) as exc:
+        activation.hand_out(world.local, world.klass.id, recipients="guardians")
+    assert exc.value.field == "recipients"
+    with pytest.raises(ValidationFailed):
+        activation.hand_out(world.local, world.klass.id, recipients="teachers")
+    assert db.session.scalar(select(func.count(ActivationCode.id))) == 0
 
 
 def test_login_details_outside_scope_are_refused(world):

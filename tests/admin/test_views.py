@@ -120,6 +120,25 @@ def test_login_letters_and_csv_for_a_class(demo_app, as_user):
     assert anon.post("/login", data={"email": "ny@example.org", "password": "ett-langt-losen"}).status_code == 302
 
 
+def test_login_letters_for_the_guardians_of_a_class(demo_app, as_user):
+    local = as_user("lokal.norr@exempelkommun.se")
+    g = ids(demo_app, lambda r: r.group("7B"))
+    page = local.get(f"/admin/groups/{g}").get_data(as_text=True)
+    assert "The members&#39; guardians" in page or "Medlemmarnas vårdnadshavare" in page
+    r = local.post(f"/admin/groups/{g}/login-details",
+                   data={"l-recipients": "guardians", "l-format": "letters", "l-lang": "sv"})
+    html = r.get_data(as_text=True)
+    # 7B's five students from the sync each have a guardian; the protected student has none.
+    assert html.count('class="login-letter page-break"') == 5
+    assert html.count("Du får brevet som vårdnadshavare till") == 5
+    csv = local.post(f"/admin/groups/{g}/login-details",
+                     data={"l-recipients": "guardians", "l-format": "csv", "l-lang": "sv"}).get_data(as_text=True)
+    assert csv.splitlines()[0].endswith(",guardian_of") and all(line.split(",")[-1] for line in csv.splitlines()[1:])
+    bad = local.post(f"/admin/groups/{g}/login-details",
+                     data={"l-recipients": "teachers", "l-format": "letters", "l-lang": "sv"})
+    assert bad.status_code == 302
+
+
 def test_grannby_central_does_it_all_directly(demo_app, as_user):
     c = as_user("central@grannby.se")
     school = ids(demo_app, lambda r: r.school("Grannby skola"))

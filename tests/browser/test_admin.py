@@ -96,6 +96,12 @@ def test_local_admin_and_central_main_path(page):
     assert page.locator(".login-letter").count() == 6
     assert page.locator(".login-code").first.inner_text().count("-") == 2
     assert_accessible(page)
+    # The same class's guardians: one letter each, saying whose guardian the reader is.
+    page.go_back()
+    page.get_by_label("Brev till").select_option(label="Medlemmarnas vårdnadshavare")
+    page.get_by_role("button", name="Dela ut inloggningsuppgifter").click()
+    expect(page.locator(".letter-children")).to_have_count(5)
+    assert_accessible(page)
 
 
 def test_grannby_central_does_it_directly(page):
