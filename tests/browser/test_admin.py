@@ -24,13 +24,13 @@ def test_local_admin_and_central_main_path(page):
     assert_accessible(page)
     # A synced class: no rename or remove, the reason instead.
     page.get_by_role("link", name="6A", exact=True).click()
-    assert page.get_by_text("Den här klassen kommer från synken").first.is_visible()
-    assert page.get_by_role("button", name="Byt namn").count() == 0
+    expect(page.get_by_text("Den här klassen kommer från synken").first).to_be_visible()
+    expect(page.get_by_role("button", name="Byt namn")).to_have_count(0)
     assert_accessible(page)
     # A synced student cannot be removed either.
     page.locator("table a").first.click()
-    assert page.get_by_text("Går inte här (regel 2)").is_visible()
-    assert page.get_by_role("button", name="Ta bort personen").count() == 0
+    expect(page.get_by_text("Går inte här (regel 2)")).to_be_visible()
+    expect(page.get_by_role("button", name="Ta bort personen")).to_have_count(0)
     assert_accessible(page)
 
     # Ask for a special educator without personnummer.
@@ -43,9 +43,9 @@ def test_local_admin_and_central_main_path(page):
     page.get_by_label("Roll (personal)").select_option("special_educator")
     page.locator("#p-reason").fill("Ny specialpedagog från Norge, saknar svenskt personnummer")
     page.get_by_role("button", name="Lägg till person").click()
-    assert page.get_by_text("Skickat till de centralt ansvariga").is_visible()
+    expect(page.get_by_text("Skickat till de centralt ansvariga")).to_be_visible()
     page.goto("/")
-    assert page.get_by_text("Lägg till personal Sofia Specialpedagog").first.is_visible()
+    expect(page.get_by_text("Lägg till personal Sofia Specialpedagog").first).to_be_visible()
     assert_accessible(page)
     log_out(page)
 
@@ -56,10 +56,10 @@ def test_local_admin_and_central_main_path(page):
     page.get_by_role("link", name="Lägg till personal Sofia Specialpedagog").first.click()
     assert_accessible(page)
     page.get_by_role("button", name="Godkänn och genomför").click()
-    assert page.get_by_text("Godkänd och genomförd").is_visible()
+    expect(page.get_by_text("Godkänd och genomförd")).to_be_visible()
     assert_accessible(page)
     page.goto("/admin/audit")
-    assert page.get_by_text("Sofia Specialpedagog").first.is_visible()
+    expect(page.get_by_text("Sofia Specialpedagog").first).to_be_visible()
     assert_accessible(page)
     log_out(page)
 
@@ -70,7 +70,7 @@ def test_local_admin_and_central_main_path(page):
     page.get_by_label("Namn", exact=True).fill("Arbetslag F-3")
     page.get_by_label("Typ av grupp").select_option("work_team")
     page.get_by_role("button", name="Skapa grupp").click()
-    assert page.get_by_text("Klart.").is_visible()
+    expect(page.get_by_text("Klart.")).to_be_visible()
     page.get_by_role("link", name="Arbetslag F-3").click()
     page.get_by_label("Personer att lägga till").select_option(label="Anna Berglund")
     page.get_by_role("button", name="Lägg till i gruppen").click()
@@ -78,13 +78,13 @@ def test_local_admin_and_central_main_path(page):
     page.get_by_role("button", name="Lägg till i gruppen").click()
     page.get_by_label("Mentor").select_option(label="Helena Rydberg")
     page.get_by_role("button", name="Koppla alla").click()
-    assert page.get_by_text("Klart.").is_visible()
+    expect(page.get_by_text("Klart.")).to_be_visible()
     assert_accessible(page)
     page.goto("/admin/")
     page.get_by_role("link", name="Norrskolan", exact=True).click()
     page.get_by_role("link", name="Helena Rydberg").click()
     page.get_by_role("link", name="Personal som personen har medarbetarsamtal med").click()
-    assert page.get_by_role("cell", name="Sofia Specialpedagog").is_visible()
+    expect(page.get_by_role("cell", name="Sofia Specialpedagog")).to_be_visible()
     assert_accessible(page)
 
     # Print activation letters for a class.
@@ -93,7 +93,7 @@ def test_local_admin_and_central_main_path(page):
     page.get_by_role("link", name="7B", exact=True).click()
     page.get_by_label("Format").select_option("letters")
     page.get_by_role("button", name="Dela ut inloggningsuppgifter").click()
-    assert page.locator(".login-letter").count() == 6
+    expect(page.locator(".login-letter")).to_have_count(6)
     assert page.locator(".login-code").first.inner_text().count("-") == 2
     assert_accessible(page)
     # The same class's guardians: one letter each, saying whose guardian the reader is.
@@ -109,10 +109,10 @@ def test_grannby_central_does_it_directly(page):
     page.goto("/admin/")
     page.get_by_role("link", name="Grannby skola", exact=True).click()
     page.get_by_role("link", name="3A", exact=True).click()
-    assert page.get_by_text("Fråga centralt").count() == 0
+    expect(page.get_by_text("Fråga centralt")).to_have_count(0)
     page.get_by_label("Nytt namn").fill("3B")
     page.get_by_role("button", name="Byt namn").click()
-    assert page.get_by_text("Klart.").is_visible()
+    expect(page.get_by_text("Klart.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("3B")
     assert_accessible(page)
 

@@ -27,14 +27,14 @@ def test_guardian_logs_in_switches_language_and_logs_out(page):
     page.goto("/directory/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Directory")
     page.get_by_role("button", name="Log out").click()
-    assert page.get_by_text("You are logged out.").is_visible()
+    expect(page.get_by_text("You are logged out.")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
 def test_wrong_password_gives_one_generic_message(page):
     page.goto("/login")
     log_in(page, "vardnadshavare.norr@exempelkommun.se", "fel-lösenord")
-    assert page.get_by_text("E-postadressen eller lösenordet är fel").first.is_visible()
+    expect(page.get_by_text("E-postadressen eller lösenordet är fel").first).to_be_visible()
     assert_accessible(page)
 
 

@@ -23,7 +23,7 @@ def test_public_search_with_a_typo_finds_login_help(indexed, page):
     page.get_by_role("button", name="Sök").first.click()
     page.wait_for_load_state()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sök")
-    assert page.get_by_text("Menade du").is_visible()
+    expect(page.get_by_text("Menade du")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Så loggar du in som vårdnadshavare").first.click()
     page.wait_for_load_state()
@@ -31,7 +31,7 @@ def test_public_search_with_a_typo_finds_login_help(indexed, page):
     assert_accessible(page)
     page.get_by_label("Ja, den hjälpte").check()
     page.get_by_role("button", name="Skicka").click()
-    assert page.get_by_text("Tack! Ditt svar hjälper oss").is_visible()
+    expect(page.get_by_text("Tack! Ditt svar hjälper oss")).to_be_visible()
 
 
 def test_help_index_and_editor_are_accessible(indexed, page):
@@ -42,7 +42,7 @@ def test_help_index_and_editor_are_accessible(indexed, page):
     assert_accessible(page)
     page.get_by_role("link", name="Rutin: när en ny skola ansluts").click()
     page.get_by_role("button", name="Förhandsgranska").click()
-    assert page.get_by_role("heading", name="Förhandsgranskning (inte sparad ännu)").is_visible()
+    expect(page.get_by_role("heading", name="Förhandsgranskning (inte sparad ännu)")).to_be_visible()
     assert_accessible(page)
     page.goto("/kb/manage/stats")
     assert_accessible(page)
@@ -53,5 +53,5 @@ def test_help_index_and_editor_are_accessible(indexed, page):
     assert_accessible(page)
     page.get_by_role("button", name="Ta bort artikeln").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Borttagna artiklar").is_visible()
+    expect(page.get_by_role("heading", name="Borttagna artiklar")).to_be_visible()
     assert_accessible(page)

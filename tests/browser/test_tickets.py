@@ -58,7 +58,7 @@ def test_question_travels_local_central_vendor_and_back_to_the_teacher(browser, 
     assert_accessible(local)
     submit(local, "/reply", {"textarea": "Har du provat att ladda om sidan?"})
     submit(local, "/escalate", {"textarea": ""})
-    assert local.locator("#escalate-note-error").is_visible()  # the note is required
+    expect(local.locator("#escalate-note-error")).to_be_visible()  # the note is required
     assert_accessible(local)
     submit(local, "/escalate", {"textarea": "Omladdning hjälpte inte; samma fel i två webbläsare."})
     expect(local.locator(".facts")).to_contain_text("Central support")
@@ -88,7 +88,7 @@ def test_question_travels_local_central_vendor_and_back_to_the_teacher(browser, 
     assert_accessible(teacher)
     teacher.locator("input[name=rating][value='5']").check()
     teacher.get_by_role("button", name="Skicka betyg").click()
-    assert teacher.get_by_text("Betyg: 5 av 5").is_visible()
+    expect(teacher.get_by_text("Betyg: 5 av 5")).to_be_visible()
 
     # The other organisation's admin sees none of it.
     octx, other = as_user(browser, live_server, "central@grannby.se")
@@ -148,7 +148,7 @@ def test_guardian_without_login_files_through_the_public_page(page, demo_app):
 def test_ticket_pages_are_accessible(page, email, path):
     log_in(page, email)
     page.goto(path)
-    assert page.get_by_role("heading", level=1).count() == 1
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
     assert_accessible(page)
 
 
@@ -158,7 +158,7 @@ def test_queue_and_ticket_fit_a_narrow_screen(browser, live_server):
     log_in(page, "central@exempelkommun.se")
     page.goto("/tickets/queue?tier=central")
     page.goto(page.locator("table.queue a").first.get_attribute("href"))
-    assert page.locator(".facts").count() == 1
+    expect(page.locator(".facts")).to_have_count(1)
     for _ in range(2):
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{page.url} scrolls sideways at 320 px ({overflow}px)"
@@ -171,16 +171,16 @@ def test_ticket_page_sections_for_article_and_support_group_are_accessible(page)
     log_in(page, "lokal.norr@exempelkommun.se")
     page.goto("/tickets/queue?tier=local")
     page.goto(page.locator("table.queue a").first.get_attribute("href"))
-    assert page.get_by_role("heading", name="Supportforum").is_visible()
+    expect(page.get_by_role("heading", name="Supportforum")).to_be_visible()
     page.get_by_label("Adressen till hjälpartikeln som besvarar frågan").fill("finns-inte")
     page.get_by_role("button", name="Spara kopplingen till artikeln").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Det finns ingen hjälpartikel som du kan öppna på den adressen.").is_visible()
+    expect(page.get_by_text("Det finns ingen hjälpartikel som du kan öppna på den adressen.")).to_be_visible()
     assert_accessible(page)  # with the error shown at its field
     page.get_by_label("Adressen till hjälpartikeln som besvarar frågan").fill("/kb/a/losenord-glomt")
     page.get_by_role("button", name="Spara kopplingen till artikeln").click()
     page.wait_for_load_state()
-    assert page.get_by_role("link", name="Glömt lösenordet? Så får du ett nytt").first.is_visible()
+    expect(page.get_by_role("link", name="Glömt lösenordet? Så får du ett nytt").first).to_be_visible()
     assert_accessible(page)
 
 
