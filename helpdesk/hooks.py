@@ -24,6 +24,9 @@ _DEFAULTS: dict[str, Callable[..., Any]] = {
     # (actor, ticket) -> {"threads": [(title, url)], "ask_url", "promote_url"}: what the
     # ticket page shows of the support group's forum; from boards.
     "ticket_discussion": lambda actor, ticket: {"threads": [], "ask_url": None, "promote_url": None},
+    # (user) -> [(label, url)]: where this reader can ask a person when the help pages did
+    # not answer; from tickets.
+    "ask_for_help": lambda user: [],
 }
 
 

@@ -128,6 +128,19 @@ def complements_for(actor, article: Article) -> list[Article]:
     return [a for a in found if a.is_published and can(actor, "kb.read", a)]
 
 
+def related_articles(actor, article: Article, limit: int = 4) -> list[Article]:
+    """Published articles in the same language and category that the reader may open, those
+    sharing most tags first: where to look next when this one was not quite the answer."""
+    stmt = (select(Article).where(
+        Article.id != article.id, Article.language == article.language,
+        Article.category == article.category, Article.status == ArticleStatus.PUBLISHED,
+        Article.complements_id.is_(None)).order_by(Article.title))
+    tags = set(article.tags or [])
+    found = [a for a in db.session.scalars(stmt) if can(actor, "kb.read", a)]
+    found.sort(key=lambda a: -len(tags & set(a.tags or [])))  # stable: titles stay in order
+    return found[:limit]
+
+
 def article_url(article: Article, external: bool = False) -> str:
     return url_for("kb.article", slug=article.slug, _external=external)
 

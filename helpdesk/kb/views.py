@@ -29,15 +29,20 @@ def index():
     return render_template("kb/index.html", groups=services.articles_by_category(current_user, lang), lang=lang)
 
 
+def _article_page(art, form, voted=None):
+    return render_template("kb/article.html", article=art, form=form, voted=voted,
+                           translation=services.translation_for(current_user, art),
+                           complements=services.complements_for(current_user, art),
+                           related=services.related_articles(current_user, art),
+                           ask_links=hooks.get("ask_for_help")(current_user))
+
+
 @bp.get("/a/<slug>")
 def article(slug: str):
     art = services.read_article(current_user, slug)
     services.record_view(art)
     db.session.commit()
-    return render_template("kb/article.html", article=art, form=VoteForm(),
-                           translation=services.translation_for(current_user, art),
-                           complements=services.complements_for(current_user, art),
-                           voted=request.args.get("voted"))
+    return _article_page(art, VoteForm(), voted=request.args.get("voted"))
 
 
 @bp.post("/a/<slug>/vote")
@@ -45,15 +50,13 @@ def vote(slug: str):
     art = services.read_article(current_user, slug)
     form = VoteForm()
     if not form.validate_on_submit():
-        return render_template("kb/article.html", article=art, form=form,
-                               translation=services.translation_for(current_user, art),
-                               complements=services.complements_for(current_user, art), voted=None), 400
+        return _article_page(art, form), 400
     try:
         services.vote(current_user, art, form.helpful.data == "yes", form.comment.data or "")
     except ValidationFailed as exc:
+        db.session.rollback()
         form.comment.errors = [str(exc.message)]
-        return render_template("kb/article.html", article=art, form=form, translation=None,
-                               complements=[], voted=None), 400
+        return _article_page(art, form), 400
     db.session.commit()
     flash(_("Thank you for telling us."), "success")
     return redirect(url_for("kb.article", slug=art.slug, voted=1) + "#vote")

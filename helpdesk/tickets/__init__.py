@@ -32,6 +32,7 @@ def init_app(app) -> None:
     from helpdesk import hooks
 
     hooks.provide("filing_deflection", services.filing_deflection)
+    hooks.provide("ask_for_help", views.ask_links)
     add_nav(NavItem("tickets.new", lambda: str(_l("Ask a question")),
                     lambda user: can(user, "tickets.file"), order=20))
     add_nav(NavItem("tickets.mine", lambda: str(_l("My questions")),

@@ -498,6 +498,17 @@ def _guest_email_key() -> str:
     return "guest:" + (request.form.get("email") or "").strip().lower()
 
 
+def ask_links(user) -> list[tuple[str, str]]:
+    """Where a reader of the help pages asks a person: the question form for those who may
+    file, logging in (or the public form for guardians who cannot) for everybody else."""
+    if can(user, "tickets.file"):
+        return [(_("Ask a question"), url_for("tickets.new"))]
+    if user.is_authenticated:
+        return []
+    return [(_("Log in and ask a question"), url_for("auth.login", next=url_for("tickets.new"))),
+            (_("I can't log in"), url_for("tickets.guest_intake"))]
+
+
 def _guest_limit() -> str:
     return current_app.config["GUEST_RATE_LIMIT"]
 

@@ -140,6 +140,21 @@ def test_hide_shipped_per_organisation(demo_app):
             services.set_hidden(u("local"), art, True)
 
 
+def test_related_articles_share_category_and_language_and_respect_reading_rights(demo_app):
+    with demo_app.test_request_context():
+        art = services.get_by_slug("vardnadshavare-utan-personnummer")
+
+        def related(who):
+            return [a.slug for a in services.related_articles(who, art)]
+
+        # Both share two tags with the article, so they come in title order.
+        assert related(None) == ["losenord-glomt", "inloggning-vardnadshavare"]
+        assert "inloggningsuppgifter" in related(u("local"))  # an admin article, for admins only
+        services.set_hidden(u("central"), services.get_by_slug("losenord-glomt"), True)
+        assert related(u("teacher")) == ["inloggning-vardnadshavare"]
+        assert related(u("other_teacher")) == ["losenord-glomt", "inloggning-vardnadshavare"]
+
+
 def test_complement_a_shipped_article(demo_app):
     with demo_app.test_request_context():
         shipped = services.get_by_slug("vem-kontaktar-jag-for-hjalp")

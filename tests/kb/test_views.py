@@ -31,6 +31,20 @@ def test_article_page_counts_views_and_links_the_translation(demo_app):
     assert article(demo_app, "losenord-glomt").views == 1
 
 
+def test_article_page_says_where_to_look_next_and_whom_to_ask(demo_app, as_user):
+    anonymous = demo_app.test_client().get("/kb/a/vardnadshavare-utan-personnummer").get_data(as_text=True)
+    related = anonymous.split('id="related-heading"')[1].split("</section>")[0]
+    assert "/kb/a/inloggning-vardnadshavare" in related and "/kb/a/inloggningsuppgifter" not in related
+    ask = anonymous.split('id="ask-heading"')[1].split("</section>")[0]
+    assert "/login?next=/tickets/new" in ask and "/help/cannot-log-in" in ask
+    teacher = as_user("larare.norr@exempelkommun.se").get("/kb/a/losenord-glomt").get_data(as_text=True)
+    ask = teacher.split('id="ask-heading"')[1].split("</section>")[0]
+    assert 'href="/tickets/new"' in ask and "Ställ en fråga" in ask and "/login" not in ask
+    # The vendor answers questions but does not file them: no ask section.
+    vendor = as_user("leverantor@leverantor.example").get("/kb/a/losenord-glomt").get_data(as_text=True)
+    assert 'id="ask-heading"' not in vendor
+
+
 def test_closed_article_is_a_plain_404(demo_app, as_user):
     client = demo_app.test_client()
     response = client.get("/kb/a/autosynk-aldrig-manuellt")
