@@ -124,6 +124,16 @@ def test_stats_page(demo_app, as_user):
     assert "lovskolerutin" not in as_user("central@grannby.se").get("/kb/manage/stats").get_data(as_text=True)
 
 
+def test_a_search_not_found_starts_an_article(demo_app, as_user):
+    as_user("larare.norr@exempelkommun.se").get("/search/?q=lovskola+anmälan+19850101-1234&lang=sv")
+    central = as_user("central@exempelkommun.se")
+    page = central.get("/kb/manage/stats").get_data(as_text=True)
+    link = re.search(r'href="(/kb/manage/new\?title=[^"]+)"', page).group(1)
+    assert "1234" not in link  # the log masked the civic number, so the address never holds it
+    editor = central.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert re.search(r'id="title"[^>]*value="lovskola anmälan', editor)
+
+
 def test_stats_page_shows_questions_answered_before_filing(demo_app, as_user):
     teacher = as_user("larare.norr@exempelkommun.se")
     art = article(demo_app, "losenord-glomt")
