@@ -361,19 +361,47 @@ def restore_revision(actor, article: Article, number: int) -> Article:
                           note=f"restore:{number}")
 
 
+def shipped_versions(article: Article) -> list[Article]:
+    """A shipped article and its shipped versions in the other language, Swedish first."""
+    key = article.translation_key
+    found = db.session.scalars(select(Article).where(
+        Article.organisation_id.is_(None), Article.status != ArticleStatus.DELETED,
+        (Article.slug == key) | (Article.translation_of == key)))
+    return sorted({article, *found}, key=lambda a: (a.language != "sv", a.language, a.id))
+
+
+def by_translation(articles: list[Article], language: str) -> list[list[Article]]:
+    """Articles with their other language versions in one entry (Swedish first), the entries
+    ordered by their title in `language`."""
+    entries: dict[str, list[Article]] = {}
+    for article in articles:
+        entries.setdefault(article.translation_key, []).append(article)
+    for versions in entries.values():
+        versions.sort(key=lambda a: (a.language != "sv", a.language, a.id))
+
+    def title(versions: list[Article]) -> str:
+        return next((a.title for a in versions if a.language == language), versions[0].title).casefold()
+
+    return sorted(entries.values(), key=title)
+
+
 def set_hidden(actor, article: Article, hidden: bool) -> None:
-    """An organisation hides (or shows again) a shipped article for its people."""
+    """An organisation hides (or shows again) a shipped article for its people, in every
+    language: what is wrong for the organisation in Swedish is wrong in English too."""
     require(actor, "kb.hide_shipped", article)
     org_id = actor.organisation_id
-    existing = db.session.scalar(select(ArticleHidden).where(ArticleHidden.organisation_id == org_id,
-                                                             ArticleHidden.article_id == article.id))
-    if hidden and existing is None:
-        db.session.add(ArticleHidden(organisation_id=org_id, article_id=article.id, hidden_by_id=actor.id))
-    elif not hidden and existing is not None:
-        db.session.delete(existing)
+    versions = shipped_versions(article)
+    for version in versions:
+        existing = db.session.scalar(select(ArticleHidden).where(ArticleHidden.organisation_id == org_id,
+                                                                 ArticleHidden.article_id == version.id))
+        if hidden and existing is None:
+            db.session.add(ArticleHidden(organisation_id=org_id, article_id=version.id, hidden_by_id=actor.id))
+        elif not hidden and existing is not None:
+            db.session.delete(existing)
     db.session.flush()
     _forget_hidden_cache()
-    content_changed.send("article", object_id=article.id, deleted=False)
+    for version in versions:
+        content_changed.send("article", object_id=version.id, deleted=False)
 
 
 def is_hidden_for_org(article: Article, organisation_id: int | None) -> bool:

@@ -75,8 +75,9 @@ def manage():
     require(current_user, "kb.write")
     articles = services.editable_articles(current_user)
     hidden = services.hidden_article_ids(current_user.organisation_id)
-    return render_template("kb/manage.html", articles=articles, hidden=hidden,
-                           deleted=services.deleted_articles(current_user))
+    shipped = services.by_translation([a for a in articles if a.organisation_id is None], _lang())
+    return render_template("kb/manage.html", own=[a for a in articles if a.organisation_id is not None],
+                           shipped=shipped, hidden=hidden, deleted=services.deleted_articles(current_user))
 
 
 @bp.route("/manage/new", methods=["GET", "POST"])

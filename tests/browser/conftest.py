@@ -75,3 +75,17 @@ def assert_accessible(page) -> None:
     violations = results.response["violations"]
     assert not violations, "\n".join(
         f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {v['nodes'][0]['target']})" for v in violations)
+
+
+def narrow_page(browser, live_server, email: str):
+    """A new 320 px wide page (WCAG 1.4.10's reflow width), logged in as `email`."""
+    context = browser.new_context(base_url=live_server, viewport={"width": 320, "height": 640}, locale="sv-SE")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, email)
+    return context, page
+
+
+def assert_no_sideways_scroll(page) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways at 320 px ({overflow}px)"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, assert_no_sideways_scroll, log_in, narrow_page
 
 pytestmark = pytest.mark.browser
 
@@ -118,9 +118,7 @@ def test_grannby_central_does_it_directly(page):
 
 
 def test_admin_pages_fit_a_narrow_screen(browser, live_server):
-    context = browser.new_context(base_url=live_server, viewport={"width": 320, "height": 640}, locale="sv-SE")
-    page = context.new_page()
-    log_in(page, "central@exempelkommun.se")
+    context, page = narrow_page(browser, live_server, "central@exempelkommun.se")
     page.goto("/admin/")
     page.get_by_role("link", name="Norrskolan", exact=True).click()
     paths = [page.url]
@@ -128,6 +126,5 @@ def test_admin_pages_fit_a_narrow_screen(browser, live_server):
     paths.append(page.url)
     for path in paths + [f"{live_server}/admin/approvals", f"{live_server}/sync/", f"{live_server}/admin/audit"]:
         page.goto(path)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"{path} scrolls sideways at 320 px ({overflow}px)"
+        assert_no_sideways_scroll(page)
     context.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, assert_no_sideways_scroll, log_in, narrow_page
 
 pytestmark = pytest.mark.browser
 
@@ -83,15 +83,12 @@ def test_ask_answer_accept_and_plan_a_check_in(browser, live_server, tmp_path):
 
 
 def test_board_pages_fit_a_narrow_screen(browser, live_server):
-    context = browser.new_context(base_url=live_server, viewport={"width": 320, "height": 640})
-    page = context.new_page()
-    log_in(page, "central@exempelkommun.se")
+    context, page = narrow_page(browser, live_server, "central@exempelkommun.se")
     page.goto("/boards/")
     page.get_by_role("link", name="Supportgruppen", exact=True).click()
     board_url = page.url
     page.get_by_role("link", name="Hur lägger jag till en specialpedagog som inte kommer med synken?").click()
     for path in ("/boards/", board_url, page.url, "/boards/meetings"):
         page.goto(path)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"{path} scrolls sideways at 320 px ({overflow}px)"
+        assert_no_sideways_scroll(page)
     context.close()

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, assert_no_sideways_scroll, log_in, narrow_page
 from tests.matrix import ROLES
 
 pytestmark = pytest.mark.browser
@@ -50,11 +50,8 @@ def test_home_and_directory_pages_are_accessible_for_every_role(page, role):
 
 
 def test_narrow_screen_has_no_horizontal_scroll(browser, live_server):
-    context = browser.new_context(base_url=live_server, viewport={"width": 320, "height": 640})
-    page = context.new_page()
-    log_in(page, "central@exempelkommun.se")
+    context, page = narrow_page(browser, live_server, "central@exempelkommun.se")
     for path in ("/", "/directory/", "/account"):
         page.goto(path)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"{path} scrolls sideways at 320 px ({overflow}px)"
+        assert_no_sideways_scroll(page)
     context.close()

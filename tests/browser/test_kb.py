@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, assert_no_sideways_scroll, log_in, narrow_page
 from tests.search.conftest import build_index
 
 pytestmark = pytest.mark.browser
@@ -55,3 +55,19 @@ def test_help_index_and_editor_are_accessible(indexed, page):
     page.wait_for_load_state()
     expect(page.get_by_role("heading", name="Borttagna artiklar")).to_be_visible()
     assert_accessible(page)
+
+
+def test_help_pages_and_editor_fit_a_narrow_screen(indexed, browser, live_server):
+    context, page = narrow_page(browser, live_server, "central@exempelkommun.se")
+    for path in ("/kb/", "/kb/a/vardnadshavare-utan-personnummer", "/search/?q=lösenord",
+                 "/kb/manage/", "/kb/manage/stats"):
+        page.goto(path)
+        assert_no_sideways_scroll(page)
+    # Hiding a shipped article hides both its language versions, in one row of the list.
+    page.goto("/kb/manage/")
+    row = page.locator("tr", has=page.locator('a[href="/kb/a/hjalpresurser"]'))
+    expect(row.locator('a[href="/kb/a/help-resources"]')).to_have_count(1)
+    row.get_by_role("button", name="Dölj").click()
+    expect(row).to_contain_text("Dold")
+    assert_accessible(page)
+    context.close()

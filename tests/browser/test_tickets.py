@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, assert_no_sideways_scroll, log_in, narrow_page
 
 pytestmark = pytest.mark.browser
 SUBJECT = "Omdömen går inte att spara"
@@ -153,15 +153,12 @@ def test_ticket_pages_are_accessible(page, email, path):
 
 
 def test_queue_and_ticket_fit_a_narrow_screen(browser, live_server):
-    context = browser.new_context(base_url=live_server, viewport={"width": 320, "height": 640})
-    page = context.new_page()
-    log_in(page, "central@exempelkommun.se")
+    context, page = narrow_page(browser, live_server, "central@exempelkommun.se")
     page.goto("/tickets/queue?tier=central")
     page.goto(page.locator("table.queue a").first.get_attribute("href"))
     expect(page.locator(".facts")).to_have_count(1)
     for _ in range(2):
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"{page.url} scrolls sideways at 320 px ({overflow}px)"
+        assert_no_sideways_scroll(page)
         page.goto("/tickets/queue?tier=central")
         page.wait_for_load_state()
     context.close()

@@ -104,8 +104,18 @@ def test_hide_and_complement_shipped(demo_app, as_user):
     central = as_user("central@exempelkommun.se")
     art = article(demo_app, "hjalpresurser")
     assert central.post(f"/kb/manage/{art.id}/hidden", data={"hidden": "1"}).status_code == 302
-    assert as_user("larare.norr@exempelkommun.se").get("/kb/a/hjalpresurser").status_code == 404
+    teacher = as_user("larare.norr@exempelkommun.se")
+    # Hidden in both languages, for this organisation only.
+    assert teacher.get("/kb/a/hjalpresurser").status_code == 404
+    assert teacher.get("/kb/a/help-resources").status_code == 404
     assert as_user("larare@grannby.se").get("/kb/a/hjalpresurser").status_code == 200
+    # The editor lists the two versions as one entry, hidden, with a complement link for each.
+    page = central.get("/kb/manage/").get_data(as_text=True)
+    row = page[page.index("/kb/a/hjalpresurser"):]
+    row = row[:row.index("</tr>")]
+    assert "/kb/a/help-resources" in row and "Dold" in row and row.count("complements=") == 2
+    assert central.post(f"/kb/manage/{art.id}/hidden", data={"hidden": "0"}).status_code == 302
+    assert teacher.get("/kb/a/help-resources").status_code == 200
     other = article(demo_app, "vem-kontaktar-jag-for-hjalp")
     page = central.get(f"/kb/manage/new?complements={other.id}").get_data(as_text=True)
     assert 'name="complements"' in page
