@@ -1,0 +1,48 @@
+"""Every page of the permission matrix, opened by every demo role that may see it, at 320 px
+wide: no sideways scrolling and no axe (WCAG 2.1 A/AA) violation. The other browser tests
+follow journeys; this one makes sure no page is left out of the checks."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import assert_accessible, assert_no_sideways_scroll, narrow_page
+from tests.matrix import ROLES, Refs
+from tests.test_permission_matrix import CASES
+
+pytestmark = pytest.mark.browser
+
+# The other organisation's central team and the other school's local contact see the same
+# pages as "central" and "local", with other data.
+CHECKED_ROLES = [r for r in ROLES if r not in ("other_org", "local_other")]
+
+
+@pytest.mark.parametrize("role", CHECKED_ROLES)
+def test_every_page_fits_a_narrow_screen_and_passes_axe(browser, live_server, demo_app, role):
+    cases = [case for case in CASES if case.method == "GET" and role in case.allowed]
+    with demo_app.app_context():
+        urls = [(case.id, case.url(Refs())) for case in cases]
+    if ROLES[role]:
+        context, page = narrow_page(browser, live_server, ROLES[role])
+    else:
+        context = browser.new_context(base_url=live_server, viewport={"width": 320, "height": 640},
+                                      locale="sv-SE")
+        page = context.new_page()
+    checked, problems = 0, []
+    for case_id, url in urls:
+        # Asked first without the page, since a CSV or calendar file would start a download.
+        response = page.request.get(url, max_redirects=0)
+        if response.status >= 500:
+            problems.append(f"{case_id}: {response.status}")
+            continue
+        if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
+            continue  # redirects, and CSV, JSON, calendar files and attachments: no layout
+        page.goto(url)
+        checked += 1
+        for check in (assert_no_sideways_scroll, assert_accessible):
+            try:
+                check(page)
+            except AssertionError as exc:  # go on, so one run lists every page's problems
+                problems.append(f"{case_id} ({url}): {str(exc).splitlines()[0]}")
+    context.close()
+    assert checked, f"no HTML page checked as {role}"
+    assert not problems, "\n".join(problems)
