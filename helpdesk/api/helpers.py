@@ -23,8 +23,37 @@ def json_body() -> dict:
     return body
 
 
+class FormFields(dict):
+    """The text fields of a multipart/form-data request, where numbers and yes/no arrive as
+    text; `field` reads them like the same fields of a JSON body."""
+
+
+def body_and_files(files_field: str) -> tuple[dict, list]:
+    """The request's fields and uploaded files. Files need multipart/form-data (the same
+    field names as the JSON body, the files under `files_field`); a JSON body has no files."""
+    if request.mimetype == "multipart/form-data":
+        return FormFields(request.form.items()), [f for f in request.files.getlist(files_field) if f.filename]
+    return json_body(), []
+
+
+_YES, _NO = ("true", "1", "yes", "on"), ("false", "0", "no", "off", "")
+
+
+def _from_text(value: str, kind: type, name: str):
+    text = value.strip().lower()
+    if kind is int and text.isdigit() and len(text) < 10:
+        return int(text)
+    if kind is bool and text in _YES + _NO:
+        return text in _YES
+    if kind is str:
+        return value
+    raise ValidationFailed(_l("The field %(name)s has the wrong type.", name=name), field=name)
+
+
 def field(body: dict, name: str, kind: type = str, *, required: bool = True, max_length: int | None = None):
     value = body.get(name)
+    if isinstance(body, FormFields) and value is not None:
+        value = _from_text(value, kind, name)
     if value is None:
         if required:
             raise ValidationFailed(_l("The field %(name)s is required.", name=name), field=name)

@@ -5,9 +5,11 @@ from flask import request, url_for
 from flask_login import current_user
 
 from helpdesk.api import api
-from helpdesk.api.helpers import api_login_required, field, json_body
+from helpdesk.api.helpers import api_login_required, body_and_files, field, json_body
+from helpdesk.boards import attachments as files
 from helpdesk.boards import services
 from helpdesk.boards.models import BoardKind
+from helpdesk.boards.views import download
 from helpdesk.extensions import db
 
 
@@ -44,7 +46,8 @@ def post_json(post, board) -> dict:
         data["body"] = post.body
         data["body_html"] = post.body_html
         data["attachments"] = [{"id": a.id, "filename": a.filename, "size": a.size, "content_type": a.content_type,
-                                "url": url_for("boards.attachment", attachment_id=a.id)} for a in post.attachments]
+                                "url": url_for("api.api_board_attachment", attachment_id=a.id)}
+                               for a in post.attachments]
     return data
 
 
@@ -72,10 +75,17 @@ def api_threads(board_id: int):
 @api_login_required
 def api_start_thread(board_id: int):
     board = services.get_board(current_user, board_id)
-    body = json_body()
-    thread = services.start_thread(current_user, board, field(body, "title"), field(body, "body"))
+    body, uploads = body_and_files("attachments")
+    thread = services.start_thread(current_user, board, field(body, "title"), field(body, "body"),
+                                   attachments=files.read_uploads(uploads))
     db.session.commit()
     return thread_json(thread), 201
+
+
+@api.get("/boards/attachments/<int:attachment_id>")
+@api_login_required
+def api_board_attachment(attachment_id: int):
+    return download(services.get_attachment(current_user, attachment_id))
 
 
 @api.get("/threads/<int:thread_id>")
@@ -94,10 +104,10 @@ def api_thread(thread_id: int):
 @api_login_required
 def api_reply(thread_id: int):
     thread = services.get_thread(current_user, thread_id)
-    body = json_body()
-    quoted = body.get("quoted_post_id")
+    body, uploads = body_and_files("attachments")
     post = services.reply(current_user, thread, field(body, "body"),
-                          quoted_post_id=quoted if isinstance(quoted, int) and not isinstance(quoted, bool) else None)
+                          quoted_post_id=field(body, "quoted_post_id", int, required=False),
+                          attachments=files.read_uploads(uploads))
     db.session.commit()
     return post_json(post, thread.board), 201
 

@@ -34,6 +34,11 @@ class Upload:
     data: bytes
 
 
+def read_uploads(storages) -> list[Upload]:
+    """Uploaded files (werkzeug FileStorage, from a page or the API) read into Uploads."""
+    return [Upload(f.filename or "", f.read()) for f in storages if f.filename]
+
+
 def max_bytes() -> int:
     return int(current_app.config.get("ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
 

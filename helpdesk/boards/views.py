@@ -31,7 +31,7 @@ def field_error(form, exc: HelpdeskError) -> None:
 
 
 def _uploads():
-    return [files.Upload(f.filename or "", f.read()) for f in request.files.getlist("attachments") if f.filename]
+    return files.read_uploads(request.files.getlist("attachments"))
 
 
 def _int_arg(name: str, default: int = 1) -> int:
@@ -242,7 +242,11 @@ def post_history(post_id: int):
 @bp.get("/attachments/<int:attachment_id>")
 @login_required
 def attachment(attachment_id: int):
-    found = services.get_attachment(current_user, attachment_id)
+    return download(services.get_attachment(current_user, attachment_id))
+
+
+def download(found):
+    """A post's file as a download (the page and the API)."""
     response = send_file(io.BytesIO(found.data), mimetype=found.content_type, as_attachment=True,
                          download_name=found.filename, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"

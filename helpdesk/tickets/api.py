@@ -1,17 +1,18 @@
 """API: /api/v1/tickets, served by the same service functions as the pages."""
 from __future__ import annotations
 
-from flask import request
+from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from helpdesk.access import can
 from helpdesk.api import api
-from helpdesk.api.helpers import api_login_required, field, json_body
+from helpdesk.api.helpers import api_login_required, body_and_files, field, json_body
 from helpdesk.errors import ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.tickets import services
 from helpdesk.tickets.models import Ticket
+from helpdesk.tickets.views import download
 
 
 def _iso(value):
@@ -40,7 +41,9 @@ def ticket_detail(t: Ticket, user) -> dict:
     body["messages"] = [
         {"id": m.id, "author": m.author_name, "author_role": m.author_role.value, "internal": m.internal,
          "shared_with_vendor": m.shared_with_vendor, "body": m.body, "created_at": _iso(m.created_at),
-         "attachments": [{"id": a.id, "filename": a.filename, "size": a.size} for a in m.visible_attachments]}
+         "attachments": [{"id": a.id, "filename": a.filename, "size": a.size,
+                          "url": url_for("api.tickets_attachment", ticket_id=t.id, attachment_id=a.id)}
+                         for a in m.visible_attachments]}
         for m in services.visible_messages(t, user)
     ]
     body["history"] = [
@@ -63,12 +66,12 @@ def _int_arg(name: str):
 @api.post("/tickets")
 @api_login_required
 def tickets_create():
-    body = json_body()
+    body, files = body_and_files("attachment")
     ticket = services.file_ticket(
         current_user, subject=field(body, "subject", required=False) or "",
         body=field(body, "body", required=False) or "", category=field(body, "category", required=False),
         school_id=field(body, "school_id", int, required=False),
-        student_id=field(body, "student_id", int, required=False))
+        student_id=field(body, "student_id", int, required=False), attachments=files)
     db.session.commit()
     return {"id": ticket.id, "number": ticket.number, "tier": ticket.tier.value,
             "status": ticket.status.value}, 201
@@ -91,16 +94,22 @@ def tickets_get(ticket_id: int):
     return ticket_detail(services.get_ticket(ticket_id, current_user), current_user)
 
 
+@api.get("/tickets/<int:ticket_id>/attachments/<int:attachment_id>")
+@api_login_required
+def tickets_attachment(ticket_id: int, attachment_id: int):
+    return download(services.get_attachment(services.get_ticket(ticket_id, current_user), current_user,
+                                            attachment_id))
+
+
 @api.post("/tickets/<int:ticket_id>/messages")
 @api_login_required
 def tickets_add_message(ticket_id: int):
     ticket = services.get_ticket(ticket_id, current_user)
-    body = json_body()
-    internal = body.get("internal", False)
-    if not isinstance(internal, bool):
-        raise ValidationFailed(_l("The field %(name)s has the wrong type.", name="internal"), field="internal")
+    body, files = body_and_files("attachment")
     message = services.add_message(ticket, current_user, field(body, "body", required=False) or "",
-                                   internal=internal, share_with_vendor=bool(body.get("share_with_vendor")))
+                                   internal=field(body, "internal", bool, required=False) or False,
+                                   share_with_vendor=field(body, "share_with_vendor", bool, required=False) or False,
+                                   attachments=files)
     db.session.commit()
     return {"id": message.id, "internal": message.internal, "status": ticket.status.value}, 201
 

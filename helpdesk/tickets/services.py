@@ -378,6 +378,17 @@ def _store(ticket: Ticket, message: TicketMessage, upload: Upload) -> Attachment
     return attachment
 
 
+def get_attachment(ticket: Ticket, actor, attachment_id: int) -> Attachment:
+    """A file of the ticket on a message the actor may see (an internal note's file is as
+    closed as the note); NotFound otherwise, also when the stored file is gone."""
+    found = db.session.get(Attachment, attachment_id)
+    visible = {a.id for m in visible_messages(ticket, actor) for a in m.visible_attachments}
+    if found is None or found.ticket_id != ticket.id or found.id not in visible \
+            or not attachment_path(found).exists():
+        raise NotFound(_l("That file does not exist."))
+    return found
+
+
 def attachment_path(attachment: Attachment) -> Path:
     return Path(current_app.config["UPLOAD_DIR"]) / "tickets" / attachment.storage_name
 

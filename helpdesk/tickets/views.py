@@ -381,16 +381,13 @@ def reveal(ticket_id: int):
 @bp.get("/tickets/<int:ticket_id>/attachments/<int:attachment_id>")
 @login_required
 def attachment(ticket_id: int, attachment_id: int):
-    ticket = _load(ticket_id)
-    found = db.session.get(Attachment, attachment_id)
-    if found is None or found.ticket_id != ticket.id:
-        abort(404)
-    if found.id not in {a.id for m in services.visible_messages(ticket, current_user) for a in m.visible_attachments}:
-        abort(404)
-    path = services.attachment_path(found)
-    if not path.exists():
-        abort(404)
-    return send_file(path, mimetype=found.content_type, as_attachment=True, download_name=found.filename)
+    return download(services.get_attachment(_load(ticket_id), current_user, attachment_id))
+
+
+def download(found: Attachment):
+    """A ticket's file as a download (the page and the API)."""
+    return send_file(services.attachment_path(found), mimetype=found.content_type, as_attachment=True,
+                     download_name=found.filename)
 
 
 # ---------------------------------------------------------------- canned replies, notifications

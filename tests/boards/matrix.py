@@ -132,6 +132,7 @@ CASES = [
     Case("api.api_start_thread", lambda r: f"/api/v1/boards/{board()}/threads", SUPPORT, method="POST",
          json={"title": "Fråga via API", "body": "Text"}),
     Case("api.api_thread", lambda r: f"/api/v1/threads/{thread(OPEN)}", SUPPORT),
+    Case("api.api_board_attachment", lambda r: f"/api/v1/boards/attachments/{attachment()}", SUPPORT),
     Case("api.api_reply", lambda r: f"/api/v1/threads/{thread(OPEN)}/posts", SUPPORT, method="POST",
          json={"body": "Svar via API"}),
 ]

@@ -1,6 +1,8 @@
 """The boards' JSON API: same services, same rules as the pages."""
 from __future__ import annotations
 
+import io
+
 from sqlalchemy import func, select
 
 from helpdesk.boards.models import Post, Thread
@@ -84,3 +86,24 @@ def test_vendor_board_in_the_api_names_organisations(demo_app):
     detail = c.get(f"/api/v1/threads/{threads[0]['id']}", headers=vendor).get_json()
     assert {p["author"].get("organisation") for p in detail["posts"]} == {"Exempelkommun", None, "Grannby"}
     assert all("email" not in p["author"] for p in detail["posts"])
+
+
+def test_threads_and_replies_take_files_as_multipart(demo_app):
+    board_id, open_id, _ = _ids(demo_app)
+    c = demo_app.test_client()
+    norr = _token(demo_app, "lokal.norr@exempelkommun.se")
+    r = c.post(f"/api/v1/boards/{board_id}/threads", headers=norr, content_type="multipart/form-data", data={
+        "title": "Schema som pdf", "body": "Bifogar schemat.", "attachments": (io.BytesIO(b"%PDF-1.4 x"), "schema.pdf")})
+    assert r.status_code == 201
+    first = c.get(f"/api/v1/threads/{r.get_json()['id']}", headers=norr).get_json()["posts"][0]
+    assert [a["filename"] for a in first["attachments"]] == ["schema.pdf"]
+    assert c.get(first["attachments"][0]["url"], headers=norr).data.startswith(b"%PDF")
+    r = c.post(f"/api/v1/threads/{open_id}/posts", headers=norr, content_type="multipart/form-data", data={
+        "body": "Citat och bild.", "quoted_post_id": str(first["id"]),
+        "attachments": (io.BytesIO(b"not a png"), "bild.png")})
+    # The file does not start like a PNG: refused, and no reply is saved.
+    assert r.status_code == 400
+    with demo_app.app_context():
+        assert db.session.scalar(select(func.count(Post.id)).where(Post.body == "Citat och bild.")) == 0
+    r = c.post(f"/api/v1/threads/{open_id}/posts", headers=norr, json={"body": "x", "quoted_post_id": "ett"})
+    assert r.status_code == 400 and r.get_json()["field"] == "quoted_post_id"

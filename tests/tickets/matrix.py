@@ -94,6 +94,7 @@ CASES = [
     Case("api.tickets_create", lambda r: "/api/v1/tickets", FILERS, method="POST",
          json={"subject": "Test", "body": "Hur gör jag?", "category": "usage"}),
     Case("api.tickets_list", lambda r: "/api/v1/tickets", LOGGED_IN),
+    Case("api.tickets_attachment", lambda r: f"/api/v1/tickets/{LOCAL(r)}/attachments/999", NOBODY),
     Case("api.tickets_get", lambda r: f"/api/v1/tickets/{LOCAL(r)}", frozenset({"central", "local", "teacher"})),
     Case("api.tickets_get", lambda r: f"/api/v1/tickets/{VENDOR(r)}", frozenset({"central", "local", "vendor"}),
          name="vendor"),

@@ -1,6 +1,8 @@
 """The JSON API: same services as the pages, 400/403/404 JSON errors."""
 from __future__ import annotations
 
+import io
+
 from sqlalchemy import select
 
 from helpdesk.extensions import db
@@ -77,6 +79,34 @@ def test_message_escalate_send_back_assign_status(demo_app, as_user):
     r = central.post(f"/api/v1/tickets/{c}/status", json={"status": "resolved", "resolution_summary": "Synken rättad"})
     assert r.json["status"] == "resolved"
     assert central.post("/api/v1/tickets/999999/escalate", json={"note": "x"}).status_code == 404
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+
+
+def test_files_go_with_a_question_and_a_reply_as_multipart(demo_app, as_user):
+    teacher = as_user("larare.norr@exempelkommun.se")
+    r = teacher.post("/api/v1/tickets", content_type="multipart/form-data", data={
+        "subject": "Skärmbild på felet", "body": "Se bilden.", "category": "usage",
+        "attachment": (io.BytesIO(PNG), "fel.png")})
+    assert r.status_code == 201
+    ticket_id = r.json["id"]
+    r = teacher.post(f"/api/v1/tickets/{ticket_id}/messages", content_type="multipart/form-data", data={
+        "body": "En till.", "internal": "false", "attachment": (io.BytesIO(b"rad 1\n"), "logg.txt")})
+    assert r.status_code == 201 and r.json["internal"] is False
+    files = [a for m in teacher.get(f"/api/v1/tickets/{ticket_id}").json["messages"] for a in m["attachments"]]
+    assert [a["filename"] for a in files] == ["fel.png", "logg.txt"]
+    response = teacher.get(files[0]["url"])
+    assert response.status_code == 200 and response.data == PNG
+    response.close()  # a file response keeps the stored file open until closed
+    # A file type that is not allowed is refused by the same rule as on the page; nothing is filed.
+    r = teacher.post("/api/v1/tickets", content_type="multipart/form-data", data={
+        "subject": "Program", "body": "x", "category": "usage", "attachment": (io.BytesIO(b"MZ"), "verktyg.exe")})
+    assert r.status_code == 400 and r.json["field"] == "attachment"
+    assert tid(demo_app, "Program") is None
+    r = teacher.post("/api/v1/tickets", content_type="multipart/form-data",
+                     data={"subject": "x", "body": "x", "category": "usage", "school_id": "Norrskolan"})
+    assert r.status_code == 400 and r.json["field"] == "school_id"
 
 
 def test_bearer_token_works(demo_app):

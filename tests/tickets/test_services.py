@@ -517,3 +517,19 @@ def test_an_organisation_sets_its_own_targets_and_open_deadlines_follow(demo_app
         assert services.sla_targets(central)["local"] == (2, 10)
         assert t.local_response_due < before  # 2 business hours instead of 8
         assert services.sla_targets(user("central@grannby.se"))["local"] == (8, 40)  # Grannby keeps the defaults
+
+
+def test_a_file_on_an_internal_note_is_as_closed_as_the_note(demo_app):
+    with demo_app.test_request_context():
+        t = ticket(LOCAL_SUBJECT)
+        note = services.add_message(t, user(LOCAL), "Loggen från skolans dator.", internal=True,
+                                    attachments=[services.Upload("logg.txt", b"rad 1", "text/plain")])
+        public = services.add_message(t, user(LOCAL), "Prova så här.",
+                                      attachments=[services.Upload("steg.txt", b"steg 1", "text/plain")])
+        hidden, shown = note.attachments[0], public.attachments[0]
+        assert services.get_attachment(t, user(LOCAL), hidden.id) is hidden
+        assert services.get_attachment(t, user(TEACHER), shown.id) is shown
+        with pytest.raises(NotFound):
+            services.get_attachment(t, user(TEACHER), hidden.id)
+        with pytest.raises(NotFound):  # another ticket's address for the same file
+            services.get_attachment(ticket(CENTRAL_SUBJECT), user(CENTRAL), shown.id)
