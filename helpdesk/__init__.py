@@ -34,6 +34,9 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
         instance_path=instance_path,
     )
     from helpdesk import config as config_module
+    from helpdesk.core.input import CleanRequest
+
+    app.request_class = CleanRequest
 
     app.config.update(config_module.load(Path(app.instance_path)))
     if config:

@@ -13,6 +13,16 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def as_id(value) -> int | None:
+    """A database id from untrusted input (an int or a string of digits), or None: a number
+    too big for an INTEGER column must never reach the database, which would fail on it."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.isdigit() and len(value) < 11:
+        value = int(value)
+    return value if isinstance(value, int) and 0 < value < 2**31 else None
+
+
 class UTCDateTime(TypeDecorator):
     """Timezone-aware UTC datetimes on every backend (SQLite forgets the zone otherwise)."""
 

@@ -1,4 +1,5 @@
-"""Text shared by every capability: safe Markdown, and masking civic numbers in free text."""
+"""Text shared by every capability: safe Markdown, masking civic numbers in free text, and
+dropping control characters."""
 from __future__ import annotations
 
 import re
@@ -12,6 +13,16 @@ _ALLOWED_TAGS = {
     "sup", "sub", "dl", "dt", "dd", "abbr", "kbd",
 }
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}, "td": set()}
+
+
+# C0 controls and DEL, but not tab, line feed and carriage return.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_control_characters(value: str) -> str:
+    """Text as typed, without control characters: nobody means them, and PostgreSQL refuses
+    NUL in text."""
+    return _CONTROL.sub("", value)
 
 
 def render_markdown(source: str) -> str:

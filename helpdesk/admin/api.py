@@ -16,6 +16,7 @@ from helpdesk.api.helpers import api_login_required, field, json_body
 from helpdesk.directory.models import Duty, Group, GroupKind, Membership, Person, PersonKind, School
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.extensions import db
+from helpdesk.models_base import as_id
 
 
 def _respond(result, created: bool = True):
@@ -32,10 +33,10 @@ def _respond(result, created: bool = True):
 
 
 def _school_arg() -> School:
-    raw = request.args.get("school_id", "")
-    if not raw.isdigit():
+    school_id = as_id(request.args.get("school_id", ""))
+    if school_id is None:
         raise ValidationFailed(field="school_id")
-    school = db.session.get(School, int(raw))
+    school = db.session.get(School, school_id)
     if school is None:
         raise NotFound()
     require(current_user, "admin.school", school)

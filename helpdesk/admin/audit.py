@@ -77,7 +77,13 @@ def _query(f: AuditFilter):
     return stmt
 
 
+# Pages past this hold nothing; the bound keeps a typed-in page number within what the
+# database's OFFSET accepts.
+MAX_PAGE = 1_000_000
+
+
 def search(f: AuditFilter, *, page: int = 1, per_page: int = 50) -> tuple[list[AuditEntry], int]:
+    page = min(max(page, 1), MAX_PAGE)
     total = db.session.scalar(select(func.count()).select_from(_query(f).subquery())) or 0
     rows = list(db.session.scalars(
         _query(f).order_by(AuditEntry.id.desc()).offset((page - 1) * per_page).limit(per_page)))

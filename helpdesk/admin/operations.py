@@ -44,7 +44,7 @@ from helpdesk.directory.models import (
 from helpdesk.directory.services import group_ids_of_person, school_ids_of_person
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.extensions import db
-from helpdesk.models_base import Source, utcnow
+from helpdesk.models_base import Source, as_id, utcnow
 
 
 @dataclass
@@ -103,7 +103,7 @@ def _get(model, ident, *, field_name: str):
     if not isinstance(ident, int) or isinstance(ident, bool):
         raise ValidationFailed(_l("The field %(name)s has the wrong type.", name=field_name),
                                field=field_name)
-    obj = db.session.get(model, ident)
+    obj = db.session.get(model, as_id(ident) or 0)
     if obj is None:
         raise NotFound(_l("That could not be found."), field=field_name)
     return obj

@@ -44,7 +44,7 @@ from helpdesk.directory.models import Organisation, School, Vendor
 from helpdesk.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from helpdesk.events import content_changed
 from helpdesk.extensions import db
-from helpdesk.models_base import utcnow
+from helpdesk.models_base import as_id, utcnow
 from helpdesk.text import mask_civic_numbers, render_markdown
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -187,15 +187,6 @@ def create_board(actor, *, organisation_id: int, name: str, description: str = "
 
 
 # ---------------------------------------------------------------- text
-
-def as_id(value) -> int | None:
-    """A database id from untrusted input, or None (so PostgreSQL never sees an overflow)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str) and value.isdigit() and len(value) < 11:
-        value = int(value)
-    return value if isinstance(value, int) and 0 < value < 2**31 else None
-
 
 def _clean_title(title: str) -> str:
     title = " ".join((title or "").split())

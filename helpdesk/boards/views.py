@@ -19,6 +19,7 @@ from helpdesk.boards.policies import is_moderator
 from helpdesk.directory.models import School
 from helpdesk.errors import Conflict, HelpdeskError, ValidationFailed
 from helpdesk.extensions import db
+from helpdesk.models_base import as_id
 
 bp = Blueprint("boards", __name__, url_prefix="/boards")
 
@@ -40,7 +41,7 @@ def _int_arg(name: str, default: int = 1) -> int:
 
 
 def _int_form(name: str) -> int | None:
-    return services.as_id(request.form.get(name, ""))
+    return as_id(request.form.get(name, ""))
 
 
 @bp.get("/")
@@ -509,8 +510,9 @@ def meeting(meeting_id: int):
 def agenda(meeting_id: int):
     meeting = services.get_meeting(current_user, meeting_id)
     require(current_user, "boards.edit_meeting", meeting)
-    if request.form.get("remove", "").isdigit():
-        services.remove_agenda_item(current_user, meeting, int(request.form["remove"]))
+    item_id = as_id(request.form.get("remove", ""))
+    if item_id:
+        services.remove_agenda_item(current_user, meeting, item_id)
         db.session.commit()
         flash(_("The item is taken off the agenda."), "success")
         return redirect(url_for("boards.meeting", meeting_id=meeting.id) + "#agenda")

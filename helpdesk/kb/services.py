@@ -31,7 +31,7 @@ from helpdesk.kb.models import (
 )
 from helpdesk.models_base import utcnow
 from helpdesk.kb.render import render_article as render_markdown
-from helpdesk.text import mask_civic_numbers
+from helpdesk.text import mask_civic_numbers, without_control_characters
 
 MAX_TITLE = 200
 MAX_BODY = 100_000
@@ -55,12 +55,9 @@ def _forget_hidden_cache() -> None:
 
 
 _SLUG = re.compile(r"^[a-z0-9-]{1,120}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def clean_text(value: str | None) -> str:
-    """Text as typed, without control characters (PostgreSQL refuses NUL, nobody means them)."""
-    return _CONTROL.sub("", value or "")
+    """Text as typed, without control characters (the shipped files' loader calls this too)."""
+    return without_control_characters(value or "")
 
 
 def get_by_slug(slug: str) -> Article:

@@ -10,6 +10,7 @@ from helpdesk.api import api
 from helpdesk.api.helpers import api_login_required, body_and_files, field, json_body
 from helpdesk.errors import ValidationFailed
 from helpdesk.extensions import db
+from helpdesk.models_base import as_id
 from helpdesk.tickets import services
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.views import download
@@ -58,9 +59,10 @@ def _int_arg(name: str):
     raw = request.args.get(name)
     if raw is None or raw == "":
         return None
-    if not raw.isdigit():
+    value = as_id(raw)
+    if value is None:
         raise ValidationFailed(_l("The parameter %(name)s must be a number.", name=name), field=name)
-    return int(raw)
+    return value
 
 
 @api.post("/tickets")

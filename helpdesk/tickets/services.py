@@ -26,7 +26,7 @@ from helpdesk.auth.models import Role, RoleAssignment, User
 from helpdesk.directory.models import Group, GroupKind, Membership, Organisation, Person, School
 from helpdesk.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from helpdesk.extensions import db
-from helpdesk.models_base import utcnow
+from helpdesk.models_base import as_id, utcnow
 from helpdesk.text import mask_civic_numbers
 from helpdesk.tickets import notifications, sla
 from helpdesk.tickets.models import (
@@ -329,7 +329,8 @@ def filing_deflection(actor, days: int = 30) -> dict | None:
     shown = db.session.scalar(select(func.count(FilingDeflection.id)).where(mine)) or 0
     answered = Counter()
     for ids in db.session.scalars(select(FilingDeflection.shown_article_ids).where(mine, FilingDeflection.gave_up)):
-        answered.update(int(i) for i in ids.split(",") if i.isdigit())
+        # The ids came with the form, so only plausible ones are counted.
+        answered.update(i for i in map(as_id, ids.split(",")) if i)
     gave_up = db.session.scalar(select(func.count(FilingDeflection.id)).where(mine, FilingDeflection.gave_up)) or 0
     return {"shown": shown, "gave_up": gave_up, "articles": answered.most_common(5)}
 

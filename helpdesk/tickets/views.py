@@ -27,7 +27,7 @@ from helpdesk.auth.models import Role, RoleAssignment, User
 from helpdesk.directory.models import Person, School
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.extensions import db, limiter
-from helpdesk.models_base import utcnow
+from helpdesk.models_base import as_id, utcnow
 from helpdesk.tickets import services
 from helpdesk.tickets.forms import (
     CannedReplyForm,
@@ -102,9 +102,10 @@ def _where_choices(choices: services.FilingChoices):
 
 def _parse_where(value: str | None) -> tuple[int | None, int | None]:
     kind, _sep, raw = (value or "").partition(":")
-    if not raw.isdigit():
+    ident = as_id(raw)
+    if ident is None:
         return None, None
-    return (int(raw), None) if kind == "school" else (None, int(raw)) if kind == "student" else (None, None)
+    return (ident, None) if kind == "school" else (None, ident) if kind == "student" else (None, None)
 
 
 @bp.route("/tickets/new", methods=["GET", "POST"])
@@ -185,7 +186,7 @@ def queue():
     school = request.args.get("school", "")
     flt = services.QueueFilter(
         tier=tier, status=request.args.get("status") or "active",
-        school_id=int(school) if school.isdigit() else None,
+        school_id=as_id(school),
         assigned=request.args.get("assigned") if request.args.get("assigned") in ("me", "none") else "any",
         category=request.args.get("category") or None)
     per_page = request.args.get("per_page", "25")
@@ -369,7 +370,7 @@ def rate(ticket_id: int):
 def reveal(ticket_id: int):
     ticket = _load(ticket_id)
     raw = request.form.get("message_id", "")
-    message_id = int(raw) if raw.isdigit() else None
+    message_id = as_id(raw)
     if message_id is None and raw != "subject":
         abort(400)
     original = services.reveal_original(ticket, message_id, current_user)
