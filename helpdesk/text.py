@@ -25,6 +25,17 @@ def without_control_characters(value: str) -> str:
     return _CONTROL.sub("", value)
 
 
+def without_control_characters_in(value):
+    """The same for every string inside a parsed JSON document (keys too)."""
+    if isinstance(value, str):
+        return without_control_characters(value)
+    if isinstance(value, list):
+        return [without_control_characters_in(v) for v in value]
+    if isinstance(value, dict):
+        return {without_control_characters_in(k): without_control_characters_in(v) for k, v in value.items()}
+    return value
+
+
 def render_markdown(source: str) -> str:
     """Markdown to HTML with no script, no event handler, no style and no javascript: link.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Request
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict, MultiDict
 
-from helpdesk.text import without_control_characters
+from helpdesk.text import without_control_characters, without_control_characters_in
 
 
 def _clean(value):
@@ -18,16 +18,6 @@ def _clean(value):
         return without_control_characters(value)
     if isinstance(value, FileStorage) and value.filename:
         value.filename = without_control_characters(value.filename)
-    return value
-
-
-def _clean_json(value):
-    if isinstance(value, str):
-        return without_control_characters(value)
-    if isinstance(value, list):
-        return [_clean_json(v) for v in value]
-    if isinstance(value, dict):
-        return {_clean(k): _clean_json(v) for k, v in value.items()}
     return value
 
 
@@ -49,4 +39,4 @@ class CleanRequest(Request):
     parameter_storage_class = CleanMultiDict
 
     def get_json(self, force: bool = False, silent: bool = False, cache: bool = True):
-        return _clean_json(super().get_json(force=force, silent=silent, cache=cache))
+        return without_control_characters_in(super().get_json(force=force, silent=silent, cache=cache))

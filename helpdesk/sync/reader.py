@@ -20,6 +20,7 @@ from helpdesk.directory.models import (
     GuardianRelationType,
     SecurityMarking,
 )
+from helpdesk.text import without_control_characters_in
 
 ENTITIES = ("organisations", "persons", "groups", "duties")
 
@@ -104,7 +105,8 @@ class Export:
 def _load_json(path: Path):
     try:
         with open(path, encoding="utf-8") as fh:
-            return json.load(fh)
+            # A stray control character in a name would fail the whole import on PostgreSQL.
+            return without_control_characters_in(json.load(fh))
     except json.JSONDecodeError as exc:
         raise MalformedExport(path.name, None, "(file)", f"is not valid JSON: {exc}") from None
     except UnicodeDecodeError:

@@ -260,3 +260,11 @@ def test_a_run_whose_process_died_does_not_block_the_next(app, sample, write_exp
         assert dead.status is SyncRunStatus.FAILED and dead.finished_at is not None
         # The lease is free again for the next night.
         assert db.session.get(Lease, IMPORT_LEASE).expires_at < utcnow()
+
+
+def test_a_control_character_in_a_name_is_dropped_not_a_failed_import(app, sample, write_export):
+    doc = json.loads(json.dumps(sample))
+    doc["persons"][0]["givenName"] = "Ka\u0000rin\u0007"
+    with app.test_request_context():
+        assert run_import(write_export(doc)).run.status is SyncRunStatus.OK
+        assert by_ext(P + "0a").given_name == "Karin"
