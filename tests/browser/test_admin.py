@@ -3,6 +3,8 @@ owns and told why, asks central for a special educator without personnummer, cen
 the local admin makes a work team with an appraisal mentor and prints login letters."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -121,8 +123,10 @@ def test_admin_pages_fit_a_narrow_screen(browser, live_server):
     context, page = narrow_page(browser, live_server, "central@exempelkommun.se")
     page.goto("/admin/")
     page.get_by_role("link", name="Norrskolan", exact=True).click()
+    page.wait_for_url(re.compile(r"/admin/schools/\d+"))
     paths = [page.url]
     page.get_by_role("link", name="Arbetslag 6-9").click()
+    page.wait_for_url(re.compile(r"/admin/groups/\d+"))
     paths.append(page.url)
     for path in paths + [f"{live_server}/admin/approvals", f"{live_server}/sync/", f"{live_server}/admin/audit"]:
         page.goto(path)

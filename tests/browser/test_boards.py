@@ -3,6 +3,8 @@ central accepts the answer, puts the thread on a check-in meeting's agenda and d
 the meeting's .ics file. Every page on the way is checked with axe."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -86,8 +88,10 @@ def test_board_pages_fit_a_narrow_screen(browser, live_server):
     context, page = narrow_page(browser, live_server, "central@exempelkommun.se")
     page.goto("/boards/")
     page.get_by_role("link", name="Supportgruppen", exact=True).click()
+    page.wait_for_url(re.compile(r"/boards/\d+$"))
     board_url = page.url
     page.get_by_role("link", name="Hur lägger jag till en specialpedagog som inte kommer med synken?").click()
+    page.wait_for_url(re.compile(r"/boards/threads/\d+"))
     for path in ("/boards/", board_url, page.url, "/boards/meetings"):
         page.goto(path)
         assert_no_sideways_scroll(page)
