@@ -77,12 +77,17 @@ def assert_accessible(page) -> None:
         f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {v['nodes'][0]['target']})" for v in violations)
 
 
-def narrow_page(browser, live_server, email: str):
-    """A new 320 px wide page (WCAG 1.4.10's reflow width), logged in as `email`."""
+def narrow_page(browser, live_server, email: str | None, lang: str = "sv"):
+    """A new 320 px wide page (WCAG 1.4.10's reflow width) in `lang`, logged in as `email`
+    (None: a visitor)."""
+    from helpdesk.i18n import LOCALE_COOKIE
+
     context = browser.new_context(base_url=live_server, viewport={"width": 320, "height": 640}, locale="sv-SE")
+    context.add_cookies([{"name": LOCALE_COOKIE, "value": lang, "url": live_server}])
     page = context.new_page()
     page.set_default_timeout(10_000)
-    log_in(page, email)
+    if email:
+        log_in(page, email)
     return context, page
 
 
