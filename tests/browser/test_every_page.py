@@ -1,10 +1,13 @@
 """Every page of the permission matrix, opened by every demo role that may see it, at 320 px
-wide: no sideways scrolling and no axe (WCAG 2.1 A/AA) violation. The other browser tests
-follow journeys; this one makes sure no page is left out of the checks."""
+wide: no sideways scrolling, no axe (WCAG 2.1 A/AA) violation and no personnummer shown
+unmasked. The other browser tests follow journeys; this one makes sure no page is left out."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from helpdesk.directory.models import Person
+from helpdesk.extensions import db
 from tests.browser.conftest import assert_accessible, assert_no_sideways_scroll, narrow_page
 from tests.matrix import ROLES, Refs
 from tests.test_permission_matrix import CASES
@@ -24,6 +27,9 @@ def test_every_page_fits_a_narrow_screen_and_passes_axe(browser, live_server, de
     cases = [case for case in CASES if case.method == "GET" and role in case.allowed]
     with demo_app.app_context():
         urls = [(case.id, case.url(Refs())) for case in cases]
+        civic_numbers = [n for n in db.session.scalars(select(Person.civic_no)) if n]
+    # As written on screen: 12 digits, or with the separator, or the 10-digit form.
+    unmasked = {form for n in civic_numbers for form in (n, f"{n[:8]}-{n[8:]}", f"{n[2:8]}-{n[8:]}")}
     context, page = narrow_page(browser, live_server, ROLES[role], lang)
     checked, problems = 0, []
     for case_id, url in urls:
@@ -38,6 +44,9 @@ def test_every_page_fits_a_narrow_screen_and_passes_axe(browser, live_server, de
         checked += 1
         if page.locator("html").get_attribute("lang") != lang:
             problems.append(f"{case_id} ({url}): not in {lang}")
+        shown = [n for n in unmasked if n in page.content()]
+        if shown:
+            problems.append(f"{case_id} ({url}): personnummer shown unmasked: {shown[0][:8]}…")
         for check in (assert_no_sideways_scroll, assert_accessible):
             try:
                 check(page)
