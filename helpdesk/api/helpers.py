@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from helpdesk.errors import HelpdeskError, ValidationFailed
+from helpdesk.models_base import as_id
 
 
 class Unauthorized(HelpdeskError):
@@ -41,8 +42,8 @@ _YES, _NO = ("true", "1", "yes", "on"), ("false", "0", "no", "off", "")
 
 def _from_text(value: str, kind: type, name: str):
     text = value.strip().lower()
-    if kind is int and text.isdigit() and len(text) < 10:
-        return int(text)
+    if kind is int and as_id(text) is not None:
+        return as_id(text)
     if kind is bool and text in _YES + _NO:
         return text in _YES
     if kind is str:

@@ -55,8 +55,11 @@ def _forget_hidden_cache() -> None:
 
 
 _SLUG = re.compile(r"^[a-z0-9-]{1,120}$")
+
+
 def clean_text(value: str | None) -> str:
-    """Text as typed, without control characters (the shipped files' loader calls this too)."""
+    """Text as typed, without control characters. Requests arrive cleaned already; this is
+    for what does not come through one (the shipped files' loader, commands)."""
     return without_control_characters(value or "")
 
 
@@ -358,13 +361,17 @@ def restore_revision(actor, article: Article, number: int) -> Article:
                           note=f"restore:{number}")
 
 
+def _swedish_first(article: Article) -> tuple:
+    return (article.language != "sv", article.language, article.id)
+
+
 def shipped_versions(article: Article) -> list[Article]:
     """A shipped article and its shipped versions in the other language, Swedish first."""
     key = article.translation_key
     found = db.session.scalars(select(Article).where(
         Article.organisation_id.is_(None), Article.status != ArticleStatus.DELETED,
         (Article.slug == key) | (Article.translation_of == key)))
-    return sorted({article, *found}, key=lambda a: (a.language != "sv", a.language, a.id))
+    return sorted({article, *found}, key=_swedish_first)
 
 
 def by_translation(articles: list[Article], language: str) -> list[list[Article]]:
@@ -374,7 +381,7 @@ def by_translation(articles: list[Article], language: str) -> list[list[Article]
     for article in articles:
         entries.setdefault(article.translation_key, []).append(article)
     for versions in entries.values():
-        versions.sort(key=lambda a: (a.language != "sv", a.language, a.id))
+        versions.sort(key=_swedish_first)
 
     def title(versions: list[Article]) -> str:
         return next((a.title for a in versions if a.language == language), versions[0].title).casefold()

@@ -93,7 +93,7 @@ def new():
     form = ArticleForm()
     if request.method == "GET" and request.args.get("title"):
         # From the statistics' "searched for but not found": start from what people typed.
-        form.title.data = services.clean_text(request.args["title"])[:200]
+        form.title.data = request.args["title"][:200]
     if request.method == "GET" and complements is not None:
         form.category.data = complements.category
         form.language.data = complements.language
