@@ -1,6 +1,6 @@
 """Every page of the permission matrix, opened by every demo role that may see it, at 320 px
-wide: no sideways scrolling, no axe (WCAG 2.1 A/AA) violation and no personnummer shown
-unmasked. The other browser tests follow journeys; this one makes sure no page is left out."""
+wide: no sideways scrolling, no axe (WCAG 2.1 A/AA) violation, no script or CSP error and
+no personnummer shown unmasked. The other browser tests follow journeys; this one makes sure no page is left out."""
 from __future__ import annotations
 
 import pytest
@@ -32,6 +32,10 @@ def test_every_page_fits_a_narrow_screen_and_passes_axe(browser, live_server, de
     unmasked = {form for n in civic_numbers for form in (n, f"{n[:8]}-{n[8:]}", f"{n[2:8]}-{n[8:]}")}
     context, page = narrow_page(browser, live_server, ROLES[role], lang)
     checked, problems = 0, []
+    # Script errors and Content-Security-Policy refusals show up on the console as errors.
+    console_errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
+    page.on("pageerror", lambda error: console_errors.append(str(error)))
     for case_id, url in urls:
         # Asked first without the page, since a CSV or calendar file would start a download.
         response = page.request.get(url, max_redirects=0)
@@ -40,10 +44,13 @@ def test_every_page_fits_a_narrow_screen_and_passes_axe(browser, live_server, de
             continue
         if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
             continue  # redirects, and CSV, JSON, calendar files and attachments: no layout
+        console_errors.clear()
         page.goto(url)
         checked += 1
         if page.locator("html").get_attribute("lang") != lang:
             problems.append(f"{case_id} ({url}): not in {lang}")
+        if console_errors:
+            problems.append(f"{case_id} ({url}): console error: {console_errors[0][:200]}")
         shown = [n for n in unmasked if n in page.content()]
         if shown:
             problems.append(f"{case_id} ({url}): personnummer shown unmasked: {shown[0][:8]}…")
