@@ -327,12 +327,10 @@ def filing_deflection(actor, days: int = 30) -> dict | None:
     since = utcnow() - timedelta(days=days)
     mine = (FilingDeflection.organisation_id == actor.organisation_id) & (FilingDeflection.created_at >= since)
     shown = db.session.scalar(select(func.count(FilingDeflection.id)).where(mine)) or 0
-    answered = Counter()
-    for ids in db.session.scalars(select(FilingDeflection.shown_article_ids).where(mine, FilingDeflection.gave_up)):
-        # The ids came with the form, so only plausible ones are counted.
-        answered.update(i for i in map(as_id, ids.split(",")) if i)
-    gave_up = db.session.scalar(select(func.count(FilingDeflection.id)).where(mine, FilingDeflection.gave_up)) or 0
-    return {"shown": shown, "gave_up": gave_up, "articles": answered.most_common(5)}
+    given_up = list(db.session.scalars(select(FilingDeflection.shown_article_ids).where(mine, FilingDeflection.gave_up)))
+    # The ids came with the form, so only plausible ones are counted.
+    answered = Counter(i for ids in given_up for i in map(as_id, ids.split(",")) if i)
+    return {"shown": shown, "gave_up": len(given_up), "articles": answered.most_common(5)}
 
 
 # ---------------------------------------------------------------- messages and attachments
@@ -968,9 +966,10 @@ def _managed_org(actor, organisation_id: int | None) -> int:
 
 def _recompute_open(organisation_id: int) -> None:
     db.session.flush()
+    cal, goals = sla.calendar_for(organisation_id), sla.targets(organisation_id)
     for ticket in db.session.scalars(select(Ticket).where(Ticket.organisation_id == organisation_id,
                                                           Ticket.status.in_(ACTIVE_STATUSES))):
-        sla.recompute(ticket)
+        sla.recompute(ticket, cal=cal, goals=goals)
 
 
 def preferences(user) -> dict[NotificationKind, bool]:

@@ -134,14 +134,16 @@ def _due(cal: BusinessCalendar, intervals, target_seconds: float, stop: datetime
     return None
 
 
-def recompute(ticket: Ticket, events: list[TicketEvent] | None = None, now: datetime | None = None) -> None:
-    """Work out every tier's deadlines from the ticket's history and store them."""
+def recompute(ticket: Ticket, events: list[TicketEvent] | None = None, now: datetime | None = None,
+              cal: BusinessCalendar | None = None, goals: dict | None = None) -> None:
+    """Work out every tier's deadlines from the ticket's history and store them. Whoever
+    recomputes many tickets of one organisation passes its calendar and targets once."""
     now = now or utcnow()
     if events is None:
         events = list(db.session.scalars(
             select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)))
-    cal = calendar_for(ticket.organisation_id)
-    goals = targets(ticket.organisation_id)
+    cal = cal or calendar_for(ticket.organisation_id)
+    goals = goals or targets(ticket.organisation_id)
     next_due: tuple[datetime, str] | None = None
     for tier in Tier:
         first, resolution = goals[tier.value]

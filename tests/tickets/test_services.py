@@ -533,3 +533,23 @@ def test_a_file_on_an_internal_note_is_as_closed_as_the_note(demo_app):
             services.get_attachment(t, user(TEACHER), hidden.id)
         with pytest.raises(NotFound):  # another ticket's address for the same file
             services.get_attachment(ticket(CENTRAL_SUBJECT), user(CENTRAL), shown.id)
+
+
+def test_new_targets_read_the_calendar_and_targets_once_not_per_open_ticket(demo_app):
+    from sqlalchemy import event
+
+    with demo_app.test_request_context():
+        central = user("central@exempelkommun.se")
+        open_tickets = db.session.scalar(select(func.count(Ticket.id)).where(
+            Ticket.organisation_id == central.organisation_id, Ticket.status.in_(services.ACTIVE_STATUSES)))
+        assert open_tickets > 1
+        statements: list[str] = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731 (conn, cursor, statement, ...)
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            services.set_sla_targets(central, {"local": ("2", "10"), "central": ("8", "40"),
+                                               "vendor": ("16", "120")})
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        assert sum("FROM closed_day" in s for s in statements) == 1
+        assert sum("FROM sla_target" in s for s in statements) == 2  # the rows to update, then the targets
