@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from helpdesk.extensions import db
 from tests.matrix import LOGGED_IN, Case
+from tests.support.clock import form_value, moment_ahead
 
 SUPPORT = frozenset({"central", "local", "local_other"})  # Exempelkommun's Supportgruppen
 VENDOR = frozenset({"central", "vendor", "other_org"})  # the vendor forum
@@ -115,12 +116,12 @@ CASES = [
     Case("boards.meetings", lambda r: "/boards/meetings", USERS),
     Case("boards.new_meeting", lambda r: "/boards/meetings/new", CENTRALS),
     Case("boards.new_meeting", lambda r: "/boards/meetings/new", CENTRALS, method="POST",
-         data={"title": "Workshop", "kind": "workshop", "starts_at": "2026-12-03T14:00", "duration": "90",
+         data={"title": "Workshop", "kind": "workshop", "starts_at": form_value(moment_ahead(14)), "duration": "90",
                "schools": "1"}),
     Case("boards.meeting", lambda r: f"/boards/meetings/{meeting()}", MEETING),
     Case("boards.edit_meeting", lambda r: f"/boards/meetings/{meeting()}/edit", frozenset({"central"})),
     Case("boards.edit_meeting", lambda r: f"/boards/meetings/{meeting()}/edit", frozenset({"central"}),
-         method="POST", data={"title": "Avstämning", "kind": "check_in", "starts_at": "2026-12-10T09:00",
+         method="POST", data={"title": "Avstämning", "kind": "check_in", "starts_at": form_value(moment_ahead(21, 9)),
                               "duration": "60", "schools": "1"}),
     Case("boards.meeting_ics", lambda r: f"/boards/meetings/{meeting()}.ics", MEETING),
     Case("boards.agenda", lambda r: f"/boards/meetings/{meeting()}/agenda", frozenset({"central"}),

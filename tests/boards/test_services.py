@@ -1,8 +1,6 @@
 """The boards' rules, called without HTTP."""
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 from sqlalchemy import func, select
 
@@ -23,7 +21,12 @@ from helpdesk.events import content_changed
 from helpdesk.extensions import db
 from helpdesk.notify.models import OutboxMail
 from tests.boards.conftest import support_board, thread_titled, user
+from tests.support.clock import ics_value, moment_ahead
 from tests.support.factories import Role, make_org, make_school, make_user
+
+# The demo's check-in meeting is a week ahead; these tests plan theirs after it.
+WORKSHOP = moment_ahead(14, 14, 0)
+RESCHEDULED = moment_ahead(15, 9, 0)
 
 CENTRAL = "central@exempelkommun.se"
 NORR = "lokal.norr@exempelkommun.se"
@@ -320,7 +323,7 @@ def _plan(**kw):
 
     norr = db.session.scalar(select(School).where(School.name == "Norrskolan"))
     args = dict(organisation_id=user(CENTRAL).organisation_id, title="Workshop om synken",
-                kind=MeetingKind.WORKSHOP, starts_at=datetime(2026, 12, 3, 14, 0, tzinfo=services.STOCKHOLM),
+                kind=MeetingKind.WORKSHOP, starts_at=WORKSHOP,
                 duration_minutes=90, location="Sal 3; plan 2", school_ids=[norr.id])
     args.update(kw)
     return services.plan_meeting(user(CENTRAL), **args)
@@ -373,8 +376,8 @@ def test_ics_follows_rfc_5545(ctx):
     assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
     unfolded = text.replace("\r\n ", "")
-    assert "DTSTART;TZID=Europe/Stockholm:20261203T140000" in unfolded
-    assert "DTEND;TZID=Europe/Stockholm:20261203T153000" in unfolded
+    assert f"DTSTART;TZID=Europe/Stockholm:{ics_value(WORKSHOP)}" in unfolded
+    assert f"DTEND;TZID=Europe/Stockholm:{ics_value(WORKSHOP.replace(hour=15, minute=30))}" in unfolded
     assert "LOCATION:Sal 3\\; plan 2" in unfolded and "DESCRIPTION:Agenda:\\n1. Synken" in unfolded
     assert "TZID:Europe/Stockholm" in unfolded and f"UID:{meeting.uid}" in unfolded
     assert "synk\\, grupper" in unfolded
@@ -423,7 +426,7 @@ def test_planning_mails_the_invited_contacts(ctx):
     meeting = _plan()
     new = db.session.scalars(select(OutboxMail).order_by(OutboxMail.id)).all()[mails:]
     assert sorted(m.to_address for m in new) == ["lokal.norr@exempelkommun.se", "lokal2.norr@exempelkommun.se"]
-    assert new[0].subject.startswith("Inbjudan: Workshop om synken, 2026-12-03 14:00")
+    assert new[0].subject.startswith(f"Inbjudan: Workshop om synken, {WORKSHOP:%Y-%m-%d %H:%M}")
     assert f"/boards/meetings/{meeting.id}.ics" in new[0].body
 
 
@@ -453,13 +456,13 @@ def test_reschedule_bumps_the_calendar_sequence_and_tells_the_invited(ctx):
 
     soder = db.session.scalar(select(School.id).where(School.name == "Söderskolan"))
     services.reschedule_meeting(user(CENTRAL), meeting, title="Workshop om synken", kind=MeetingKind.WORKSHOP,
-                                starts_at=datetime(2026, 12, 4, 9, 0, tzinfo=services.STOCKHOLM),
+                                starts_at=RESCHEDULED,
                                 duration_minutes=60, school_ids=[soder])
     assert meeting.sequence == 1 and meeting.school_ids == {soder}
     new = db.session.scalars(select(OutboxMail).order_by(OutboxMail.id)).all()[mails:]
     assert [m.to_address for m in new] == [SODER] and new[0].subject.startswith("Ändrat:")
     text = ics.meeting_calendar(meeting, description="", url="", attendees=[])
-    assert "SEQUENCE:1" in text and "DTSTART;TZID=Europe/Stockholm:20261204T090000" in text
+    assert "SEQUENCE:1" in text and f"DTSTART;TZID=Europe/Stockholm:{ics_value(RESCHEDULED)}" in text
     with pytest.raises(PermissionDenied):
         services.reschedule_meeting(user(NORR), meeting, title="x", kind=MeetingKind.WORKSHOP,
                                     starts_at=meeting.starts_at, duration_minutes=60, school_ids=[soder])

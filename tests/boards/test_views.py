@@ -10,6 +10,10 @@ from helpdesk.extensions import db
 from helpdesk.notify.models import OutboxMail
 from tests.boards import matrix
 from tests.boards.conftest import support_board, thread_titled
+from tests.support.clock import form_value, ics_value, moment_ahead
+
+WORKSHOP = moment_ahead(14, 14, 0)
+CHANGED = moment_ahead(21, 9, 0)
 
 CENTRAL = "central@exempelkommun.se"
 NORR = "lokal.norr@exempelkommun.se"
@@ -197,7 +201,7 @@ def test_plan_meeting_agenda_minutes_and_ics(demo_app, as_user):
 
         norr_id = db.session.scalar(select(School.id).where(School.name == "Norrskolan"))
     r = central.post("/boards/meetings/new", data={"title": "Workshop om synken", "kind": "workshop",
-                                                   "starts_at": "2026-12-03T14:00", "duration": "90",
+                                                   "starts_at": form_value(WORKSHOP), "duration": "90",
                                                    "schools": [str(norr_id)]})
     assert r.status_code == 302
     meeting_id = int(r.headers["Location"].rsplit("/", 1)[1])
@@ -211,7 +215,7 @@ def test_plan_meeting_agenda_minutes_and_ics(demo_app, as_user):
     ics = central.get(f"/boards/meetings/{meeting_id}.ics")
     assert ics.mimetype == "text/calendar"
     text = ics.get_data(as_text=True).replace("\r\n ", "")
-    assert "DTSTART;TZID=Europe/Stockholm:20261203T140000" in text
+    assert f"DTSTART;TZID=Europe/Stockholm:{ics_value(WORKSHOP)}" in text
     assert "1. Vårdnadshavare utan personnummer" in text
     assert "mailto:lokal.norr@exempelkommun.se" in text and "lokal.soder" not in text
     assert as_user(SODER).get(f"/boards/meetings/{meeting_id}.ics").status_code == 403
@@ -299,7 +303,7 @@ def test_change_a_meeting(demo_app, as_user):
     form = central.get(f"/boards/meetings/{i['meeting']}/edit").get_data(as_text=True)
     assert 'value="Avstämningsmöte för supportgruppen"' in form and "T14:00" in form
     r = central.post(f"/boards/meetings/{i['meeting']}/edit", data={
-        "title": "Avstämning i december", "kind": "check_in", "starts_at": "2026-12-10T09:00", "duration": "45",
+        "title": "Avstämning i december", "kind": "check_in", "starts_at": form_value(CHANGED), "duration": "45",
         "schools": []})
     assert r.status_code == 400 and "Bjud in en eller flera skolor" in r.get_data(as_text=True)
     with demo_app.app_context():
@@ -307,10 +311,10 @@ def test_change_a_meeting(demo_app, as_user):
 
         norr_id = db.session.scalar(select(School.id).where(School.name == "Norrskolan"))
     r = central.post(f"/boards/meetings/{i['meeting']}/edit", data={
-        "title": "Avstämning i december", "kind": "check_in", "starts_at": "2026-12-10T09:00", "duration": "45",
+        "title": "Avstämning i december", "kind": "check_in", "starts_at": form_value(CHANGED), "duration": "45",
         "schools": [str(norr_id)]})
     assert r.status_code == 302
     text = central.get(f"/boards/meetings/{i['meeting']}.ics").get_data(as_text=True).replace("\r\n ", "")
     assert "SUMMARY:Avstämning i december" in text and "SEQUENCE:1" in text
-    assert "DTEND;TZID=Europe/Stockholm:20261210T094500" in text
+    assert f"DTEND;TZID=Europe/Stockholm:{ics_value(CHANGED.replace(minute=45))}" in text
     assert as_user(NORR).get(f"/boards/meetings/{i['meeting']}/edit").status_code == 403

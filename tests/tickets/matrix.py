@@ -1,6 +1,7 @@
 from helpdesk.tickets.demo import CENTRAL_SUBJECT, GRANNBY_SUBJECT, GUARDIAN_SUBJECT, LOCAL_SUBJECT, \
     RESOLVED_SUBJECT, VENDOR_SUBJECT
 from tests.matrix import EVERYONE, LOGGED_IN, ORG_MEMBERS, Case
+from tests.support.clock import day_ahead
 
 FILERS = ORG_MEMBERS | {"other_org"}
 NOBODY = frozenset()
@@ -20,16 +21,17 @@ TICKET_FORM = {"category": "usage", "subject": "Test", "body": "Hur gör jag?", 
 
 def closed_day(r) -> int:
     """A closed day of Exempelkommun's (each matrix test has its own database)."""
-    from datetime import date
-
     from helpdesk.extensions import db
     from helpdesk.tickets.models import ClosedDay
 
-    day = ClosedDay(organisation_id=r.org("Exempelkommun"), day=date(2027, 6, 1), note="Studiedag")
+    day = ClosedDay(organisation_id=r.org("Exempelkommun"), day=day_ahead(180), note="Studiedag")
     db.session.add(day)
     db.session.commit()
     return day.id
 
+
+# Counted from today: the service refuses days more than five years away.
+CLOSED_DAY = day_ahead(200).isoformat()
 
 CASES = [
     Case("tickets.new", lambda r: "/tickets/new", FILERS),
@@ -49,7 +51,7 @@ CASES = [
          method="POST", data={"article": "losenord-glomt"}),
     Case("tickets.closed_days", lambda r: "/tickets/closed-days", frozenset({"central", "other_org"})),
     Case("tickets.closed_days", lambda r: "/tickets/closed-days", frozenset({"central", "other_org"}),
-         method="POST", data={"day": "2027-10-29", "note": "Höstlov"}),
+         method="POST", data={"day": CLOSED_DAY, "note": "Höstlov"}),
     Case("tickets.sla_targets", lambda r: "/tickets/targets", frozenset({"central", "other_org"})),
     Case("tickets.sla_targets", lambda r: "/tickets/targets", frozenset({"central", "other_org"}), method="POST",
          data={"local_response": "4", "local_resolution": "24", "central_response": "8",

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from helpdesk.extensions import db
 from helpdesk.tickets import services, sla
 from helpdesk.tickets.models import ClosedDay, Ticket, TicketEvent, TicketStatus, Tier
+from tests.support.clock import day_ahead
 
 STHLM = ZoneInfo("Europe/Stockholm")
 
@@ -66,10 +67,11 @@ def test_waiting_for_vendor_pauses_central(demo_app):
 
 def test_closed_day_command(demo_app):
     runner = demo_app.test_cli_runner()
-    result = runner.invoke(args=["tickets", "closed-day", "EXK", "2026-10-30", "--note", "Höstlov"])
+    day = day_ahead(30).isoformat()
+    result = runner.invoke(args=["tickets", "closed-day", "EXK", day, "--note", "Höstlov"])
     assert result.exit_code == 0, result.output
-    assert "2026-10-30  Höstlov" in runner.invoke(args=["tickets", "closed-days", "EXK"]).output
-    assert runner.invoke(args=["tickets", "closed-day", "NOPE", "2026-10-30"]).exit_code != 0
+    assert f"{day}  Höstlov" in runner.invoke(args=["tickets", "closed-days", "EXK"]).output
+    assert runner.invoke(args=["tickets", "closed-day", "NOPE", day]).exit_code != 0
     with demo_app.app_context():
         assert db.session.scalar(select(ClosedDay.note)) == "Höstlov"
 
