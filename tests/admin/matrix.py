@@ -150,3 +150,17 @@ CASES = [
          method="POST", json={"note": "Nej"}),
     Case("api.admin_audit", lambda r: "/api/v1/admin/audit", CENTRALS),
 ]
+
+
+def _student_without(group_name, guardian_email):
+    """A student of the group who is not the demo guardian's child."""
+    from helpdesk.auth.models import User
+    from helpdesk.directory.models import Group, GuardianRelation, Membership, MembershipRole, Person, PersonKind
+
+    guardian = db.session.scalar(select(User.person_id).where(User.email == guardian_email))
+    children = select(GuardianRelation.student_id).where(GuardianRelation.guardian_id == guardian)
+    return db.session.scalar(select(Person.id).join(Membership, Membership.person_id == Person.id)
+                             .join(Group, Group.id == Membership.group_id)
+                             .where(Group.name == group_name, Person.kind == PersonKind.STUDENT,
+                                    Membership.role == MembershipRole.MEMBER, Person.id.not_in(children))
+                             .order_by(Person.id))
