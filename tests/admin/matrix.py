@@ -100,6 +100,8 @@ CASES = [
     Case("admin.login_details", lambda r: f"/admin/groups/{r.group('7B')}/login-details", NORR_7B, method="POST",
          data={"l-format": "csv", "l-lang": "sv"}),
     Case("admin.person", lambda r: f"/admin/people/{r.person_of(TEACHER)}", NORR),
+    Case("admin.person", lambda r: f"/admin/people/{_student_without('3A', 'vardnadshavare@grannby.se')}",
+         frozenset({"other_org"}), name="student in Grannby (no autosync: the guardian form)"),
     Case("admin.remove_person", lambda r: f"/admin/people/{r.person_of(TEACHER)}/remove", NORR, method="POST"),
     Case("admin.link_student_mentor", lambda r: f"/admin/people/{_student('7B')}/student-mentors", NORR_7B,
          method="POST", data={"s-mentor_id": "0"}),
