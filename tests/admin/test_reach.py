@@ -28,7 +28,7 @@ from helpdesk.errors import HelpdeskError, NotFound
 from helpdesk.extensions import db
 from tests.admin import matrix as admin_matrix
 from tests.conftest import login
-from tests.matrix import Refs
+from tests.matrix import ROLES, Refs
 from tests.support.answers import answer, with_missing_ids
 
 OUTSIDERS = ["central@grannby.se", "vardnadshavare.norr@exempelkommun.se", "leverantor@leverantor.example"]
@@ -140,7 +140,10 @@ def test_every_admin_page_and_api_route_answers_an_outsider_as_for_a_missing_id(
     with demo_app.app_context():
         before = _fingerprint()
         student_name = _student_6a().display_name.encode()
+    role = next(r for r, e in ROLES.items() if e == email)
     for case in _admin_cases():
+        if role in case.allowed:
+            continue  # Grannby's own pages
         with demo_app.app_context():
             path = case.url(Refs())
         body = case.json
