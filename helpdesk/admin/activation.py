@@ -17,10 +17,11 @@ from sqlalchemy import select
 from helpdesk.admin import audit
 from helpdesk.admin.guard import Operation, Refused, decide
 from helpdesk.admin.models import ActivationCode
-from helpdesk.admin.operations import _active_group, _group_target
+from helpdesk.admin.operations.base import active_group, group_target
+from helpdesk.admin.reach import Ref, load_in_reach
 from helpdesk.auth.models import Role, RoleAssignment, User
 from helpdesk.auth.services import normalise_email, set_password, validate_new_password
-from helpdesk.directory.models import GuardianRelation, Membership, MembershipRole, Person, PersonKind
+from helpdesk.directory.models import Group, GuardianRelation, Membership, MembershipRole, Person, PersonKind
 from helpdesk.errors import ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.models_base import utcnow
@@ -82,10 +83,12 @@ def _guardians_of(members: list[Person]) -> dict[Person, list[Person]]:
 def hand_out(actor, group_id, *, fmt: str = "letters", recipients: str = "members") -> list[Letter]:
     """New codes for every member of the group (not its teachers), or for every guardian of its
     members; old unused codes of the same people stop working."""
+    # Scope first: a group outside the actor's reach answers like a missing one.
+    load_in_reach(actor, (Ref("group_id", Group),), {"group_id": group_id})
     if recipients not in RECIPIENTS:
         raise ValidationFailed(_l("Choose who the letters are for."), field="recipients")
-    group = _active_group(group_id)
-    decision = decide(actor, Operation.HAND_OUT_LOGIN_DETAILS, _group_target(group))
+    group = active_group(group_id)
+    decision = decide(actor, Operation.HAND_OUT_LOGIN_DETAILS, group_target(group))
     if decision.refused:  # never, today; kept so the guard stays the only gate
         raise Refused(decision.rule, decision.reason)
     members = _members(group)

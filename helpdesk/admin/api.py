@@ -13,8 +13,18 @@ from helpdesk.admin import approvals, audit, operations
 from helpdesk.admin.models import ApprovalStatus
 from helpdesk.api import api
 from helpdesk.api.helpers import api_login_required, field, json_body
-from helpdesk.directory.models import Duty, Group, GroupKind, Membership, Person, PersonKind, School
-from helpdesk.errors import NotFound, ValidationFailed
+from helpdesk.directory.models import (
+    Duty,
+    Group,
+    GroupKind,
+    Membership,
+    Person,
+    PersonKind,
+    School,
+    SchoolPlacement,
+)
+from helpdesk.directory.services import get_in_reach
+from helpdesk.errors import ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.models_base import as_id
 
@@ -36,11 +46,7 @@ def _school_arg() -> School:
     school_id = as_id(request.args.get("school_id", ""))
     if school_id is None:
         raise ValidationFailed(field="school_id")
-    school = db.session.get(School, school_id)
-    if school is None:
-        raise NotFound()
-    require(current_user, "admin.school", school)
-    return school
+    return get_in_reach(current_user, "admin.school", School, school_id)
 
 
 def _person_json(p: Person) -> dict:
@@ -61,7 +67,9 @@ def admin_people():
     staff = select(Duty.person_id).where(Duty.school_id == school.id, Duty.active)
     members = (select(Membership.person_id).join(Group, Group.id == Membership.group_id)
                .where(Group.school_id == school.id, Membership.active))
-    stmt = select(Person).where(Person.id.in_(staff.union(members)), Person.active)
+    placed = select(SchoolPlacement.person_id).where(SchoolPlacement.school_id == school.id,
+                                                     SchoolPlacement.active)
+    stmt = select(Person).where(Person.id.in_(staff.union(members, placed)), Person.active)
     if kind:
         stmt = stmt.where(Person.kind == kind)
     people = db.session.scalars(stmt.order_by(Person.family_name, Person.given_name).limit(5000))
@@ -161,6 +169,14 @@ def admin_link_student_mentor():
     return _respond(operations.perform(current_user, "link_student_mentor",
                                        {"student_id": body.get("student_id"), "mentor_id": body.get("mentor_id")},
                                        reason=_reason()))
+
+
+@api.post("/admin/guardian-relations")
+@api_login_required
+def admin_add_guardian_relation():
+    body = json_body()
+    params = {k: body.get(k) for k in ("student_id", "guardian_id", "relation_type")}
+    return _respond(operations.perform(current_user, "add_guardian_relation", params, reason=_reason()))
 
 
 @api.delete("/admin/guardian-relations/<int:relation_id>")

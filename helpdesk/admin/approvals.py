@@ -105,7 +105,7 @@ def approve(actor, req: ApprovalRequest, note: str | None = None):
     params = dict(req.params)
     failure = None
     try:
-        p = plan(req.operation, params)
+        p = plan(actor, req.operation, params)
         if p.snapshot != req.snapshot:
             failure = str(_l("What the request is about has changed since it was asked, so it was not "
                              "carried out. Ask again if it is still needed."))

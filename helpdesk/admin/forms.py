@@ -53,6 +53,11 @@ class MentorForm(ReasonMixin, FlaskForm):
     mentor_id = SelectField(_l("Mentor"), coerce=int, choices=[])
 
 
+class GuardianForm(ReasonMixin, FlaskForm):
+    guardian_id = SelectField(_l("Guardian"), coerce=int, choices=[])
+    relation_type = SelectField(_l("Relation"), choices=[])
+
+
 class CourseForm(FlaskForm):
     course_id = SelectField(_l("Course or subject"), coerce=int, choices=[])
 

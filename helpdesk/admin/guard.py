@@ -23,6 +23,7 @@ class Operation(str, enum.Enum):
     CREATE_PERSON = "create_person"
     REMOVE_PERSON = "remove_person"
     REMOVE_GUARDIAN_RELATION = "remove_guardian_relation"
+    ADD_GUARDIAN_RELATION = "add_guardian_relation"
     RENAME_GROUP = "rename_group"
     DELETE_GROUP = "delete_group"
     CREATE_GROUP = "create_group"
@@ -67,7 +68,8 @@ _REFUSED_ON_SYNC = {  # refused when the target belongs to the sync
     Operation.ADD_STAFF_GROUP_MEMBERS: 4,
     Operation.REMOVE_STAFF_GROUP_MEMBERS: 4,
 }
-_ALWAYS_REFUSED = {Operation.CREATE_PERSON: 1}
+# Rule 3 also covers adding: with autosync, who is guardian of whom comes from the register.
+_ALWAYS_REFUSED = {Operation.CREATE_PERSON: 1, Operation.ADD_GUARDIAN_RELATION: 3}
 _NEEDS_APPROVAL = {
     Operation.CREATE_GROUP: 5,
     Operation.ADD_MEMBERS: 5,
@@ -114,6 +116,10 @@ RULE_TEXT = {
     9: _l("Staff groups and work teams are always kept by hand: the sync never makes them."),
     10: _l("Appraisal mentors are always linked by hand: the sync knows nothing about them."),
 }
+GUARDIANS_FROM_SYNC = _l("With autosync, who is guardian of whom comes from the school "
+                         "administrative system through the nightly sync; a guardian is linked "
+                         "to a child there, not here.")
+_REASON = {Operation.ADD_GUARDIAN_RELATION: GUARDIANS_FROM_SYNC}
 CLASS_FROM_SYNC = _l("This class comes from the sync: it is renamed, removed and given its "
                      "students in the school administrative system, not here.")
 
@@ -174,15 +180,10 @@ class Refused(Conflict):
 
 
 def in_scope(actor, operation: Operation, target: Target) -> bool:
-    scope = scope_of(actor)
-    org_id = target.organisation.id
-    if not scope.authenticated or not scope.belongs_to(org_id):
-        return False
-    if scope.is_central_for(org_id):
-        return True
-    if target.school_ids & scope.local_school_ids:
-        return True
-    return bool(operation in _GROUP_LEVEL and target.group_ids & scope.group_admin_ids)
+    from helpdesk.admin.reach import Place, reaches
+
+    place = Place(target.organisation.id, set(target.school_ids), set(target.group_ids))
+    return reaches(scope_of(actor), place, group_level=operation in _GROUP_LEVEL)
 
 
 def decide(actor, operation: Operation, target: Target) -> Decision:
@@ -194,7 +195,7 @@ def decide(actor, operation: Operation, target: Target) -> Decision:
         return Decision(Outcome.ALLOWED, None)
     if operation in _ALWAYS_REFUSED:
         rule = _ALWAYS_REFUSED[operation]
-        return Decision(Outcome.REFUSED, rule, RULE_TEXT[rule])
+        return Decision(Outcome.REFUSED, rule, _REASON.get(operation, RULE_TEXT[rule]))
     if target.source is Source.SYNC and operation in _REFUSED_ON_SYNC:
         rule = _REFUSED_ON_SYNC[operation]
         reason = CLASS_FROM_SYNC if (rule == 4 and target.kind is GroupKind.CLASS) else RULE_TEXT[rule]

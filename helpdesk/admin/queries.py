@@ -12,12 +12,14 @@ from helpdesk.directory import services as directory
 from helpdesk.directory.models import (
     Duty,
     Group,
+    GuardianRelation,
     Membership,
     MentorKind,
     MentorRelation,
     Person,
     PersonKind,
     School,
+    SchoolPlacement,
 )
 from helpdesk.admin.guard import STAFF_GROUP_KINDS
 from helpdesk.extensions import db
@@ -50,6 +52,10 @@ def school_staff(school: School) -> list[Duty]:
     return directory.school_staff(school)
 
 
+def school_placed(school: School):
+    return directory.school_placed(school)
+
+
 def group_members(group: Group):
     return directory.group_members(group)
 
@@ -77,6 +83,12 @@ def member_candidates(group: Group) -> list[Person]:
         Membership.group_id == group.id, Membership.active)))
     people = staff_of_school(group.school_id)
     if group.kind not in STAFF_GROUP_KINDS:
+        # Students added by hand at the school belong to no group yet, but may join one.
+        people += list(db.session.scalars(
+            select(Person).join(SchoolPlacement, SchoolPlacement.person_id == Person.id)
+            .where(SchoolPlacement.school_id == group.school_id, SchoolPlacement.active, Person.active,
+                   Person.kind == PersonKind.STUDENT)
+            .order_by(Person.family_name, Person.given_name)))
         people += list(db.session.scalars(
             select(Person).join(Membership, Membership.person_id == Person.id)
             .join(Group, Group.id == Membership.group_id)
@@ -89,6 +101,27 @@ def member_candidates(group: Group) -> list[Person]:
             seen.add(p.id)
             out.append(p)
     return out
+
+
+def guardian_candidates(student: Person) -> list[Person]:
+    """Guardians who could be linked to the student: those at the student's schools (added by
+    hand there, or guardian of another child there) who are not linked to them already."""
+    school_ids = directory.school_ids_of_person(student.id)
+    if not school_ids:
+        return []
+    placed = select(SchoolPlacement.person_id).where(SchoolPlacement.school_id.in_(school_ids),
+                                                     SchoolPlacement.active)
+    children_there = (select(Membership.person_id).join(Group, Group.id == Membership.group_id)
+                      .where(Group.school_id.in_(school_ids), Membership.active))
+    parents_there = select(GuardianRelation.guardian_id).where(
+        GuardianRelation.student_id.in_(children_there), GuardianRelation.active)
+    linked = select(GuardianRelation.guardian_id).where(GuardianRelation.student_id == student.id,
+                                                        GuardianRelation.active)
+    return list(db.session.scalars(
+        select(Person).where(Person.kind == PersonKind.GUARDIAN, Person.active,
+                             Person.organisation_id == student.organisation_id,
+                             Person.id.in_(placed.union(parents_there)), Person.id.not_in(linked))
+        .order_by(Person.family_name, Person.given_name).limit(1000)))
 
 
 def staff_without_appraisal_mentor(school: School) -> list[Duty]:

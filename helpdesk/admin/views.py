@@ -15,6 +15,7 @@ from helpdesk.admin import activation, approvals, audit, courses, operations, qu
 from helpdesk.admin.forms import (
     ActivationForm,
     CourseForm,
+    GuardianForm,
     CreateGroupForm,
     CreatePersonForm,
     DecisionForm,
@@ -33,12 +34,13 @@ from helpdesk.directory.models import (
     Group,
     GroupKind,
     GuardianRelation,
+    GuardianRelationType,
     MentorRelation,
     Person,
     PersonKind,
     School,
 )
-from helpdesk.directory.services import get_or_404
+from helpdesk.directory.services import get_in_reach, get_or_404
 from helpdesk.errors import HelpdeskError, ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.labels import label
@@ -97,15 +99,13 @@ def _school_forms(school, group_form=None, person_form=None):
 
 
 def _school_or_404(school_id: int) -> School:
-    school = get_or_404(School, school_id)
-    require(current_user, "admin.school", school)
-    return school
+    return get_in_reach(current_user, "admin.school", School, school_id)
 
 
 def _school_page(school, group_form=None, person_form=None, status=200):
     group_form, person_form = _school_forms(school, group_form, person_form)
     return render_template("admin/school.html", school=school, groups=queries.school_groups(school),
-                           staff=queries.school_staff(school),
+                           staff=queries.school_staff(school), placed=queries.school_placed(school),
                            decisions=operations.school_decisions(current_user, school),
                            group_form=group_form, person_form=person_form), status
 
@@ -190,9 +190,13 @@ def appraisal_report(school_id: int):
 
 
 def _group_or_404(group_id: int) -> Group:
-    group = get_or_404(Group, group_id)
-    require(current_user, "admin.group", group)
-    return group
+    return get_in_reach(current_user, "admin.group", Group, group_id)
+
+
+def _person_or_404(person_id: int) -> Person:
+    """Administrators only (the same 403 whatever the id), then a person they reach."""
+    require(current_user, "admin.access")
+    return get_in_reach(current_user, "directory.view_person", Person, person_id)
 
 
 @bp.get("/groups/<int:group_id>")
@@ -323,9 +327,7 @@ def login_details(group_id: int):
 @bp.get("/people/<int:person_id>")
 @login_required
 def person(person_id: int):
-    person = get_or_404(Person, person_id)
-    require(current_user, "directory.view_person", person)
-    require(current_user, "admin.access")
+    person = _person_or_404(person_id)
     from helpdesk.directory.services import person_relations
 
     rel = person_relations(person)
@@ -335,6 +337,7 @@ def person(person_id: int):
                                      if p.id != person.id])
     appraisal_form = MentorForm(prefix="a")
     appraisal_form.mentor_id.choices = list(mentor_form.mentor_id.choices)
+    guardian_form = _guardian_form(person)
     relation_decisions = {("g", r.id): operations.relation_decision(current_user, r)
                           for r in rel.guardians + rel.children}
     relation_decisions.update({("m", r.id): operations.relation_decision(current_user, r)
@@ -343,6 +346,7 @@ def person(person_id: int):
                            decisions=operations.person_decisions(current_user, person),
                            relation_decisions=relation_decisions, mentor_form=mentor_form,
                            appraisal_form=appraisal_form, reason_form=ReasonOnlyForm(prefix="x"),
+                           guardian_form=guardian_form,
                            history=queries.appraisal_history(person),
                            show_civic=can(current_user, "directory.view_civic_no", person),
                            show_contact=can(current_user, "directory.view_contact_details", person))
@@ -351,9 +355,7 @@ def person(person_id: int):
 @bp.post("/people/<int:person_id>/remove")
 @login_required
 def remove_person(person_id: int):
-    person = get_or_404(Person, person_id)
-    require(current_user, "admin.access")
-    require(current_user, "directory.view_person", person)
+    person = _person_or_404(person_id)
     form = ReasonOnlyForm(prefix="x")
     form.validate()
     return _perform("remove_person", {"person_id": person.id}, url_for("admin.person", person_id=person.id),
@@ -361,9 +363,7 @@ def remove_person(person_id: int):
 
 
 def _mentor_post(person_id: int, prefix: str, name: str, key: str):
-    person = get_or_404(Person, person_id)
-    require(current_user, "admin.access")
-    require(current_user, "directory.view_person", person)
+    person = _person_or_404(person_id)
     form = MentorForm(prefix=prefix)
     form.mentor_id.choices = choices([(p.id, p.display_name)
                               for p in queries.staff_of_schools(queries.person_school_ids(person))])
@@ -386,12 +386,32 @@ def link_appraisal_mentor(person_id: int):
     return _mentor_post(person_id, "a", "link_appraisal_mentor", "staff_id")
 
 
+def _guardian_form(person: Person) -> GuardianForm:
+    form = GuardianForm(prefix="v")
+    form.guardian_id.choices = choices([(p.id, p.display_name) for p in queries.guardian_candidates(person)])
+    form.relation_type.choices = choices([(k.value, label(k)) for k in GuardianRelationType])
+    return form
+
+
+@bp.post("/people/<int:person_id>/guardians")
+@login_required
+def add_guardian_relation(person_id: int):
+    person = _person_or_404(person_id)
+    form = _guardian_form(person)
+    back = url_for("admin.person", person_id=person.id)
+    if not form.validate():
+        flash(_("Choose a guardian."), "error")
+        return redirect(back)
+    return _perform("add_guardian_relation", {"student_id": person.id, "guardian_id": form.guardian_id.data,
+                                              "relation_type": form.relation_type.data}, back, form=form)
+
+
 @bp.post("/mentor-relations/<int:relation_id>/unlink")
 @login_required
 def unlink_mentor(relation_id: int):
-    rel = get_or_404(MentorRelation, relation_id)
     require(current_user, "admin.access")
-    require(current_user, "directory.view_person", rel.mentee)
+    rel = get_or_404(MentorRelation, relation_id)
+    _person_or_404(rel.mentee_id)
     form = ReasonOnlyForm(prefix="x")
     form.validate()
     return _perform("unlink_mentor", {"relation_id": rel.id}, url_for("admin.person", person_id=rel.mentee_id),
@@ -401,9 +421,9 @@ def unlink_mentor(relation_id: int):
 @bp.post("/guardian-relations/<int:relation_id>/remove")
 @login_required
 def remove_guardian_relation(relation_id: int):
-    rel = get_or_404(GuardianRelation, relation_id)
     require(current_user, "admin.access")
-    require(current_user, "directory.view_person", rel.student)
+    rel = get_or_404(GuardianRelation, relation_id)
+    _person_or_404(rel.student_id)
     form = ReasonOnlyForm(prefix="x")
     form.validate()
     return _perform("remove_guardian_relation", {"relation_id": rel.id},
@@ -413,9 +433,7 @@ def remove_guardian_relation(relation_id: int):
 @bp.get("/mentors/<int:person_id>")
 @login_required
 def mentor(person_id: int):
-    person = get_or_404(Person, person_id)
-    require(current_user, "admin.access")
-    require(current_user, "directory.view_person", person)
+    person = _person_or_404(person_id)
     return render_template("admin/mentor.html", mentor=person, links=queries.appraisees(person))
 
 

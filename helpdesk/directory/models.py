@@ -153,6 +153,21 @@ class Duty(SyncOwnedMixin, TimestampMixin, db.Model):
     school: Mapped[School] = relationship()
 
 
+class SchoolPlacement(TimestampMixin, db.Model):
+    """A person added by hand at a school where no duty ties them (a student or guardian
+    without a personnummer): it puts them in that school's lists and in its administrators'
+    reach. Only manual administration makes one; the sync never touches them."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True, index=True)
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    person: Mapped[Person] = relationship()
+    school: Mapped[School] = relationship()
+
+
 class MembershipRole(str, enum.Enum):
     MEMBER = "member"
     TEACHER = "teacher"

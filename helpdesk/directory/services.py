@@ -18,6 +18,7 @@ from helpdesk.directory.models import (
     Organisation,
     Person,
     School,
+    SchoolPlacement,
 )
 from helpdesk.errors import NotFound
 from helpdesk.extensions import db
@@ -30,9 +31,23 @@ def get_or_404(model, ident):
     return obj
 
 
+def get_in_reach(user, action: str, model, ident):
+    """The object if `user` may `action` it; NotFound alike when it is missing and when it is
+    outside the user's reach, so the answer tells nobody that it exists."""
+    from helpdesk.access import can
+
+    obj = db.session.get(model, ident)
+    if obj is None or not can(user, action, obj):
+        raise NotFound()
+    return obj
+
+
 def school_ids_of_person(person_id: int) -> set[int]:
-    """Schools a person belongs to: where they work, are in a group, or have a child."""
+    """Schools a person belongs to: where they work, were added by hand, are in a group, or
+    have a child."""
     worked = select(Duty.school_id).where(Duty.person_id == person_id, Duty.active)
+    placed = select(SchoolPlacement.school_id).where(SchoolPlacement.person_id == person_id,
+                                                     SchoolPlacement.active)
     grouped = (
         select(Group.school_id)
         .join(Membership, Membership.group_id == Group.id)
@@ -46,7 +61,7 @@ def school_ids_of_person(person_id: int) -> set[int]:
         .join(Membership, Membership.group_id == Group.id)
         .where(Membership.person_id.in_(children), Membership.active)
     )
-    return set(db.session.scalars(worked.union(grouped, via_child)))
+    return set(db.session.scalars(worked.union(placed, grouped, via_child)))
 
 
 def group_ids_of_person(person_id: int, *, with_children: bool = True) -> set[int]:
@@ -118,6 +133,16 @@ def school_staff(school: School) -> list[Duty]:
         select(Duty).options(selectinload(Duty.person))
         .where(Duty.school_id == school.id, Duty.active)
         .join(Person).order_by(Person.family_name, Person.given_name)
+    ))
+
+
+def school_placed(school: School) -> list[SchoolPlacement]:
+    """People added by hand at the school who have no duty there (students, guardians)."""
+    return list(db.session.scalars(
+        select(SchoolPlacement).options(selectinload(SchoolPlacement.person))
+        .join(Person, Person.id == SchoolPlacement.person_id)
+        .where(SchoolPlacement.school_id == school.id, SchoolPlacement.active, Person.active)
+        .order_by(Person.family_name, Person.given_name)
     ))
 
 

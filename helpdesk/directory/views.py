@@ -21,33 +21,30 @@ def index():
 @bp.get("/organisations/<int:org_id>")
 @login_required
 def organisation(org_id: int):
-    org = services.get_or_404(Organisation, org_id)
-    require(current_user, "directory.view_organisation", org)
+    org = services.get_in_reach(current_user, "directory.view_organisation", Organisation, org_id)
     return render_template("directory/organisation.html", org=org)
 
 
 @bp.get("/schools/<int:school_id>")
 @login_required
 def school(school_id: int):
-    school = services.get_or_404(School, school_id)
-    require(current_user, "directory.view_school", school)
+    school = services.get_in_reach(current_user, "directory.view_school", School, school_id)
     return render_template("directory/school.html", school=school,
-                           groups=services.school_groups(school), staff=services.school_staff(school))
+                           groups=services.school_groups(school), staff=services.school_staff(school),
+                           placed=services.school_placed(school))
 
 
 @bp.get("/groups/<int:group_id>")
 @login_required
 def group(group_id: int):
-    group = services.get_or_404(Group, group_id)
-    require(current_user, "directory.view_group", group)
+    group = services.get_in_reach(current_user, "directory.view_group", Group, group_id)
     return render_template("directory/group.html", group=group, members=services.group_members(group))
 
 
 @bp.get("/people/<int:person_id>")
 @login_required
 def person(person_id: int):
-    person = services.get_or_404(Person, person_id)
-    require(current_user, "directory.view_person", person)
+    person = services.get_in_reach(current_user, "directory.view_person", Person, person_id)
     return render_template("directory/person.html", person=person,
                            rel=services.person_relations(person),
                            show_civic=can(current_user, "directory.view_civic_no", person),

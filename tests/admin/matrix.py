@@ -100,6 +100,8 @@ CASES = [
     Case("admin.login_details", lambda r: f"/admin/groups/{r.group('7B')}/login-details", NORR_7B, method="POST",
          data={"l-format": "csv", "l-lang": "sv"}),
     Case("admin.person", lambda r: f"/admin/people/{r.person_of(TEACHER)}", NORR),
+    Case("admin.person", lambda r: f"/admin/people/{_student_without('3A', 'vardnadshavare@grannby.se')}",
+         frozenset({"other_org"}), name="student in Grannby (no autosync: the guardian form)"),
     Case("admin.remove_person", lambda r: f"/admin/people/{r.person_of(TEACHER)}/remove", NORR, method="POST"),
     Case("admin.link_student_mentor", lambda r: f"/admin/people/{_student('7B')}/student-mentors", NORR_7B,
          method="POST", data={"s-mentor_id": "0"}),
@@ -108,6 +110,8 @@ CASES = [
     Case("admin.unlink_mentor", lambda r: f"/admin/mentor-relations/{_appraisal(r)}/unlink", NORR, method="POST"),
     Case("admin.remove_guardian_relation", lambda r: f"/admin/guardian-relations/{_guardian_relation(r)}/remove",
          NORR, method="POST"),
+    Case("admin.add_guardian_relation", lambda r: f"/admin/people/{_student('6A')}/guardians", NORR, method="POST",
+         data={"v-guardian_id": "0", "v-relation_type": "guardian"}),
     Case("admin.mentor", lambda r: f"/admin/mentors/{r.person_of('rektor.norr@exempelkommun.se')}", NORR),
     Case("admin.approval_queue", lambda r: "/admin/approvals", ADMINS),
     Case("admin.approval", lambda r: f"/admin/approvals/{_request(r)}", NORR),
@@ -137,6 +141,8 @@ CASES = [
         lambda r: {"staff_id": r.person_of(TEACHER), "mentor_id": r.person_of("rektor.norr@exempelkommun.se")}),
     api("api.admin_link_student_mentor", lambda r: "/api/v1/admin/student-mentors", NORR_7B, "POST",
         lambda r: {"student_id": _student("7B"), "mentor_id": r.person_of(TEACHER), "reason": "Ny mentor"}),
+    api("api.admin_add_guardian_relation", lambda r: "/api/v1/admin/guardian-relations", NORR, "POST",
+        lambda r: {"student_id": _student("6A"), "guardian_id": r.person_of("vardnadshavare.norr@exempelkommun.se")}),
     Case("api.admin_remove_guardian_relation",
          lambda r: f"/api/v1/admin/guardian-relations/{_guardian_relation(r)}", NORR, method="DELETE"),
     Case("api.admin_approvals", lambda r: "/api/v1/admin/approvals", ADMINS),
@@ -146,3 +152,17 @@ CASES = [
          method="POST", json={"note": "Nej"}),
     Case("api.admin_audit", lambda r: "/api/v1/admin/audit", CENTRALS),
 ]
+
+
+def _student_without(group_name, guardian_email):
+    """A student of the group who is not the demo guardian's child."""
+    from helpdesk.auth.models import User
+    from helpdesk.directory.models import Group, GuardianRelation, Membership, MembershipRole, Person, PersonKind
+
+    guardian = db.session.scalar(select(User.person_id).where(User.email == guardian_email))
+    children = select(GuardianRelation.student_id).where(GuardianRelation.guardian_id == guardian)
+    return db.session.scalar(select(Person.id).join(Membership, Membership.person_id == Person.id)
+                             .join(Group, Group.id == Membership.group_id)
+                             .where(Group.name == group_name, Person.kind == PersonKind.STUDENT,
+                                    Membership.role == MembershipRole.MEMBER, Person.id.not_in(children))
+                             .order_by(Person.id))

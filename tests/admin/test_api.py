@@ -27,7 +27,7 @@ def test_lists_people_and_groups_with_their_source(demo_app):
     assert {p["kind"] for p in staff} == {"staff"} and any(p["family_name"] == "Rydberg" for p in staff)
     assert c.get(f"/api/v1/admin/groups?school_id={school}&kind=nonsense", headers=h).status_code == 400
     other = ids(demo_app, lambda r: r.school("Söderskolan"))
-    assert c.get(f"/api/v1/admin/groups?school_id={other}", headers=h).status_code == 403
+    assert c.get(f"/api/v1/admin/groups?school_id={other}", headers=h).status_code == 404  # outside the reach: as if it did not exist
 
 
 def test_refused_is_409_with_rule_and_reason(demo_app):
@@ -104,3 +104,35 @@ def test_bad_input_is_400_not_500(demo_app):
     assert c.post("/api/v1/admin/groups/1/members", json={"person_ids": "all"}, headers=h).status_code in (400, 404)
     assert c.get("/api/v1/admin/people", headers=h).status_code == 400
     assert c.get("/api/v1/admin/audit").status_code == 401
+
+
+def test_guardian_relations_are_added_through_the_api_where_no_sync_owns_them(demo_app):
+    from helpdesk.admin.guard import GUARDIANS_FROM_SYNC
+
+    c = demo_app.test_client()
+    h = token(c, "central@exempelkommun.se")
+    with demo_app.app_context():
+        student = _student("6A")
+        guardian = Refs().person_of("vardnadshavare.norr@exempelkommun.se")
+        other = _student("4A")
+    r = c.post("/api/v1/admin/guardian-relations", json={"student_id": other, "guardian_id": guardian}, headers=h)
+    assert r.status_code == 409 and r.get_json()["rule"] == 3
+    with demo_app.test_request_context(headers={"Accept-Language": "sv"}):
+        assert r.get_json()["reason"] == str(GUARDIANS_FROM_SYNC)
+    r = c.post("/api/v1/admin/guardian-relations", json={"student_id": student, "guardian_id": "x"}, headers=h)
+    assert r.status_code == 400 and r.get_json()["field"] == "guardian_id"
+    h = token(c, "central@grannby.se")
+    with demo_app.app_context():
+        g_guardian = Refs().person_of("vardnadshavare@grannby.se")
+        from tests.admin.matrix import _student_without
+
+        g_child = _student_without("3A", "vardnadshavare@grannby.se")
+    r = c.post("/api/v1/admin/guardian-relations", json={"student_id": g_child, "guardian_id": g_guardian},
+               headers=h)
+    assert r.status_code == 201 and r.get_json()["status"] == "done"
+    # Another organisation's student answers as if there were none.
+    r = c.post("/api/v1/admin/guardian-relations", json={"student_id": student, "guardian_id": g_guardian},
+               headers=h)
+    missing = c.post("/api/v1/admin/guardian-relations", json={"student_id": 999999, "guardian_id": g_guardian},
+                     headers=h)
+    assert (r.status_code, r.get_json()) == (missing.status_code, missing.get_json()) and r.status_code == 404

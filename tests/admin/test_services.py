@@ -8,7 +8,7 @@ from helpdesk.admin import activation, approvals, audit, operations
 from helpdesk.admin.models import ActivationCode, ApprovalStatus, AuditEntry, TeachingGroupCourse
 from helpdesk.auth.models import User
 from helpdesk.directory.models import GroupKind, MentorKind, MentorRelation, Person
-from helpdesk.errors import Conflict, PermissionDenied, ValidationFailed
+from helpdesk.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.notify.models import OutboxMail
 from tests.support.factories import add_guardian, add_member, make_person
@@ -181,8 +181,8 @@ def test_guardian_letters_need_guardians_and_a_known_recipient_choice(world):
     assert db.session.scalar(select(func.count(ActivationCode.id))) == 0
 
 
-def test_login_details_outside_scope_are_refused(world):
-    with pytest.raises(PermissionDenied):
+def test_login_details_outside_scope_are_not_found(world):
+    with pytest.raises(NotFound):
         activation.hand_out(world.local_other, world.klass.id)
 
 

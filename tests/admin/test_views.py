@@ -178,3 +178,44 @@ def test_sync_status_page_shows_runs_and_flags(demo_app, as_user, tmp_path):
     html = as_user("central@exempelkommun.se").get("/sync/").get_data(as_text=True)
     assert "Senaste körningen" in html and "person" in html
     assert "Synken har inte körts" in as_user("central@grannby.se").get("/sync/").get_data(as_text=True)
+
+
+def test_guardians_are_linked_by_hand_only_without_autosync(demo_app, as_user):
+    from helpdesk.directory.models import GuardianRelation, Person
+
+    # Exempelkommun has autosync: the page gives rule 3's reason instead of the form.
+    c = as_user("lokal.norr@exempelkommun.se")
+    student = _student_of(demo_app, "6A")
+    html = c.get(f"/admin/people/{student}").get_data(as_text=True)
+    assert "Koppla en vårdnadshavare" in html and "vem som är vårdnadshavare för vem" in html
+    assert f"/admin/people/{student}/guardians" not in html
+    # Grannby has none: central links the demo guardian to a second child of class 3A.
+    c = as_user("central@grannby.se")
+    with demo_app.app_context():
+        guardian = Refs().person_of("vardnadshavare@grannby.se")
+        from tests.admin.matrix import _student_without
+
+        child = _student_without("3A", "vardnadshavare@grannby.se")
+    html = c.get(f"/admin/people/{child}").get_data(as_text=True)
+    assert f'action="/admin/people/{child}/guardians"' in html and f'value="{guardian}"' in html
+    r = c.post(f"/admin/people/{child}/guardians", data={"v-guardian_id": str(guardian),
+                                                        "v-relation_type": "guardian"}, follow_redirects=True)
+    assert r.status_code == 200 and "Klart." in r.get_data(as_text=True)
+    with demo_app.app_context():
+        rel = db.session.scalar(select(GuardianRelation).where(GuardianRelation.student_id == child,
+                                                               GuardianRelation.guardian_id == guardian))
+        assert rel is not None and rel.active and rel.source.value == "manual"
+        assert db.session.get(Person, guardian).display_name in r.get_data(as_text=True)
+
+
+def test_a_person_added_by_hand_is_listed_at_their_school(demo_app, as_user):
+    c = as_user("central@grannby.se")
+    school = ids(demo_app, lambda r: r.school("Grannby skola"))
+    r = c.post(f"/admin/schools/{school}/people", data={"p-kind": "student", "p-given_name": "Sam",
+                                                       "p-family_name": "Handlagd", "p-birth_date": "2015-03-04"})
+    assert r.status_code == 302
+    html = c.get(f"/admin/schools/{school}").get_data(as_text=True)
+    assert "Tillagda för hand" in html and "Sam Handlagd" in html
+    assert "Sam Handlagd" in c.get(f"/directory/schools/{school}").get_data(as_text=True)
+    klass = ids(demo_app, lambda r: r.group("3A"))
+    assert "Sam Handlagd" in c.get(f"/admin/groups/{klass}").get_data(as_text=True)  # may join the class
