@@ -8,6 +8,7 @@ before anything is written.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
@@ -71,6 +72,7 @@ class PersonRec:
     active: bool
     responsibles: list | None  # [(person_id, GuardianRelationType)] or None when not given
     enrolled_at: list
+    eppn: str | None = None  # the first of eduPersonPrincipalNames, for single sign-on
 
 
 @dataclass(slots=True)
@@ -255,13 +257,16 @@ def parse(raw: dict) -> Export:
             if not isinstance(e, dict):
                 raise MalformedExport("persons", rid, "enrolments", "must be a list of objects")
             enrolled.append(_ref(e, "persons", rid, "enroledAt"))
+        eppns = _list(rec, "persons", rid, "eduPersonPrincipalNames") or []
+        if not all(isinstance(e, str) and 0 < len(e.strip()) <= 254 for e in eppns):
+            raise MalformedExport("persons", rid, "eduPersonPrincipalNames", "must be a list of names")
         status = rec.get("personStatus") or "Aktiv"
         if not isinstance(status, str):
             raise MalformedExport("persons", rid, "personStatus", "must be a string")
         out.persons.append(PersonRec(
             rid, _str(rec, "persons", rid, "givenName", max_len=100),
             _str(rec, "persons", rid, "familyName", max_len=100), number, email, marking,
-            status == "Aktiv", responsibles, enrolled))
+            status == "Aktiv", responsibles, enrolled, eppns[0].strip() if eppns else None))
     for rec in raw.get("groups") or []:
         rid = _id(rec, "groups")
         gtype = _str(rec, "groups", rid, "groupType")
@@ -301,6 +306,20 @@ def parse(raw: dict) -> Export:
             raise MalformedExport("deletedEntities", None, entity, "must be a list of ids")
         out.deleted[entity] = set(ids)
     return out
+
+
+def fingerprint(path: str | Path) -> str:
+    """A digest of the export's files, to tell whether a held run's export is still the same."""
+    path = Path(path)
+    files = [path] if not path.is_dir() else sorted(
+        f for e in (*ENTITIES, "deletedEntities") for f in path.glob(f"{e}*.json"))
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.name.encode() + b"\0")
+        with open(file, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
 
 
 def read_export(path: str | Path) -> Export:
