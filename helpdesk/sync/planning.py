@@ -106,7 +106,7 @@ def distribute(export: Export, report: Report) -> list[OrgPlan]:
                 if org.id in by_org_id:  # two huvudman records for one organisation: one plan
                     plans[o.id] = by_org_id[org.id]
                     continue
-                plan.org = by_org_id[org.id] = org
+                plan.org, by_org_id[org.id] = org, plan
 
     def plan_for_db_org(org_id: int) -> OrgPlan:
         """The plan of an organisation the database knows: the export's own, if it has one."""
