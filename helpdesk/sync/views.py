@@ -53,8 +53,13 @@ def status():
     flags = list(db.session.scalars(select(SyncFlag).where(
         SyncFlag.organisation_id.in_(org_ids), SyncFlag.resolved_at.is_(None)).order_by(SyncFlag.id.desc())
         .limit(200)))
-    # Held runs wait for central until confirmed; a later run does not hide them.
-    held = [r for r in runs if r.status is SyncRunStatus.HELD]
+    # Held runs wait for central until confirmed or until a later run has been applied.
+    held = []
+    for r in runs:
+        if r.status is SyncRunStatus.OK:
+            break
+        if r.status is SyncRunStatus.HELD:
+            held.append(r)
     return render_template("sync/status.html", runs=runs, last=runs[0] if runs else None, flags=flags,
                            describe=describe_flag, held=held, percent=percent,
                            limit=percent(current_app.config["SYNC_MAX_REMOVAL_SHARE"] * 100, 100))
