@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timezone
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from helpdesk.admin.audit import bulk_rows
 from helpdesk.directory.models import (
@@ -43,6 +43,19 @@ from helpdesk.sync.report import Report, jsonable
 
 CHUNK = 900  # stay below SQLite's bound-parameter limit in IN (...) lists
 WRITE_CHUNK = 5000
+
+
+def rows(stmt):
+    """Run a select on the session's connection, past the ORM's row handling: the importer
+    reads hundreds of thousands of plain column rows, and that handling was most of a re-run."""
+    return db.session.connection().execute(stmt)
+
+
+def insert_rows(model, rows_: list[dict]) -> None:
+    """Many rows in one executemany per chunk, as Core (the ORM's bulk insert per-row work
+    was the larger part of a first import)."""
+    for chunk in chunks(rows_, WRITE_CHUNK):
+        db.session.execute(model.__table__.insert(), chunk)
 
 
 def chunks(items, size=CHUNK):
@@ -126,11 +139,11 @@ class OrgImport:
     def _prepare_persons(self, org_id):
         cols = (Person.id, Person.external_id, Person.kind, Person.given_name, Person.family_name, Person.email,
                 Person.civic_no, Person.security_marking, Person.eppn, Person.active)
-        existing = {} if org_id is None else {r.external_id: r for r in db.session.execute(select(*cols).where(
+        existing = {} if org_id is None else {r.external_id: r for r in rows(select(*cols).where(
             Person.organisation_id == org_id, Person.source == Source.SYNC))}
         civic_owner, manual_civic = {}, set()
         if org_id is not None:
-            for civic_no, pid, source in db.session.execute(select(Person.civic_no, Person.id, Person.source).where(
+            for civic_no, pid, source in rows(select(Person.civic_no, Person.id, Person.source).where(
                     Person.organisation_id == org_id, Person.civic_no.is_not(None))):
                 civic_owner[civic_no] = pid
                 if source is Source.MANUAL:
@@ -183,7 +196,7 @@ class OrgImport:
     def _prepare_groups(self, org_id):
         cols = (Group.id, Group.external_id, Group.name, Group.kind, Group.school_id, Group.start_date,
                 Group.end_date, Group.active)
-        existing = {} if org_id is None else {r.external_id: r for r in db.session.execute(select(*cols).where(
+        existing = {} if org_id is None else {r.external_id: r for r in rows(select(*cols).where(
             Group.organisation_id == org_id, Group.source == Source.SYNC))}
         self.existing_groups = {ext: (r.id, r.active) for ext, r in existing.items()}
         self.group_inserts, self.group_updates = [], []
@@ -253,8 +266,7 @@ class OrgImport:
         guardians(self)
         mentors(self)
         removals(self)
-        if self.new_flags:
-            db.session.execute(insert(SyncFlag), self.new_flags)
+        insert_rows(SyncFlag, self.new_flags)
         for row in self.audit:
             row.setdefault("organisation_id", self.org.id)
         bulk_rows(self.audit)
@@ -316,12 +328,11 @@ class OrgImport:
     def persons(self):
         for row in self.person_inserts:
             row["organisation_id"] = self.org.id
-        for chunk in chunks(self.person_inserts, WRITE_CHUNK):
-            db.session.execute(insert(Person), chunk)
+        insert_rows(Person, self.person_inserts)
         for chunk in chunks(self.person_updates, WRITE_CHUNK):
             db.session.execute(update(Person), chunk)
         if self.person_inserts:
-            self.person_ids: dict[str, int] = dict(db.session.execute(select(Person.external_id, Person.id).where(
+            self.person_ids: dict[str, int] = dict(rows(select(Person.external_id, Person.id).where(
                 Person.organisation_id == self.org.id, Person.source == Source.SYNC)).all())
         else:
             self.person_ids = {ext: pid for ext, (pid, _a) in self.existing_persons.items()}
@@ -335,12 +346,11 @@ class OrgImport:
             row["school_id"] = self.school_ids[row.pop("_school")]
         for row in self.group_inserts:
             row["organisation_id"] = self.org.id
-        if self.group_inserts:
-            db.session.execute(insert(Group), self.group_inserts)
+        insert_rows(Group, self.group_inserts)
         if self.group_updates:
             db.session.execute(update(Group), self.group_updates)
         if self.group_inserts:
-            self.group_ids: dict[str, int] = dict(db.session.execute(select(Group.external_id, Group.id).where(
+            self.group_ids: dict[str, int] = dict(rows(select(Group.external_id, Group.id).where(
                 Group.organisation_id == self.org.id, Group.source == Source.SYNC)).all())
         else:
             self.group_ids = {ext: gid for ext, (gid, _a) in self.existing_groups.items()}
@@ -350,7 +360,7 @@ class OrgImport:
 
     def duties(self):
         cols = (Duty.id, Duty.external_id, Duty.person_id, Duty.school_id, Duty.role, Duty.active)
-        existing = {r.external_id: r for r in db.session.execute(
+        existing = {r.external_id: r for r in rows(
             select(*cols).join(Person, Person.id == Duty.person_id).where(
                 Person.organisation_id == self.org.id, Duty.source == Source.SYNC))}
         inserts, updates = [], []
@@ -375,8 +385,7 @@ class OrgImport:
                                     **values})
                     self.report.count("duty", "updated", rec.role.value)
                     self.log("sync_update", "duty", old.id, rec.id, jsonable(before), jsonable(values))
-        if inserts:
-            db.session.execute(insert(Duty), inserts)
+        insert_rows(Duty, inserts)
         if updates:
             db.session.execute(update(Duty), updates)
         for row in inserts:

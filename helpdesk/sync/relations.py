@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from helpdesk.directory.models import (
     GuardianRelation,
@@ -15,7 +15,7 @@ from helpdesk.directory.models import (
 )
 from helpdesk.extensions import db
 from helpdesk.models_base import Source
-from helpdesk.sync.applying import WRITE_CHUNK, OrgImport, chunks
+from helpdesk.sync.applying import WRITE_CHUNK, OrgImport, chunks, insert_rows, rows
 from helpdesk.sync.notices import notice
 
 
@@ -37,9 +37,8 @@ def replace(job: OrgImport, kind: str, model, existing: dict, desired: dict, own
         if active and key[0] in owners and key not in desired:
             deactivate.append({"id": rid, "active": False, "deactivated_at": now, "updated_at": now})
             per_owner[key[0]]["removed"].append(key[1])
-    for chunk in chunks(inserts, WRITE_CHUNK):
-        db.session.execute(insert(model), [{"source": Source.SYNC, "active": True, "created_at": now,
-                                            "updated_at": now, **r} for r in chunk])
+    insert_rows(model, [{"source": Source.SYNC, "active": True, "created_at": now, "updated_at": now, **r}
+                        for r in inserts])
     for rows in (activate, deactivate):
         for chunk in chunks(rows, WRITE_CHUNK):
             db.session.execute(update(model), chunk)
@@ -54,7 +53,7 @@ def replace(job: OrgImport, kind: str, model, existing: dict, desired: dict, own
 def memberships(job: OrgImport):
     existing = {}
     for chunk in chunks(list(job.group_ids.values())):
-        for rid, gid, pid, active in db.session.execute(select(
+        for rid, gid, pid, active in rows(select(
                 Membership.id, Membership.group_id, Membership.person_id, Membership.active).where(
                 Membership.group_id.in_(chunk), Membership.source == Source.SYNC,
                 Membership.role == MembershipRole.MEMBER)):
@@ -83,7 +82,7 @@ def guardians(job: OrgImport):
             students[pid] = rec
     existing = {}
     for chunk in chunks(list(students)):
-        for rid, sid, gid, active in db.session.execute(select(
+        for rid, sid, gid, active in rows(select(
                 GuardianRelation.id, GuardianRelation.student_id, GuardianRelation.guardian_id,
                 GuardianRelation.active).where(GuardianRelation.student_id.in_(chunk),
                                                GuardianRelation.source == Source.SYNC)):
@@ -115,7 +114,7 @@ def mentors(job: OrgImport):
                 desired[(mentor, student)] = {}
     existing = {}
     for chunk in chunks(list(owners)):
-        for rid, mid, sid, active in db.session.execute(select(
+        for rid, mid, sid, active in rows(select(
                 MentorRelation.id, MentorRelation.mentor_id, MentorRelation.mentee_id, MentorRelation.active
         ).where(MentorRelation.mentor_id.in_(chunk), MentorRelation.source == Source.SYNC,
                 MentorRelation.kind == MentorKind.STUDENT_MENTOR)):

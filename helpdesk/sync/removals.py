@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from helpdesk.directory.models import Duty, Group, GuardianRelation, Membership, MentorRelation, Person
 from helpdesk.extensions import db
 from helpdesk.models_base import Source
-from helpdesk.sync.applying import WRITE_CHUNK, OrgImport, chunks
+from helpdesk.sync.applying import WRITE_CHUNK, OrgImport, chunks, rows
 
 # How a relation that goes with a removed person or group is counted in the summary.
 RELATION_COUNT = {Membership: ("membership", "removed"), Duty: ("duty", "deactivated"),
@@ -25,18 +25,18 @@ def removals(job: OrgImport):
             Person.organisation_id == job.org.id, Duty.source == Source.SYNC, Duty.active))) - {
             r.id for r in job.plan.duties}
     if gone_duties:
-        rows = [r for r in db.session.execute(select(Duty.id, Duty.external_id).join(Person).where(
+        duties = [r for r in db.session.execute(select(Duty.id, Duty.external_id).join(Person).where(
             Person.organisation_id == job.org.id, Duty.source == Source.SYNC, Duty.active))
             if r.external_id in gone_duties]
-        _deactivate(job, Duty, [r.id for r in rows])
-        for r in rows:
+        _deactivate(job, Duty, [r.id for r in duties])
+        for r in duties:
             job.report.count("duty", "deactivated", r.external_id)
             job.log("sync_deactivate", "duty", r.id, r.external_id, {"active": True}, {"active": False})
 
 
 def _deactivate(job: OrgImport, model, ids):
-    rows = [{"id": i, "active": False, "deactivated_at": job.now, "updated_at": job.now} for i in ids]
-    for chunk in chunks(rows, WRITE_CHUNK):
+    changes = [{"id": i, "active": False, "deactivated_at": job.now, "updated_at": job.now} for i in ids]
+    for chunk in chunks(changes, WRITE_CHUNK):
         db.session.execute(update(model), chunk)
 
 
@@ -46,7 +46,7 @@ def _active_ids(model, column, ids, **where):
         stmt = select(model.id, column).where(column.in_(chunk), model.active)
         for k, v in where.items():
             stmt = stmt.where(getattr(model, k) == v)
-        out.extend(db.session.execute(stmt).all())
+        out.extend(rows(stmt).all())
     return out
 
 
@@ -87,15 +87,15 @@ def deactivate_groups(job: OrgImport, ids: set[int]):
         return
     from helpdesk.admin.models import TeachingGroupCourse
 
-    rows = []
+    groups = []
     for chunk in chunks(list(ids)):
-        rows.extend(db.session.execute(select(Group.id, Group.name).where(
+        groups.extend(db.session.execute(select(Group.id, Group.name).where(
             Group.id.in_(chunk), Group.active, Group.source == Source.SYNC)).all())
-    live = [r.id for r in rows]
+    live = [r.id for r in groups]
     for chunk in chunks([{"id": i, "active": False, "deactivated_at": job.now, "archived_at": job.now,
                           "updated_at": job.now} for i in live], WRITE_CHUNK):
         db.session.execute(update(Group), chunk)
-    names = dict(rows)
+    names = dict(groups)
     for gid in live:
         job.report.count("group", "deactivated", names[gid])
         job.log("sync_deactivate", "group", gid, names[gid], {"active": True}, {"active": False})
