@@ -43,6 +43,7 @@ from helpdesk.sync.report import Report, jsonable
 
 CHUNK = 900  # stay below SQLite's bound-parameter limit in IN (...) lists
 WRITE_CHUNK = 5000
+AUDIT_CHUNK = 10000
 
 
 def rows(stmt):
@@ -96,6 +97,7 @@ class OrgImport:
         # What planning found, added to the run's report only when it is applied.
         self.planned = Report()
         self.org: Organisation | None = None
+        self.org_known = False  # until applying: a new organisation has no id to audit under
 
     # -- helpers
     def log(self, operation, object_type, object_id, label, before=None, after=None):
@@ -103,6 +105,15 @@ class OrgImport:
         self.audit.append({"operation": operation, "object_type": object_type, "object_id": object_id,
                            "object_label": (label or "")[:300], "before": before, "after": after,
                            "created_at": self.now})
+        if self.org_known and len(self.audit) >= AUDIT_CHUNK:
+            self.write_audit()
+
+    def write_audit(self):
+        """Written as they come while applying, so a first import never holds them all."""
+        for row in self.audit:
+            row["organisation_id"] = self.org.id
+        bulk_rows(self.audit)
+        self.audit = []
 
     def flag(self, object_type: str, object_id: int, reason: str):
         key = (object_type, object_id)
@@ -250,8 +261,7 @@ class OrgImport:
     # ------------------------------------------------------------ applying (writes)
     def apply(self):
         self.organisation()
-        for row in self.audit:
-            row["organisation_id"] = self.org.id
+        self.org_known = True
         self.open_flags = set(db.session.execute(select(SyncFlag.object_type, SyncFlag.object_id).where(
             SyncFlag.organisation_id == self.org.id, SyncFlag.resolved_at.is_(None))).all())
         self._merge_planned()
@@ -267,9 +277,7 @@ class OrgImport:
         mentors(self)
         removals(self)
         insert_rows(SyncFlag, self.new_flags)
-        for row in self.audit:
-            row.setdefault("organisation_id", self.org.id)
-        bulk_rows(self.audit)
+        self.write_audit()
 
     def _merge_planned(self):
         for kind, actions in self.planned.counts.items():
@@ -340,6 +348,7 @@ class OrgImport:
             pid = self.person_ids[row["external_id"]]
             self.log("sync_create", "person", pid, f"{row['given_name']} {row['family_name']}",
                      after={"kind": row["kind"].value, "external_id": row["external_id"]})
+        self.person_inserts = self.person_updates = []  # written: no need to hold them
 
     def groups(self):
         for row in (*self.group_inserts, *self.group_updates):
