@@ -37,9 +37,17 @@ def held_run(actor, run_id: int) -> SyncRun:
 def confirm_run(actor, run_id: int):
     """Central confirms a held run: it is applied as the nightly command would apply it.
 
-    Unlike other services this commits, one organisation at a time, as the import does;
-    ConfirmRefused (nothing changed) when the export or the directory changed since."""
+    Unlike other services this commits, one organisation at a time, as the import does (the
+    caller commits the audit row of the confirmation); ConfirmRefused (nothing changed) when
+    the export or the directory changed since."""
     from helpdesk.sync.importer import confirm_held_run
 
     held_run(actor, run_id)
-    return confirm_held_run(run_id, confirmed_by=actor)
+    result = confirm_held_run(run_id, confirmed_by=actor)
+    from helpdesk.admin.audit import record
+
+    for org_id in result.run.organisation_ids or ():
+        record(actor, "confirm_sync_run", result.run, organisation_id=org_id, object_type="sync_run",
+               label=result.run.source, before={"status": "held"}, after={"status": "ok"})
+    db.session.flush()
+    return result

@@ -78,6 +78,7 @@ def confirm_run(run_id: int):
     except SyncBusy:
         flash(_("Another sync run is working right now; try again when it has finished."), "error")
     else:
+        db.session.commit()
         flash(_("Sync run %(id)s is confirmed and applied.", id=result.run.id), "success")
     return redirect(url_for("sync.status"))
 

@@ -111,6 +111,10 @@ def test_the_page_tells_central_and_its_button_applies(app, two_nights):
     with app.test_request_context():
         assert count_active(Person) == people - leaving
         assert db.session.get(SyncRun, run_id).confirmed_by_id is not None
+        from helpdesk.admin.models import AuditEntry
+
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.operation == "confirm_sync_run")).one()
+        assert entry.actor_label == "chef@kommun.example.se" and entry.object_id == run_id
 
 
 def test_the_command_holds_confirms_and_dry_runs(app, two_nights):
