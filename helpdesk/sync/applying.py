@@ -44,6 +44,7 @@ from helpdesk.sync.report import Report, jsonable
 CHUNK = 900  # stay below SQLite's bound-parameter limit in IN (...) lists
 WRITE_CHUNK = 5000
 AUDIT_CHUNK = 10000
+PERSON_FIELDS = ("kind", "given_name", "family_name", "email", "civic_no", "security_marking", "eppn")
 
 
 def rows(stmt):
@@ -148,8 +149,8 @@ class OrgImport:
             self.school_ids[rec.id] = old.id if old is not None else None
 
     def _prepare_persons(self, org_id):
-        cols = (Person.id, Person.external_id, Person.kind, Person.given_name, Person.family_name, Person.email,
-                Person.civic_no, Person.security_marking, Person.eppn, Person.active)
+        # id, external id, then PERSON_FIELDS in their order (compared as a tuple), then active.
+        cols = (Person.id, Person.external_id, *(getattr(Person, f) for f in PERSON_FIELDS), Person.active)
         existing = {} if org_id is None else {r.external_id: r for r in rows(select(*cols).where(
             Person.organisation_id == org_id, Person.source == Source.SYNC))}
         civic_owner, manual_civic = {}, set()
@@ -176,8 +177,10 @@ class OrgImport:
             kind = self.kinds.get(rec.id)
             if kind is None:
                 kind = old.kind if old is not None else PersonKind.GUARDIAN
-            values = {"kind": kind, "given_name": rec.given, "family_name": rec.family, "email": rec.email,
-                      "civic_no": rec.civic_no, "security_marking": rec.marking, "eppn": rec.eppn}
+            new = (kind, rec.given, rec.family, rec.email, rec.civic_no, rec.marking, rec.eppn)
+            if old is not None and old.active and tuple(old[2:9]) == new:
+                continue  # unchanged: most of a night's people, so nothing more is built for them
+            values = dict(zip(PERSON_FIELDS, new))
             label = f"{rec.given} {rec.family}"
             if old is None:
                 if rec.civic_no and rec.civic_no in civic_owner:
