@@ -64,4 +64,7 @@ def load(instance_path: Path) -> dict:
         "LANGUAGES": ("sv", "en"),
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        # A sync run that would deactivate more than this share of an organisation's synced
+        # people or groups is held until central confirms it (0.10 = 10 %).
+        "SYNC_MAX_REMOVAL_SHARE": float(env("SYNC_MAX_REMOVAL_SHARE", "0.10")),
     }

@@ -106,6 +106,8 @@ class Person(SyncOwnedMixin, TimestampMixin, db.Model):
     security_marking: Mapped[SecurityMarking] = enum_column(
         SecurityMarking, default=SecurityMarking.NONE
     )
+    # eduPersonPrincipalName from the sync (SS 12000 eduPersonPrincipalNames), for single sign-on.
+    eppn: Mapped[str | None] = mapped_column(String(254), index=True)
 
     organisation: Mapped[Organisation] = relationship()
     memberships: Mapped[list[Membership]] = relationship(back_populates="person")

@@ -8,4 +8,5 @@ add_labels({
     SyncRunStatus.OK: _l("Done"),
     SyncRunStatus.FAILED: _l("Failed"),
     SyncRunStatus.DRY_RUN: _l("Trial run"),
+    SyncRunStatus.HELD: _l("Held for review"),
 })

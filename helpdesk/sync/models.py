@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from helpdesk.extensions import db
@@ -16,6 +16,8 @@ class SyncRunStatus(str, enum.Enum):
     OK = "ok"
     FAILED = "failed"
     DRY_RUN = "dry_run"
+    # Would deactivate too much: nothing was changed until central confirms it.
+    HELD = "held"
 
 
 class SyncRun(db.Model):
@@ -30,6 +32,14 @@ class SyncRun(db.Model):
     error: Mapped[str | None] = mapped_column(Text)
     # The organisations the run touched, so each central team sees only its own runs.
     organisation_ids: Mapped[list | None] = mapped_column(JSON)
+    # The plan worked out before anything was written: per organisation, the people and
+    # groups created/updated/deactivated and how many were active ([Changes.as_dict(), ...]).
+    plan: Mapped[list | None] = mapped_column(JSON)
+    # What a held run read (sha256 of the export), so a confirmation applies the same export.
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+    full: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class SyncFlag(db.Model):

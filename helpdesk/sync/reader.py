@@ -8,7 +8,9 @@ before anything is written.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,6 +25,34 @@ from helpdesk.directory.models import (
 from helpdesk.text import without_control_characters_in
 
 ENTITIES = ("organisations", "persons", "groups", "duties")
+
+
+_PLAIN_CIVIC = re.compile(r"\d{12}")
+
+
+def _luhn_ok(ten: str) -> bool:
+    total = 0
+    for i, ch in enumerate(ten):
+        n = int(ch) * (2 if i % 2 == 0 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
+
+
+def _civic_number(value: str) -> str:
+    """civic.normalise, with the export's usual form (12 digits) checked here: the general
+    parser was the larger part of reading a municipality's export. Same answers: a real date
+    (a samordningsnummer's day is 60 more), a serial number other than 000, the check digit."""
+    value = value.strip()
+    if not _PLAIN_CIVIC.fullmatch(value):
+        return civic.normalise(value)
+    day = int(value[6:8])
+    try:
+        date(int(value[:4]), int(value[4:6]), day - 60 if day > 60 else day)
+    except ValueError:
+        raise civic.InvalidCivicNumber(value) from None
+    if value[8:11] == "000" or not _luhn_ok(value[2:]):
+        raise civic.InvalidCivicNumber(value)
+    return value
 
 
 class MalformedExport(ValueError):
@@ -71,6 +101,7 @@ class PersonRec:
     active: bool
     responsibles: list | None  # [(person_id, GuardianRelationType)] or None when not given
     enrolled_at: list
+    eppn: str | None = None  # the first of eduPersonPrincipalNames, for single sign-on
 
 
 @dataclass(slots=True)
@@ -102,37 +133,46 @@ class Export:
     deleted: dict[str, set[str]] = field(default_factory=lambda: {e: set() for e in ENTITIES})
 
 
+# A control character can only be in a JSON document as an escape (\u0000-\u001f, \b, \f) or,
+# for DEL, as itself; a document without any is not walked again string by string.
+_MAYBE_CONTROL = re.compile(r"\\u00[01][0-9a-fA-F]|\\u007[fF]|\\[bf]|\x7f")
+
+
 def _load_json(path: Path):
     try:
-        with open(path, encoding="utf-8") as fh:
-            # A stray control character in a name would fail the whole import on PostgreSQL.
-            return without_control_characters_in(json.load(fh))
+        text = path.read_bytes().decode("utf-8")
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise MalformedExport(path.name, None, "(file)", f"is not valid JSON: {exc}") from None
     except UnicodeDecodeError:
         raise MalformedExport(path.name, None, "(file)", "is not UTF-8") from None
+    if _MAYBE_CONTROL.search(text):
+        # A stray control character in a name would fail the whole import on PostgreSQL.
+        doc = without_control_characters_in(doc)
+    return doc
+
+
+def _pages(path: Path, entity: str):
+    """The `data` of each page of one entity in an export directory."""
+    for file in sorted(path.glob(f"{entity}*.json")):
+        doc = _load_json(file)
+        if not isinstance(doc, dict) or "data" not in doc:
+            raise MalformedExport(entity, None, "data", f"is missing in {file.name}")
+        data = doc["data"]
+        if entity == "deletedEntities":
+            if not isinstance(data, dict):
+                raise MalformedExport(entity, None, "data", "must be an object")
+        elif not isinstance(data, list):
+            raise MalformedExport(entity, None, "data", "must be a list")
+        yield data
 
 
 def read_raw(path: str | Path) -> dict:
+    """The whole export as one document (a directory's pages joined)."""
     path = Path(path)
     if path.is_dir():
-        raw: dict = {e: [] for e in ENTITIES}
-        raw["deletedEntities"] = {}
-        for entity in (*ENTITIES, "deletedEntities"):
-            for file in sorted(path.glob(f"{entity}*.json")):
-                doc = _load_json(file)
-                if not isinstance(doc, dict) or "data" not in doc:
-                    raise MalformedExport(entity, None, "data", f"is missing in {file.name}")
-                data = doc["data"]
-                if entity == "deletedEntities":
-                    if not isinstance(data, dict):
-                        raise MalformedExport(entity, None, "data", "must be an object")
-                    for k, v in data.items():
-                        raw["deletedEntities"].setdefault(k, []).extend(v if isinstance(v, list) else [v])
-                else:
-                    if not isinstance(data, list):
-                        raise MalformedExport(entity, None, "data", "must be a list")
-                    raw[entity].extend(data)
+        raw: dict = {e: [data for page in _pages(path, e) for data in page] for e in ENTITIES}
+        raw["deletedEntities"] = _joined_deletions(path)
         return raw
     if not path.exists():
         raise FileNotFoundError(str(path))
@@ -140,6 +180,14 @@ def read_raw(path: str | Path) -> dict:
     if not isinstance(doc, dict):
         raise MalformedExport(path.name, None, "(file)", "must hold a JSON object")
     return doc
+
+
+def _joined_deletions(path: Path) -> dict:
+    deleted: dict = {}
+    for data in _pages(path, "deletedEntities"):
+        for k, v in data.items():
+            deleted.setdefault(k, []).extend(v if isinstance(v, list) else [v])
+    return deleted
 
 
 def _str(rec: dict, entity: str, rid, name: str, *, required: bool = True, max_len: int = 200):
@@ -196,11 +244,18 @@ def _id(rec, entity: str) -> str:
 
 
 def parse(raw: dict) -> Export:
+    """One export document (every entity's list in one object) into records."""
     out = Export()
     for entity in ENTITIES:
         if entity in raw and not isinstance(raw[entity], list):
             raise MalformedExport(entity, None, entity, "must be a list")
-    for rec in raw.get("organisations") or []:
+        PARSERS[entity](out, raw.get(entity) or [])
+    _deleted(out, raw.get("deletedEntities") or {})
+    return out
+
+
+def _organisations(out: Export, records: list) -> None:
+    for rec in records:
         rid = _id(rec, "organisations")
         otype = _str(rec, "organisations", rid, "organisationType")
         types = rec.get("schoolTypes") or []
@@ -211,7 +266,10 @@ def parse(raw: dict) -> Export:
             _ref(rec, "organisations", rid, "parentOrganisation", required=False),
             _str(rec, "organisations", rid, "schoolUnitCode", required=False, max_len=16),
             ",".join(types)[:64]))
-    for rec in raw.get("persons") or []:
+
+
+def _persons(out: Export, records: list) -> None:
+    for rec in records:
         rid = _id(rec, "persons")
         number = None
         civic_ref = rec.get("civicNo")
@@ -221,7 +279,7 @@ def parse(raw: dict) -> Export:
             value = civic_ref.get("value")
             if value:
                 try:
-                    number = civic.normalise(str(value))
+                    number = _civic_number(str(value))
                 except civic.InvalidCivicNumber:
                     raise MalformedExport("persons", rid, "civicNo.value",
                                           "is not a valid personal identity or temporary number") from None
@@ -255,14 +313,20 @@ def parse(raw: dict) -> Export:
             if not isinstance(e, dict):
                 raise MalformedExport("persons", rid, "enrolments", "must be a list of objects")
             enrolled.append(_ref(e, "persons", rid, "enroledAt"))
+        eppns = _list(rec, "persons", rid, "eduPersonPrincipalNames") or []
+        if not all(isinstance(e, str) and 0 < len(e.strip()) <= 254 for e in eppns):
+            raise MalformedExport("persons", rid, "eduPersonPrincipalNames", "must be a list of names")
         status = rec.get("personStatus") or "Aktiv"
         if not isinstance(status, str):
             raise MalformedExport("persons", rid, "personStatus", "must be a string")
         out.persons.append(PersonRec(
             rid, _str(rec, "persons", rid, "givenName", max_len=100),
             _str(rec, "persons", rid, "familyName", max_len=100), number, email, marking,
-            status == "Aktiv", responsibles, enrolled))
-    for rec in raw.get("groups") or []:
+            status == "Aktiv", responsibles, enrolled, eppns[0].strip() if eppns else None))
+
+
+def _groups(out: Export, records: list) -> None:
+    for rec in records:
         rid = _id(rec, "groups")
         gtype = _str(rec, "groups", rid, "groupType")
         if gtype not in GROUP_KINDS:
@@ -279,7 +343,10 @@ def parse(raw: dict) -> Export:
                                    _ref(rec, "groups", rid, "organisation"),
                                    _date(rec, "groups", rid, "startDate"), _date(rec, "groups", rid, "endDate"),
                                    members))
-    for rec in raw.get("duties") or []:
+
+
+def _duties(out: Export, records: list) -> None:
+    for rec in records:
         rid = _id(rec, "duties")
         role = _str(rec, "duties", rid, "dutyRole")
         mentor_of = []
@@ -290,7 +357,9 @@ def parse(raw: dict) -> Export:
                 mentor_of.append(_ref(a, "duties", rid, "group"))
         out.duties.append(DutyRec(rid, _ref(rec, "duties", rid, "person"), _ref(rec, "duties", rid, "dutyAt"),
                                   DUTY_ROLES.get(role, DutyRole.OTHER_STAFF), mentor_of))
-    deleted = raw.get("deletedEntities") or {}
+
+
+def _deleted(out: Export, deleted) -> None:
     if isinstance(deleted, dict) and "data" in deleted and isinstance(deleted["data"], dict):
         deleted = deleted["data"]
     if not isinstance(deleted, dict):
@@ -300,8 +369,35 @@ def parse(raw: dict) -> Export:
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
             raise MalformedExport("deletedEntities", None, entity, "must be a list of ids")
         out.deleted[entity] = set(ids)
-    return out
+
+
+PARSERS = {"organisations": _organisations, "persons": _persons, "groups": _groups, "duties": _duties}
+
+
+
+def fingerprint(path: str | Path) -> str:
+    """A digest of the export's files, to tell whether a held run's export is still the same."""
+    path = Path(path)
+    files = [path] if not path.is_dir() else sorted(
+        f for e in (*ENTITIES, "deletedEntities") for f in path.glob(f"{e}*.json"))
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.name.encode() + b"\0")
+        with open(file, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
 
 
 def read_export(path: str | Path) -> Export:
-    return parse(read_raw(path))
+    """Read and check an export. A directory is read one page at a time, so only one page's
+    JSON is held beside the records."""
+    path = Path(path)
+    if not path.is_dir():
+        return parse(read_raw(path))
+    out = Export()
+    for entity in ENTITIES:
+        for page in _pages(path, entity):
+            PARSERS[entity](out, page)
+    _deleted(out, _joined_deletions(path))
+    return out

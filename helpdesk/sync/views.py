@@ -2,7 +2,7 @@
 manual data the sync left pointing at removed things."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from helpdesk.access import require, scope_of
 from helpdesk.extensions import db
-from helpdesk.sync.models import SyncFlag, SyncRun
+from helpdesk.sync.held import percent
+from helpdesk.sync.models import SyncFlag, SyncRun, SyncRunStatus
+from helpdesk.sync.services import confirm_run as confirm_run_service
 from helpdesk.sync.services import resolve_flag as resolve_flag_service
 
 bp = Blueprint("sync", __name__, url_prefix="/sync")
@@ -51,8 +53,34 @@ def status():
     flags = list(db.session.scalars(select(SyncFlag).where(
         SyncFlag.organisation_id.in_(org_ids), SyncFlag.resolved_at.is_(None)).order_by(SyncFlag.id.desc())
         .limit(200)))
+    # Held runs wait for central until confirmed or until a later run has been applied.
+    held = []
+    for r in runs:
+        if r.status is SyncRunStatus.OK:
+            break
+        if r.status is SyncRunStatus.HELD:
+            held.append(r)
     return render_template("sync/status.html", runs=runs, last=runs[0] if runs else None, flags=flags,
-                           describe=describe_flag)
+                           describe=describe_flag, held=held, percent=percent,
+                           limit=percent(current_app.config["SYNC_MAX_REMOVAL_SHARE"] * 100, 100))
+
+
+@bp.post("/runs/<int:run_id>/confirm")
+@login_required
+def confirm_run(run_id: int):
+    from helpdesk.sync.importer import ConfirmRefused, SyncBusy
+
+    require(current_user, "sync.view_status")
+    try:
+        result = confirm_run_service(current_user, run_id)
+    except ConfirmRefused as exc:
+        flash(str(exc.message), "error")
+    except SyncBusy:
+        flash(_("Another sync run is working right now; try again when it has finished."), "error")
+    else:
+        db.session.commit()
+        flash(_("Sync run %(id)s is confirmed and applied.", id=result.run.id), "success")
+    return redirect(url_for("sync.status"))
 
 
 @bp.post("/flags/<int:flag_id>/resolve")
