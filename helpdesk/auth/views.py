@@ -153,3 +153,25 @@ def reset_password(token: str):
             flash(_("Your new password is saved. Log in with it."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), (400 if form.is_submitted() else 200)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """An invited person chooses a password with a single-use link (7 days)."""
+    from helpdesk.auth import accounts
+
+    form = ResetPasswordForm()
+    try:
+        accounts.check_invitation(token)
+    except ValidationFailed as exc:
+        return render_template("auth/invitation.html", form=None, message=str(exc.message)), 400
+    if form.validate_on_submit():
+        try:
+            accounts.accept_invitation(token, form.password.data, form.confirm.data)
+        except ValidationFailed as exc:
+            getattr(form, exc.field or "password").errors.append(str(exc.message))
+        else:
+            db.session.commit()
+            flash(_("Your password is saved. Log in with your e-mail address and the new password."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/invitation.html", form=form), (400 if form.is_submitted() else 200)
