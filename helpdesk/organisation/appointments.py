@@ -186,7 +186,8 @@ def appoint(actor, *, role, organisation_id=None, person_id=None, email: str | N
         raise PermissionDenied(_l("The organisation's central team appoints its local and group administrators."))
     target = _target_scope(org, role, school_id, group_id)
     person = _person(org, person_id, email)
-    user, created = _account(org, person, email, may_create_bare=role is Role.CENTRAL_ADMIN)
+    user, created = _account(org, person, email,
+                             may_create_bare=role is Role.CENTRAL_ADMIN and scope.is_operator)
     if not user.enabled:
         raise ValidationFailed(_l("The account of %(name)s is turned off.", name=user.display_name))
     wanted = {k: target.get(k) for k in ("organisation_id", "school_id", "group_id")}
