@@ -85,7 +85,8 @@ def _invitation_path(app, to: str) -> str:
 def _new_page(browser, server):
     context = browser.new_context(base_url=server, locale="sv-SE")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    # Filing a question on an empty installation builds the search index first: allow time.
+    page.set_default_timeout(30_000)
     return context, page
 
 
@@ -152,6 +153,7 @@ def test_a_new_municipality_goes_into_service(browser, app, empty_server, tmp_pa
     expect(contacts).to_contain_text("Dina supportkontakter på Norrskolan: Per Ek, Karin Lund.")
     expect(contacts).to_contain_text("support@exempelkommun.example")
     assert_accessible(teacher)
+    teacher.locator("#category").select_option("bug")
     teacher.locator("#subject").fill(SUBJECT)
     teacher.locator("#body").fill("Jag ser inte närvaron för min klass sedan i morse.")
     teacher.get_by_role("button", name="Skicka frågan").click()
