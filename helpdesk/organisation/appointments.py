@@ -219,27 +219,34 @@ def _appoint_vendor_agent(actor, vendor_id, email) -> Outcome:
     vendor = db.session.get(Vendor, as_id(vendor_id) or 0)
     if vendor is None:
         raise NotFound(_l("That vendor could not be found."))
+    return _installation_role(actor, Role.VENDOR_AGENT, email, vendor=vendor)
+
+
+def _installation_role(actor, role: Role, email, *, vendor: Vendor | None = None) -> Outcome:
+    """A role outside any organisation (vendor agent, operator), for an account found or made
+    by e-mail; a new account is invited."""
     address = normalise_email(email or "")
     if not accounts.valid_email(address):
         raise ValidationFailed(_l("Enter a valid e-mail address."), field="email")
     user = db.session.scalar(select(User).where(User.email == address))
     created = user is None
     if created:
-        user = accounts.create_account(address, vendor_id=vendor.id)
-    elif user.vendor_id != vendor.id or user.organisation_id is not None:
+        user = accounts.create_account(address, vendor_id=vendor.id if vendor else None)
+    elif vendor is not None and (user.vendor_id != vendor.id or user.organisation_id is not None):
         raise Conflict(_l("That e-mail address belongs to an account outside the vendor."))
-    if any(r.role is Role.VENDOR_AGENT for r in user.roles):
+    if any(r.role is role for r in user.roles):
         raise Conflict(_l("%(name)s already has this role.", name=user.display_name))
-    a = RoleAssignment(role=Role.VENDOR_AGENT)
+    a = RoleAssignment(role=role)
     user.roles.append(a)
     db.session.flush()
     audit.record(actor, "appoint_role", a, organisation_id=None, object_type="role",
-                 label=f"{user.email}: vendor_agent ({vendor.name})",
-                 after={"user": user.email, "role": "vendor_agent", "vendor_id": vendor.id})
+                 label=f"{user.email}: {role.value}" + (f" ({vendor.name})" if vendor else ""),
+                 after={"user": user.email, "role": role.value, **({"vendor_id": vendor.id} if vendor else {})})
     if created:
         accounts.invite(user, invited_by=actor)
-    _notify(user, a, appointed=True)
-    _changed("appointed", user.id, Role.VENDOR_AGENT, {})
+    if role is Role.VENDOR_AGENT:
+        _notify(user, a, appointed=True)
+    _changed("appointed", user.id, role, {})
     return Outcome(a, user, [], created)
 
 
@@ -297,21 +304,4 @@ def add_operator(actor, email: str) -> Outcome:
     it by e-mail when it is new."""
     if not scope_of(actor).is_operator:
         raise PermissionDenied()
-    address = normalise_email(email or "")
-    if not accounts.valid_email(address):
-        raise ValidationFailed(_l("Enter a valid e-mail address."), field="email")
-    user = db.session.scalar(select(User).where(User.email == address))
-    created = user is None
-    if created:
-        user = accounts.create_account(address)
-    if any(r.role is Role.OPERATOR for r in user.roles):
-        raise Conflict(_l("%(name)s already has this role.", name=user.display_name))
-    a = RoleAssignment(role=Role.OPERATOR)
-    user.roles.append(a)
-    db.session.flush()
-    audit.record(actor, "appoint_role", a, organisation_id=None, object_type="role",
-                 label=f"{user.email}: operator", after={"user": user.email, "role": "operator"})
-    if created:
-        accounts.invite(user, invited_by=actor)
-    _changed("appointed", user.id, Role.OPERATOR, {})
-    return Outcome(a, user, [], created)
+    return _installation_role(actor, Role.OPERATOR, email)

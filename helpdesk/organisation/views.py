@@ -147,6 +147,13 @@ def _support_page(org, form=None, address_form=None):
                            address_form=address_form, may_appoint=can(current_user, "organisation.appoint", org))
 
 
+def _back_to_support(org_id: int, message: str, warnings=()):
+    flash(message, "success")
+    for warning in warnings:
+        flash(str(warning), "warning")
+    return redirect(url_for("organisation.support", organisation_id=org_id))
+
+
 @bp.get("/organisation/support")
 @login_required
 def support():
@@ -161,10 +168,8 @@ def appoint():
     form = AppointForm()
 
     def done(outcome):
-        flash(_("%(name)s has the role and has been told by e-mail.", name=outcome.user.display_name), "success")
-        for warning in outcome.warnings:
-            flash(str(warning), "warning")
-        return redirect(url_for("organisation.support", organisation_id=org.id))
+        return _back_to_support(org.id, _("%(name)s has the role and has been told by e-mail.",
+                                          name=outcome.user.display_name), outcome.warnings)
     return _attempt(form, lambda: appointments.appoint(
         current_user, role=form.role.data, organisation_id=org.id, email=form.email.data,
         school_id=form.school_id.data or None, group_id=form.group_id.data or None),
@@ -182,10 +187,7 @@ def remove_role(assignment_id: int):
         flash(str(exc.message), "error")
         return redirect(url_for("organisation.support", organisation_id=org_id)), 303
     db.session.commit()
-    flash(_("The role is removed and the person has been told by e-mail."), "success")
-    for warning in warnings:
-        flash(str(warning), "warning")
-    return redirect(url_for("organisation.support", organisation_id=org_id))
+    return _back_to_support(org_id, _("The role is removed and the person has been told by e-mail."), warnings)
 
 
 @bp.post("/organisation/support/address")
@@ -196,8 +198,7 @@ def support_address():
     form = SupportAddressForm()
 
     def done(_result):
-        flash(_("The shared address is saved."), "success")
-        return redirect(url_for("organisation.support", organisation_id=org.id))
+        return _back_to_support(org.id, _("The shared address is saved."))
     return _attempt(form, lambda: organisations.set_support_email(current_user, org, form.support_email.data),
                     done, lambda: _support_page(org, address_form=form))
 
