@@ -15,6 +15,7 @@ CAPABILITIES = (
     "helpdesk.core",
     "helpdesk.auth",
     "helpdesk.directory",
+    "helpdesk.organisation",
     "helpdesk.notify",
     "helpdesk.tickets",
     "helpdesk.admin",

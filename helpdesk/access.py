@@ -48,6 +48,8 @@ class Scope:
     guardian_org_ids: set[int] = field(default_factory=set)
     person_id: int | None = None
     organisation_id: int | None = None
+    # The platform operator runs the installation: organisations and vendor agents, no tickets.
+    is_operator: bool = False
     # Filled lazily: the schools the person works at, groups they teach, children.
     _cache: dict = field(default_factory=dict)
 
@@ -147,6 +149,8 @@ def scope_of(user) -> Scope:
             scope.staff_org_ids.add(assignment.organisation_id)
         elif assignment.role is Role.GUARDIAN:
             scope.guardian_org_ids.add(assignment.organisation_id)
+        elif assignment.role is Role.OPERATOR:
+            scope.is_operator = True
         elif assignment.role is Role.VENDOR_AGENT and scope.vendor_id is None:
             scope.vendor_id = user.vendor_id
     cache[key] = scope

@@ -300,4 +300,5 @@ DEMO_ACCOUNTS = [
     ("central@grannby.se", "central admin, Grannby (no autosync)"),
     ("larare@grannby.se", "teacher, Grannby skola"),
     ("vardnadshavare@grannby.se", "guardian, Grannby"),
+    ("drift@helpdesk.example", "platform operator (organisations, vendor agents)"),
 ]

@@ -10,3 +10,9 @@ _signals = Namespace()
 
 # sender: the kind ("article", "thread", "ticket"); keyword: object_id=int, deleted=bool
 content_changed = _signals.signal("content-changed")
+
+# sender: "appointed" or "removed"; keywords: user_id=int, role=str (a Role value),
+# organisation_id=int|None, school_id=int|None, group_id=int|None. Sent by the support
+# organisation's appointment service inside its transaction, so boards (and anyone else)
+# follow appointments without reading the role tables themselves.
+role_changed = _signals.signal("role-changed")

@@ -27,6 +27,10 @@ _DEFAULTS: dict[str, Callable[..., Any]] = {
     # (user) -> [(label, url)]: where this reader can ask a person when the help pages did
     # not answer; from tickets.
     "ask_for_help": lambda user: [],
+    # (user, school_id=None) -> {"schools": [{"school_id", "school", "local_contacts": [name],
+    # "central_answers"}], "central": {"organisation", "email"}} or None: "Where do I turn?"
+    # for a teacher or guardian; from organisation.
+    "support_contacts": lambda user, school_id=None: None,
 }
 
 

@@ -24,10 +24,11 @@ ROLES: dict[str, str | None] = {
     "guardian": "vardnadshavare.norr@exempelkommun.se",
     "vendor": "leverantor@leverantor.example",
     "other_org": "central@grannby.se",
+    "operator": "drift@helpdesk.example",
 }
 EVERYONE = frozenset(ROLES)
 LOGGED_IN = EVERYONE - {"anonymous"}
-ORG_MEMBERS = LOGGED_IN - {"vendor", "other_org"}
+ORG_MEMBERS = LOGGED_IN - {"vendor", "other_org", "operator"}
 
 
 @dataclass

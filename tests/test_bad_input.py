@@ -17,7 +17,7 @@ QUERY_NAMES = ["q", "page", "school", "school_id", "cursor", "limit", "canned", 
                "lang", "filter", "assigned", "category", "tag", "audience", "next", "operation", "actor"]
 QUERY_VALUES = [HUGE, "\x00", "%FF", "-1", "a" * 5_000]
 PREFERENCE = ["central", "local", "teacher", "guardian", "vendor", "group_admin", "anonymous",
-              "other_org", "local_other"]
+              "other_org", "local_other", "operator"]
 
 
 def _client(app, case):

@@ -19,9 +19,10 @@ from helpdesk.admin.guard import Operation, Refused, decide
 from helpdesk.admin.models import ActivationCode
 from helpdesk.admin.operations.base import active_group, group_target
 from helpdesk.admin.reach import Ref, load_in_reach
-from helpdesk.auth.models import Role, RoleAssignment, User
+from helpdesk.auth.accounts import create_account
+from helpdesk.auth.models import User
 from helpdesk.auth.services import normalise_email, set_password, validate_new_password
-from helpdesk.directory.models import Group, GuardianRelation, Membership, MembershipRole, Person, PersonKind
+from helpdesk.directory.models import Group, GuardianRelation, Membership, MembershipRole, Person
 from helpdesk.errors import ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.models_base import utcnow
@@ -147,14 +148,7 @@ def activate(code: str, email: str | None, password: str, confirm: str) -> User:
         address = normalise_email(email or person.email or "")
         if not address or "@" not in address:
             raise ValidationFailed(_l("Enter the e-mail address you will log in with."), field="email")
-        if db.session.scalar(select(User.id).where(User.email == address)):
-            raise ValidationFailed(_l("That e-mail address already has an account."), field="email")
-        user = User(email=address, person_id=person.id, organisation_id=person.organisation_id,
-                    session_key="")
-        role = {PersonKind.STAFF: Role.STAFF, PersonKind.GUARDIAN: Role.GUARDIAN}.get(person.kind)
-        if role is not None:
-            user.roles.append(RoleAssignment(role=role, organisation_id=person.organisation_id))
-        db.session.add(user)
+        user = create_account(address, person=person)
     user.enabled = True
     set_password(user, password)
     row.used_at = utcnow()

@@ -5,6 +5,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from helpdesk import hooks
 from helpdesk.access import scope_of
 from helpdesk.api import api
 from helpdesk.api.helpers import api_login_required, field, json_body
@@ -53,6 +54,8 @@ def describe_user(user) -> dict:
         "vendor_id": scope.vendor_id,
         "person_id": user.person_id,
         "roles": roles,
+        # "Where do I turn?" for a teacher or guardian (None for everybody else).
+        "support_contacts": hooks.get("support_contacts")(user),
     }
 
 

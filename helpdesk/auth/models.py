@@ -20,6 +20,7 @@ class Role(str, enum.Enum):
     VENDOR_AGENT = "vendor_agent"  # scope: every organisation using the vendor
     STAFF = "staff"  # scope: an organisation (their schools come from their duties)
     GUARDIAN = "guardian"  # scope: an organisation (their children come from relations)
+    OPERATOR = "operator"  # scope: the installation (creates organisations, appoints vendor agents)
 
 
 class User(UserMixin, TimestampMixin, db.Model):
@@ -85,7 +86,11 @@ class ApiToken(db.Model):
 
 
 class PasswordReset(db.Model):
-    """A single-use, expiring password-reset link; only its SHA-256 is stored."""
+    """A single-use, expiring link that sets a password; only its SHA-256 is stored.
+
+    The same link serves a forgotten password (`reset`, an hour) and an invitation to a new
+    account (`invitation`, seven days), so both are spent and checked in one place.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
@@ -93,3 +98,4 @@ class PasswordReset(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    purpose: Mapped[str] = mapped_column(String(16), default="reset", server_default="reset")

@@ -100,20 +100,25 @@ def request_password_reset(email: str) -> str | None:
     return token
 
 
-def _valid_reset(token: str) -> PasswordReset:
-    reset = db.session.scalar(select(PasswordReset).where(PasswordReset.token_hash == _digest(token or "")))
+def _valid_reset(token: str, purpose: str = "reset") -> PasswordReset:
+    reset = db.session.scalar(select(PasswordReset).where(
+        PasswordReset.token_hash == _digest(token or ""), PasswordReset.purpose == purpose))
     if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
+        if purpose == "invitation":
+            raise ValidationFailed(_l("This invitation has expired or has already been used. Ask the "
+                                      "person who invited you to send a new one."))
         raise ValidationFailed(_l("This link has expired or has already been used. Ask for a new one."))
     return reset
 
 
-def check_reset_token(token: str) -> None:
-    _valid_reset(token)
+def check_reset_token(token: str, purpose: str = "reset") -> None:
+    _valid_reset(token, purpose)
 
 
-def reset_password(token: str, password: str, confirm: str) -> User:
-    """Use a reset link once: set the password and spend every open link of the account."""
-    reset = _valid_reset(token)
+def reset_password(token: str, password: str, confirm: str, purpose: str = "reset") -> User:
+    """Use a reset link (or an invitation) once: set the password and spend every open link
+    of the account."""
+    reset = _valid_reset(token, purpose)
     validate_new_password(password, confirm)
     user = db.session.get(User, reset.user_id)
     set_password(user, password)

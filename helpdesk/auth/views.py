@@ -135,21 +135,44 @@ def forgot_password():
     return render_template("auth/forgot.html", form=form), (400 if form.is_submitted() else 200)
 
 
-@bp.route("/reset/<token>", methods=["GET", "POST"])
-def reset_password(token: str):
+def _password_page(token: str, *, check, use, template: str, saved: str, invalid):
+    """A page where a single-use link's holder chooses a password (reset or invitation)."""
     form = ResetPasswordForm()
     try:
-        services.check_reset_token(token)
+        check(token)
     except ValidationFailed as exc:
-        flash(str(exc.message), "error")
-        return redirect(url_for("auth.forgot_password"))
+        return invalid(exc)
     if form.validate_on_submit():
         try:
-            services.reset_password(token, form.password.data, form.confirm.data)
+            use(token, form.password.data, form.confirm.data)
         except ValidationFailed as exc:
             getattr(form, exc.field or "password").errors.append(str(exc.message))
         else:
             db.session.commit()
-            flash(_("Your new password is saved. Log in with it."), "success")
+            flash(saved, "success")
             return redirect(url_for("auth.login"))
-    return render_template("auth/reset.html", form=form), (400 if form.is_submitted() else 200)
+    return render_template(template, form=form), (400 if form.is_submitted() else 200)
+
+
+def _back_to_forgot(exc):
+    flash(str(exc.message), "error")
+    return redirect(url_for("auth.forgot_password"))
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    return _password_page(token, check=services.check_reset_token, use=services.reset_password,
+                          template="auth/reset.html", saved=_("Your new password is saved. Log in with it."),
+                          invalid=_back_to_forgot)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """An invited person chooses a password with a single-use link (7 days); an expired or
+    used one says so (400) and changes nothing."""
+    from helpdesk.auth import accounts
+
+    return _password_page(
+        token, check=accounts.check_invitation, use=accounts.accept_invitation, template="auth/invitation.html",
+        saved=_("Your password is saved. Log in with your e-mail address and the new password."),
+        invalid=lambda exc: (render_template("auth/invitation.html", form=None, message=str(exc.message)), 400))

@@ -12,7 +12,9 @@ def init_app(app) -> None:
     from helpdesk.nav import HomePanel, NavItem, add_home_panel, add_nav
 
     app.register_blueprint(views.bp)
-    from helpdesk.boards import search_source
+    from helpdesk.boards import membership, search_source
+
+    membership.init_app()
     from helpdesk.search.sources import register_source
 
     register_source(search_source.source())

@@ -3,6 +3,7 @@ the field it names (see views.field_error)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     HiddenField,
     IntegerField,
@@ -66,6 +67,8 @@ class MeetingForm(FlaskForm):
     duration = IntegerField(_l("Length in minutes"), default=60, validators=[Optional()])
     location = StringField(_l("Place or video link"))
     schools = MultiCheckboxField(_l("Invite the contacts of"), coerce=int, validate_choice=False)
+    invite_vendor = BooleanField(_l("Invite the platform vendor's support agents too (they see this meeting "
+                                    "and its agenda, nothing else)"))
 
 
 class MinutesForm(FlaskForm):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, false as sa_false, text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from helpdesk.auth.models import User
@@ -224,6 +224,9 @@ class Meeting(db.Model):
     # A stable UID for the .ics file, so calendars update the event instead of adding one.
     uid: Mapped[str] = mapped_column(String(80), unique=True)
     sequence: Mapped[int] = mapped_column(default=0)
+    # The organisation's vendor's agents are invited too: they see this meeting, its agenda
+    # and its .ics, and nothing else of the organisation.
+    invite_vendor: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     organisation: Mapped[Organisation] = relationship()
     invitees: Mapped[list[MeetingSchool]] = relationship(cascade="all, delete-orphan", lazy="selectin")

@@ -153,6 +153,8 @@ def can_plan_meeting(scope: Scope, _obj=None) -> bool:
 def can_view_meeting(scope: Scope, meeting: Meeting) -> bool:
     if meeting is None or not _may_use_boards(scope):
         return False
+    if meeting.invite_vendor and scope.vendor_id is not None and scope.vendor_id == meeting.organisation.vendor_id:
+        return True  # the vendor's agents see a meeting they are invited to, nothing else
     return scope.is_central_for(meeting.organisation_id) or bool(
         meeting.school_ids & scope.local_school_ids)
 

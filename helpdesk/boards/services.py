@@ -780,6 +780,8 @@ def visible_meetings(actor) -> list[Meeting]:
     require(actor, "boards.use")
     scope = scope_of(actor)
     org_ids = set(scope.central_org_ids) | local_org_ids(scope)
+    if scope.vendor_id is not None:
+        org_ids |= set(db.session.scalars(select(Organisation.id).where(Organisation.vendor_id == scope.vendor_id)))
     meetings = db.session.scalars(select(Meeting).where(Meeting.organisation_id.in_(org_ids))
                                   .order_by(Meeting.starts_at.desc()).limit(200))
     from helpdesk.access import can
@@ -812,7 +814,8 @@ def _checked_meeting(organisation_id: int, title: str, kind, starts_at, duration
 
 
 def plan_meeting(actor, *, organisation_id: int, title: str, kind: MeetingKind, starts_at: datetime | None,
-                 duration_minutes: int, location: str = "", school_ids: list[int] | None = None) -> Meeting:
+                 duration_minutes: int, location: str = "", school_ids: list[int] | None = None,
+                 invite_vendor: bool = False) -> Meeting:
     """Central plans a workshop or a check-in meeting and invites the contacts of chosen schools."""
     require(actor, "boards.plan_meeting")
     if not scope_of(actor).is_central_for(organisation_id):
@@ -821,7 +824,7 @@ def plan_meeting(actor, *, organisation_id: int, title: str, kind: MeetingKind, 
     meeting = Meeting(organisation_id=organisation_id, title=title, kind=kind, starts_at=starts_at,
                       duration_minutes=duration_minutes, location=(location or "").strip()[:200],
                       created_by_id=actor.id, uid=f"{uuid.uuid4()}@helpdesk-boards",
-                      invitees=[MeetingSchool(school_id=s) for s in schools])
+                      invitees=[MeetingSchool(school_id=s) for s in schools], invite_vendor=bool(invite_vendor))
     db.session.add(meeting)
     db.session.flush()
     invite(meeting)
@@ -829,7 +832,8 @@ def plan_meeting(actor, *, organisation_id: int, title: str, kind: MeetingKind, 
 
 
 def reschedule_meeting(actor, meeting: Meeting, *, title: str, kind: MeetingKind, starts_at: datetime | None,
-                       duration_minutes: int, location: str = "", school_ids: list[int] | None = None) -> Meeting:
+                       duration_minutes: int, location: str = "", school_ids: list[int] | None = None,
+                       invite_vendor: bool | None = None) -> Meeting:
     """Central changes a meeting; the calendar file's SEQUENCE goes up so calendars update the
     event, and the invited contacts are told."""
     require(actor, "boards.edit_meeting", meeting)
@@ -839,6 +843,8 @@ def reschedule_meeting(actor, meeting: Meeting, *, title: str, kind: MeetingKind
     meeting.duration_minutes, meeting.location = duration_minutes, (location or "").strip()[:200]
     current = {i.school_id: i for i in meeting.invitees}
     meeting.invitees = [current.get(s) or MeetingSchool(school_id=s) for s in schools]
+    if invite_vendor is not None:
+        meeting.invite_vendor = bool(invite_vendor)
     meeting.sequence += 1
     db.session.flush()
     invite(meeting, changed=True)
@@ -960,11 +966,16 @@ def save_minutes(actor, meeting: Meeting, minutes: str) -> Thread:
 
 
 def invitee_contacts(meeting: Meeting) -> list[User]:
-    """The local contacts of the invited schools."""
-    if not meeting.school_ids:
+    """The local contacts of the invited schools, and the vendor's agents when invited."""
+    invited = RoleAssignment.role == Role.LOCAL_ADMIN
+    invited = invited & RoleAssignment.school_id.in_(meeting.school_ids) if meeting.school_ids else None
+    vendor_id = meeting.organisation.vendor_id
+    if meeting.invite_vendor and vendor_id is not None:
+        agents = (RoleAssignment.role == Role.VENDOR_AGENT) & (User.vendor_id == vendor_id)
+        invited = agents if invited is None else invited | agents
+    if invited is None:
         return []
     return list(db.session.scalars(
         select(User).join(RoleAssignment, RoleAssignment.user_id == User.id)
-        .where(RoleAssignment.role == Role.LOCAL_ADMIN, RoleAssignment.school_id.in_(meeting.school_ids),
-               User.enabled.is_(True)).distinct().order_by(User.email)))
+        .where(invited, User.enabled.is_(True)).distinct().order_by(User.email)))
 

@@ -436,7 +436,8 @@ def new_meeting():
             meeting = services.plan_meeting(
                 current_user, organisation_id=orgs[0].id, title=form.title.data, kind=kind,
                 starts_at=_parse_local(form.starts_at.data), duration_minutes=form.duration.data or 0,
-                location=form.location.data, school_ids=form.schools.data or [])
+                location=form.location.data, school_ids=form.schools.data or [],
+                invite_vendor=form.invite_vendor.data)
             db.session.commit()
             flash(_("The meeting is planned. Build its agenda below."), "success")
             return redirect(url_for("boards.meeting", meeting_id=meeting.id))
@@ -455,7 +456,8 @@ def edit_meeting(meeting_id: int):
         form = forms.MeetingForm(formdata=None, data={
             "title": meeting.title, "kind": meeting.kind.value, "location": meeting.location,
             "starts_at": meeting.starts_at.astimezone(services.STOCKHOLM).replace(tzinfo=None),
-            "duration": meeting.duration_minutes, "schools": sorted(meeting.school_ids)})
+            "duration": meeting.duration_minutes, "schools": sorted(meeting.school_ids),
+            "invite_vendor": meeting.invite_vendor})
     else:
         form = forms.MeetingForm()
     form.schools.choices = _school_choices([meeting.organisation])
@@ -465,7 +467,8 @@ def edit_meeting(meeting_id: int):
             services.reschedule_meeting(
                 current_user, meeting, title=form.title.data, kind=_meeting_kind(form),
                 starts_at=_parse_local(form.starts_at.data), duration_minutes=form.duration.data or 0,
-                location=form.location.data, school_ids=form.schools.data or [])
+                location=form.location.data, school_ids=form.schools.data or [],
+                invite_vendor=form.invite_vendor.data)
             db.session.commit()
             flash(_("The meeting is changed and the invited contacts are told."), "success")
             return redirect(url_for("boards.meeting", meeting_id=meeting.id))

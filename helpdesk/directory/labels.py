@@ -61,4 +61,5 @@ add_labels({
     Role.VENDOR_AGENT: _l("Vendor agent"),
     Role.STAFF: _l("Staff"),
     Role.GUARDIAN: _l("Guardian"),
+    Role.OPERATOR: _l("Platform operator"),
 })

@@ -31,6 +31,8 @@ class Organisation(SyncOwnedMixin, TimestampMixin, db.Model):
     code: Mapped[str] = mapped_column(String(8), unique=True)
     autosync: Mapped[bool] = mapped_column(default=False)
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"), index=True)
+    # The central team's shared address, told to teachers and guardians ("Where do I turn?").
+    support_email: Mapped[str | None] = mapped_column(String(254))
 
     vendor: Mapped[Vendor | None] = relationship()
     schools: Mapped[list[School]] = relationship(

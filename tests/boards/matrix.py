@@ -11,7 +11,7 @@ from tests.support.clock import form_value, moment_ahead
 
 SUPPORT = frozenset({"central", "local", "local_other"})  # Exempelkommun's Supportgruppen
 VENDOR = frozenset({"central", "vendor", "other_org"})  # the vendor forum
-USERS = LOGGED_IN - {"guardian"}  # staff and vendor agents; guardians never see boards
+USERS = LOGGED_IN - {"guardian", "operator"}  # staff and vendor agents; guardians and the operator never see boards
 CENTRALS = frozenset({"central", "other_org"})
 MEETING = frozenset({"central", "local", "local_other"})  # central + contacts of invited schools
 TICKETS = importlib.util.find_spec("helpdesk.tickets") is not None
