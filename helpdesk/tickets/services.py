@@ -1148,6 +1148,19 @@ def confirm_guest_request(token: str) -> tuple[Ticket, str]:
     return ticket, follow
 
 
+class FollowLinkExpired(NotFound):
+    """A guest's follow link whose question closed longer ago than the link lives."""
+
+
+def follow_link_expired(ticket: Ticket, now: datetime | None = None) -> bool:
+    """A follow link works until GUEST_FOLLOW_LINK_DAYS after its question closed: a link
+    in an old mail must not open a child's question for whoever finds it years later."""
+    if ticket.status is not TicketStatus.CLOSED or ticket.closed_at is None:
+        return False
+    days = current_app.config["GUEST_FOLLOW_LINK_DAYS"]
+    return (now or utcnow()) >= ticket.closed_at + timedelta(days=days)
+
+
 def guest_ticket(follow_token: str) -> Ticket:
     from helpdesk.tickets.models import GuestRequest
 
@@ -1155,6 +1168,8 @@ def guest_ticket(follow_token: str) -> Ticket:
         GuestRequest.follow_token_hash == _digest(follow_token or "")))
     if guest is None or guest.ticket is None:
         raise NotFound(_l("That link is not valid."))
+    if follow_link_expired(guest.ticket):
+        raise FollowLinkExpired(_l("The link has expired because the question was closed a while ago."))
     return guest.ticket
 
 
