@@ -683,8 +683,7 @@ def rate(ticket: Ticket, actor, rating, comment=None) -> Ticket:
     if not 1 <= rating <= 5:
         raise ValidationFailed(_l("Choose a rating from 1 to 5."), field="rating")
     comment = _clean_text(comment, "rating_comment", max_length=2000, label=_l("a comment"), required=False)
-    masked, _changed = mask_civic_numbers(comment)
-    ticket.rating, ticket.rating_comment, ticket.rated_at = rating, masked or None, utcnow()
+    ticket.rating, ticket.rating_comment, ticket.rated_at = rating, comment or None, utcnow()
     _event(ticket, actor, EventKind.RATED, to_value=str(rating))
     _touch(ticket)
     return ticket
