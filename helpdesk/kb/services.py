@@ -31,7 +31,7 @@ from helpdesk.kb.models import (
 )
 from helpdesk.models_base import utcnow
 from helpdesk.kb.render import render_article as render_markdown
-from helpdesk.text import without_control_characters
+from helpdesk.text import masked, without_control_characters
 
 MAX_TITLE = 200
 MAX_BODY = 100_000
@@ -215,7 +215,9 @@ def _clean_fields(title: str, body: str, language: str, audience, tags, category
         tags = tags.split(",")
     tags = [clean_text(t).strip().lower()[:40] for t in (tags or []) if t and clean_text(t).strip()][:20]
     category = re.sub(r"[^a-z0-9_-]", "", (category or "").strip().lower())[:64]
-    # Civic numbers never belong in help text: the title and body columns mask them.
+    # Civic numbers never belong in help text that central writes (it is indexed and shown
+    # widely); shipped articles keep their examples, so the article columns do not mask.
+    title, body = masked(title), masked(body)
     return {"title": title, "body": body + "\n", "language": language, "audience": audience,
             "tags": tags, "category": category}
 
