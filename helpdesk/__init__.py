@@ -61,4 +61,8 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from helpdesk.api import init_app as init_api
 
     init_api(app)
+
+    from helpdesk.core import accesslog
+
+    accesslog.install(app)  # after every route exists: it learns the token routes
     return app

@@ -58,6 +58,8 @@ def load(instance_path: Path) -> dict:
         "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "") in ("1", "true", "yes"),
         "REMEMBER_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "") in ("1", "true", "yes"),
         "PASSWORD_RESET_TTL": timedelta(hours=1),
+        # A guest's follow link stops working this many days after the question closes.
+        "GUEST_FOLLOW_LINK_DAYS": int(env("GUEST_FOLLOW_LINK_DAYS", "90")),
         "PASSWORD_HASH_METHOD": env("PASSWORD_HASH_METHOD", "scrypt"),
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",

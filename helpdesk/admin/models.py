@@ -8,7 +8,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from helpdesk.extensions import db
-from helpdesk.models_base import UTCDateTime, enum_column, utcnow
+from helpdesk.models_base import UTCDateTime, enum_column, free_text, utcnow
 
 
 class AuditEntry(db.Model):
@@ -55,14 +55,14 @@ class ApprovalRequest(db.Model):
     # What the target looked like when asked, to tell on approval whether it changed.
     snapshot: Mapped[dict | None] = mapped_column(JSON)
     summary: Mapped[str] = mapped_column(String(300))
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = free_text(Text)
     requester_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     status: Mapped[ApprovalStatus] = enum_column(ApprovalStatus, default=ApprovalStatus.PENDING,
                                                  index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = free_text(Text)
 
     requester = relationship("User", foreign_keys=[requester_id])
     decided_by = relationship("User", foreign_keys=[decided_by_id])

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from helpdesk.auth.models import User
 from helpdesk.directory.models import Organisation, School
 from helpdesk.extensions import db
-from helpdesk.models_base import UTCDateTime, enum_column, utcnow
+from helpdesk.models_base import UTCDateTime, enum_column, free_text, utcnow
 
 
 class BoardKind(str, enum.Enum):
@@ -29,8 +29,8 @@ class Board(db.Model):
     # Empty for the vendor board, which belongs to the vendor instead.
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"), index=True)
-    name: Mapped[str] = mapped_column(String(120))
-    description: Mapped[str] = mapped_column(String(500), default="")
+    name: Mapped[str] = free_text(String(120))
+    description: Mapped[str] = free_text(String(500), default="")
     kind: Mapped[BoardKind] = enum_column(BoardKind, index=True)
     # The organisation's default "Supportgruppen" board.
     is_default: Mapped[bool] = mapped_column(default=False)
@@ -69,7 +69,7 @@ class Thread(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("board.id"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = free_text(String(200))
     author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     solved: Mapped[bool] = mapped_column(default=False, index=True)
     # The accepted answer; a plain column (no foreign key) to keep thread and post acyclic.
@@ -101,13 +101,13 @@ class Post(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("board_thread.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
-    body: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = free_text(Text)
+    body_html: Mapped[str] = free_text(Text)
     quoted_post_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden: Mapped[bool] = mapped_column(default=False)
-    hidden_reason: Mapped[str | None] = mapped_column(String(500))
+    hidden_reason: Mapped[str | None] = free_text(String(500))
     hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     thread: Mapped[Thread] = relationship()
@@ -138,7 +138,7 @@ class PostRevision(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("board_post.id"), index=True)
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = free_text(Text)
     written_at: Mapped[datetime] = mapped_column(UTCDateTime)
     edited_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -195,7 +195,7 @@ class Report(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("board_post.id"), index=True)
     reporter_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
-    reason: Mapped[str] = mapped_column(String(1000))
+    reason: Mapped[str] = free_text(String(1000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -212,14 +212,14 @@ class MeetingKind(str, enum.Enum):
 class Meeting(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = free_text(String(200))
     kind: Mapped[MeetingKind] = enum_column(MeetingKind)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     duration_minutes: Mapped[int] = mapped_column(default=60)
-    location: Mapped[str] = mapped_column(String(200), default="")
+    location: Mapped[str] = free_text(String(200), default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    minutes: Mapped[str | None] = mapped_column(Text)
+    minutes: Mapped[str | None] = free_text(Text)
     minutes_thread_id: Mapped[int | None] = mapped_column(ForeignKey("board_thread.id"))
     # A stable UID for the .ics file, so calendars update the event instead of adding one.
     uid: Mapped[str] = mapped_column(String(80), unique=True)
@@ -259,7 +259,7 @@ class AgendaItem(db.Model):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     kind: Mapped[AgendaKind] = enum_column(AgendaKind)
-    title: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = free_text(String(300))
     thread_id: Mapped[int | None] = mapped_column(ForeignKey("board_thread.id"), index=True)
     # Ticket ids and category codes belong to the tickets capability: plain values here.
     ticket_id: Mapped[int | None] = mapped_column(Integer)

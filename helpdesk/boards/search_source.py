@@ -15,7 +15,6 @@ from helpdesk.boards.policies import _may_use_boards, central_vendor_ids, local_
 from helpdesk.extensions import db
 from helpdesk.search.backends.base import SearchDocument
 from helpdesk.search.sources import DocumentSource
-from helpdesk.text import mask_civic_numbers
 
 
 def board_tokens(board: Board) -> set[str]:
@@ -60,8 +59,8 @@ def load(ids: list[int]) -> list[SearchDocument]:
         bodies.setdefault(thread_id, []).append(body)
     docs = []
     for t in threads:
-        body, _ = mask_civic_numbers("\n\n".join(bodies.get(t.id, [])[:200]))
-        title, _ = mask_civic_numbers(t.title)
+        body = "\n\n".join(bodies.get(t.id, [])[:200])
+        title = t.title
         docs.append(SearchDocument(
             kind="thread", object_id=t.id, language="sv", title=title, body=body,
             url=url_for("boards.thread", thread_id=t.id), tags=["solved"] if t.solved else [],

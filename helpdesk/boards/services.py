@@ -45,7 +45,7 @@ from helpdesk.errors import Conflict, NotFound, PermissionDenied, ValidationFail
 from helpdesk.events import content_changed
 from helpdesk.extensions import db
 from helpdesk.models_base import as_id, utcnow
-from helpdesk.text import mask_civic_numbers, render_markdown
+from helpdesk.text import render_markdown
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 SUPPORT_BOARD_NAME = "Supportgruppen"
@@ -195,7 +195,7 @@ def _clean_title(title: str) -> str:
     if len(title) > MAX_TITLE:
         raise ValidationFailed(_l("The title is too long (at most %(n)d characters).", n=MAX_TITLE),
                                field="title")
-    return mask_civic_numbers(title)[0]
+    return title  # the column masks civic numbers
 
 
 def _clean_body(body: str) -> str:
@@ -205,8 +205,8 @@ def _clean_body(body: str) -> str:
     if len(body) > MAX_BODY:
         raise ValidationFailed(_l("The text is too long (at most %(n)d characters).", n=MAX_BODY),
                                field="body")
-    # People paste personnummer into questions; a board is read by many, so mask them.
-    return mask_civic_numbers(body)[0]
+    # People paste personnummer into questions; the body and body_html columns mask them.
+    return body
 
 
 def handle_of(user: User) -> str:
@@ -921,7 +921,7 @@ def add_agenda_item(actor, meeting: Meeting, *, kind: str, ref: str | int | None
             raise ValidationFailed(_l("Write the agenda item."), field="text")
         if len(text) > 300:
             raise ValidationFailed(_l("The text is too long (at most %(n)d characters).", n=300), field="text")
-        item = AgendaItem(kind=AgendaKind.NOTE, title=mask_civic_numbers(text)[0])
+        item = AgendaItem(kind=AgendaKind.NOTE, title=text)
     else:
         raise ValidationFailed(_l("Choose what to add."), field="kind")
     item.position = position

@@ -8,7 +8,6 @@ from helpdesk.kb.models import Article, ArticleHidden, ArticleStatus, Audience
 from helpdesk.search.analysis import plain_text
 from helpdesk.search.backends.base import SearchDocument
 from helpdesk.search.sources import DocumentSource
-from helpdesk.text import mask_civic_numbers
 
 
 def access_tokens(article: Article) -> set[str]:
@@ -50,8 +49,8 @@ def load(ids: list[int]) -> list[SearchDocument]:
         hidden.setdefault(article_id, set()).add(org_id)
     docs = []
     for a in articles:
-        body, _ = mask_civic_numbers(plain_text(a.body_html))
-        title, _ = mask_civic_numbers(a.title)
+        body = plain_text(a.body_html)
+        title = a.title
         docs.append(SearchDocument(
             kind="article", object_id=a.id, language=a.language, title=title, body=body,
             url=url_for("kb.article", slug=a.slug), tags=list(a.tags or []) + ([a.category] if a.category else []),

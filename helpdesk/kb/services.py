@@ -31,7 +31,7 @@ from helpdesk.kb.models import (
 )
 from helpdesk.models_base import utcnow
 from helpdesk.kb.render import render_article as render_markdown
-from helpdesk.text import mask_civic_numbers, without_control_characters
+from helpdesk.text import masked, without_control_characters
 
 MAX_TITLE = 200
 MAX_BODY = 100_000
@@ -148,13 +148,12 @@ def article_url(article: Article, external: bool = False) -> str:
 # -- votes -------------------------------------------------------------------------------
 def vote(actor, article: Article, helpful: bool, comment: str = "") -> ArticleVote:
     """A reader says whether the article helped. One vote per logged-in reader (a new vote
-    replaces the old one); the comment is kept with civic numbers masked."""
+    replaces the old one); the comment is kept with civic numbers masked (by its column)."""
     require(actor, "kb.vote", article)
     comment = clean_text(comment).strip()
     if len(comment) > MAX_COMMENT:
         raise ValidationFailed(_l("The comment is too long (at most %(n)d characters).", n=MAX_COMMENT),
                                field="comment")
-    comment, _ = mask_civic_numbers(comment)
     user_id = actor.id if getattr(actor, "is_authenticated", False) else None
     existing = None
     if user_id is not None:
@@ -216,9 +215,9 @@ def _clean_fields(title: str, body: str, language: str, audience, tags, category
         tags = tags.split(",")
     tags = [clean_text(t).strip().lower()[:40] for t in (tags or []) if t and clean_text(t).strip()][:20]
     category = re.sub(r"[^a-z0-9_-]", "", (category or "").strip().lower())[:64]
-    # Civic numbers never belong in help text (it is indexed and shown widely).
-    title, _ = mask_civic_numbers(title)
-    body, _ = mask_civic_numbers(body)
+    # Civic numbers never belong in help text that central writes (it is indexed and shown
+    # widely); shipped articles keep their examples, so the article columns do not mask.
+    title, body = masked(title), masked(body)
     return {"title": title, "body": body + "\n", "language": language, "audience": audience,
             "tags": tags, "category": category}
 
@@ -464,13 +463,13 @@ def stats(actor, limit: int = 10) -> Stats:
 
 
 def log_search(user, text: str, lang: str | None, results_count: int) -> None:
-    """Keep what was searched for (civic numbers masked) so the central team sees gaps."""
-    masked, _ = mask_civic_numbers(text or "")
-    masked = " ".join(masked.split())[:200]
-    if not masked:
+    """Keep what was searched for (civic numbers masked by the column) so the central team
+    sees gaps."""
+    query = " ".join((text or "").split())[:200]
+    if not query:
         return
     org_id = getattr(user, "organisation_id", None) if getattr(user, "is_authenticated", False) else None
-    db.session.add(SearchLog(query=masked.lower(), language=lang, results_count=results_count,
+    db.session.add(SearchLog(query=query.lower(), language=lang, results_count=results_count,
                              organisation_id=org_id))
 
 

@@ -18,9 +18,12 @@ def _int(value, default=1) -> int:
         return default
 
 
-@bp.get("/")
+@bp.route("/", methods=["GET", "POST"])
 def search():
-    args = request.args
+    # The page's forms send POST, so what a person searched for (perhaps a child's name or
+    # number) stays out of URLs, browser history, Referer headers and access logs. GET still
+    # answers for old bookmarks; the access-log filter drops its query string.
+    args = request.form if request.method == "POST" else request.args
     q = args.get("q", "")
     lang = args.get("lang")
     if lang is None:

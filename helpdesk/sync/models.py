@@ -8,7 +8,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from helpdesk.extensions import db
-from helpdesk.models_base import UTCDateTime, enum_column, utcnow
+from helpdesk.models_base import UTCDateTime, enum_column, free_text, utcnow
 
 
 class SyncRunStatus(str, enum.Enum):
@@ -29,7 +29,7 @@ class SyncRun(db.Model):
     # {"person": {"created": n, "updated": n, "deactivated": n}, ...}
     counts: Mapped[dict | None] = mapped_column(JSON)
     warnings: Mapped[list | None] = mapped_column(JSON)
-    error: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = free_text(Text)
     # The organisations the run touched, so each central team sees only its own runs.
     organisation_ids: Mapped[list | None] = mapped_column(JSON)
     # The plan worked out before anything was written: per organisation, the people and
@@ -50,6 +50,6 @@ class SyncFlag(db.Model):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("sync_run.id"), index=True)
     object_type: Mapped[str] = mapped_column(String(32))
     object_id: Mapped[int]
-    reason: Mapped[str] = mapped_column(String(500))
+    reason: Mapped[str] = free_text(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from helpdesk.directory.models import Organisation, School
 from helpdesk.extensions import db
-from helpdesk.models_base import UTCDateTime, enum_column, utcnow
+from helpdesk.models_base import UTCDateTime, enum_column, free_text, utcnow
 
 
 # Plain (not str) enums: their members never compare equal to another capability's enum
@@ -105,7 +105,7 @@ class Ticket(db.Model):
     guest_email: Mapped[str | None] = mapped_column(String(254))
     student_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     category: Mapped[TicketCategory] = enum_column(TicketCategory, index=True)
-    subject: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = free_text(String(200))
     # The subject as typed, when masking changed it; shown only to agents who reveal it.
     subject_original: Mapped[str | None] = mapped_column(String(200))
     tier: Mapped[Tier] = enum_column(Tier, default=Tier.LOCAL)
@@ -115,7 +115,7 @@ class Ticket(db.Model):
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"), index=True)
     vendor_escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     vendor_reference: Mapped[str | None] = mapped_column(String(64))
-    vendor_status: Mapped[str | None] = mapped_column(String(64))
+    vendor_status: Mapped[str | None] = free_text(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     message_count: Mapped[int] = mapped_column(default=0)
@@ -138,9 +138,9 @@ class Ticket(db.Model):
 
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    resolution_summary: Mapped[str | None] = mapped_column(Text)
+    resolution_summary: Mapped[str | None] = free_text(Text)
     rating: Mapped[int | None]
-    rating_comment: Mapped[str | None] = mapped_column(Text)
+    rating_comment: Mapped[str | None] = free_text(Text)
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Knowledge-base articles suggested while the question was written (comma-separated ids),
     # and the article an agent links the ticket to later (no foreign key: kb is optional).
@@ -189,7 +189,7 @@ class TicketMessage(db.Model):
     # Internal notes are for agents only; the vendor sees only what is shared with it.
     internal: Mapped[bool] = mapped_column(default=False)
     shared_with_vendor: Mapped[bool] = mapped_column(default=False)
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = free_text(Text)
     # The body as typed, when a civic number was masked; revealed to agents, audited.
     body_original: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -217,7 +217,7 @@ class TicketEvent(db.Model):
     kind: Mapped[EventKind] = enum_column(EventKind)
     from_value: Mapped[str | None] = mapped_column(String(64))
     to_value: Mapped[str | None] = mapped_column(String(64))
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = free_text(Text)
     tier_after: Mapped[Tier] = enum_column(Tier)
     status_after: Mapped[TicketStatus] = enum_column(TicketStatus)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -244,8 +244,8 @@ class CannedReply(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     language: Mapped[str] = mapped_column(String(5))
-    title: Mapped[str] = mapped_column(String(120))
-    body: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = free_text(String(120))
+    body: Mapped[str] = free_text(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -288,7 +288,7 @@ class ClosedDay(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     day: Mapped[date]
-    note: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = free_text(String(200), default="")
 
     __table_args__ = (UniqueConstraint("organisation_id", "day", name="uq_closed_day_org_day"),)
 
@@ -305,7 +305,7 @@ class GuestRequest(db.Model):
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254), index=True)
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = free_text(Text)
     locale: Mapped[str] = mapped_column(String(5), default="sv")
     verify_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     follow_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -683,8 +683,7 @@ def rate(ticket: Ticket, actor, rating, comment=None) -> Ticket:
     if not 1 <= rating <= 5:
         raise ValidationFailed(_l("Choose a rating from 1 to 5."), field="rating")
     comment = _clean_text(comment, "rating_comment", max_length=2000, label=_l("a comment"), required=False)
-    masked, _changed = mask_civic_numbers(comment)
-    ticket.rating, ticket.rating_comment, ticket.rated_at = rating, masked or None, utcnow()
+    ticket.rating, ticket.rating_comment, ticket.rated_at = rating, comment or None, utcnow()
     _event(ticket, actor, EventKind.RATED, to_value=str(rating))
     _touch(ticket)
     return ticket
@@ -1148,6 +1147,19 @@ def confirm_guest_request(token: str) -> tuple[Ticket, str]:
     return ticket, follow
 
 
+class FollowLinkExpired(NotFound):
+    """A guest's follow link whose question closed longer ago than the link lives."""
+
+
+def follow_link_expired(ticket: Ticket, now: datetime | None = None) -> bool:
+    """A follow link works until GUEST_FOLLOW_LINK_DAYS after its question closed: a link
+    in an old mail must not open a child's question for whoever finds it years later."""
+    if ticket.status is not TicketStatus.CLOSED or ticket.closed_at is None:
+        return False
+    days = current_app.config["GUEST_FOLLOW_LINK_DAYS"]
+    return (now or utcnow()) >= ticket.closed_at + timedelta(days=days)
+
+
 def guest_ticket(follow_token: str) -> Ticket:
     from helpdesk.tickets.models import GuestRequest
 
@@ -1155,6 +1167,8 @@ def guest_ticket(follow_token: str) -> Ticket:
         GuestRequest.follow_token_hash == _digest(follow_token or "")))
     if guest is None or guest.ticket is None:
         raise NotFound(_l("That link is not valid."))
+    if follow_link_expired(guest.ticket):
+        raise FollowLinkExpired(_l("The link has expired because the question was closed a while ago."))
     return guest.ticket
 
 

@@ -551,7 +551,11 @@ def guest_verify(token: str):
 
 @bp.route("/help/follow/<token>", methods=["GET", "POST"])
 def guest_follow(token: str):
-    ticket = services.guest_ticket(token)
+    try:
+        ticket = services.guest_ticket(token)
+    except services.FollowLinkExpired:
+        return render_template("tickets/guest_expired.html",
+                               days=current_app.config["GUEST_FOLLOW_LINK_DAYS"]), 410
     form = GuestReplyForm()
     status = 200
     if request.method == "POST":

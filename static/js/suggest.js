@@ -31,9 +31,16 @@
     var text = fields.map(function (f) { return f ? f.value : ""; }).join(" ").trim().slice(0, 300);
     if (text.length < 4 || text === asked) { return; }
     asked = text;
-    var url = "/api/v1/search?type=article&per_page=5&lang=" + encodeURIComponent(lang) +
-      "&q=" + encodeURIComponent(text);
-    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+    // POST, so what is being written (perhaps a child's personnummer) stays out of URLs
+    // and access logs.
+    var csrf = form.querySelector("input[name=csrf_token]");
+    fetch("/api/v1/search", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "Content-Type": "application/json",
+                 "X-CSRFToken": csrf ? csrf.value : "" },
+      body: JSON.stringify({ type: "article", per_page: 5, lang: lang, q: text })
+    })
       .then(function (r) { return r.ok ? r.json() : { results: [] }; })
       .then(function (data) { if (text === asked) { render(data.results || []); } })
       .catch(function () { /* suggestions are a help, never a hindrance */ });

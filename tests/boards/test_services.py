@@ -149,6 +149,17 @@ def test_script_in_markdown_is_made_harmless_and_civic_numbers_masked(ctx):
     assert "201403011234" not in post.body
 
 
+@pytest.mark.parametrize("written", ["elev-20140301-1234", "ID-20140301-1234", "140301\u20131234",
+                                     "x201403011234y"])
+def test_numbers_glued_to_words_are_masked_in_titles_posts_replies_and_edits(ctx, written):
+    thread = services.start_thread(user(NORR), support_board(), f"Gäller {written}", f"Se {written}.")
+    post = services.first_post(thread)
+    reply = services.reply(user(NORR), thread, f"Också {written}")
+    db.session.flush()
+    for text in (thread.title, post.body, post.body_html, reply.body, reply.body_html):
+        assert "1234" not in text and "XXXX" in text
+
+
 def test_locked_thread_takes_no_replies(ctx):
     thread = thread_titled("Vårdnadshavare utan")
     services.set_locked(user(CENTRAL), thread, True)

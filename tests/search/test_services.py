@@ -115,6 +115,30 @@ def test_civic_numbers_are_never_indexed(indexed_app):
         assert "1234" not in found.results.hits[0].snippet
 
 
+def test_numbers_glued_to_words_in_tickets_and_threads_are_never_indexed(indexed_app):
+    from helpdesk.boards import services as boards
+    from helpdesk.boards.models import Board
+    from helpdesk.tickets import services as tickets
+
+    with indexed_app.test_request_context():
+        central = user("central@exempelkommun.se")
+        teacher = user("larare.norr@exempelkommun.se")
+        tickets.file_ticket(teacher, subject="Zebraränder elev-20140312-1234",
+                            body="Gäller ID-20140312\u20131234 och 140312\u20131234.", category="usage")
+        board = db.session.scalars(select(Board).order_by(Board.id)).first()
+        boards.start_thread(central, board, title="Zebraränder x201403121234y",
+                            body="Se elev-20140312-1234.")
+        db.session.commit()
+        services.process_outbox()
+        found = services.search(central, "zebraränder", lang="sv").results
+        assert found.total >= 2
+        assert all("1234" not in h.title + h.snippet for h in found.hits)
+        assert services.search(central, "1234", lang="sv").results.total == 0
+        # The query is masked too: what is left (the date) finds nothing of the last four.
+        hits = services.search(central, "20140312-1234", lang="sv").results.hits
+        assert all("1234" not in h.title + h.snippet for h in hits)
+
+
 def test_did_you_mean_and_highlights(indexed_app):
     with indexed_app.test_request_context():
         found = services.search(None, "vårdnadshavre", lang="sv")

@@ -1,4 +1,6 @@
 """The search page and the search API, including bad input."""
+import re
+
 import pytest
 
 BAD = ["", " ", "x" * 10_000, '"', "*", "(", "AND", "~", 'lösen* AND (ord~ "x', "%00%01%1f",
@@ -28,8 +30,12 @@ def test_filters_and_pagination_links(indexed_app):
     client = indexed_app.test_client()
     login(client, "central@exempelkommun.se")
     page = client.get("/search/?q=elev&lang=all&type=article").get_data(as_text=True)
-    assert 'rel="next"' in page
+    # The next page is asked for by POST too, carrying the query and the filters.
+    assert '<input type="hidden" name="page" value="2">' in page
+    assert '<input type="hidden" name="type" value="article">' in page
     assert 'value="article" selected' in page
+    second = client.post("/search/", data={"q": "elev", "lang": "all", "type": "article", "page": "2"}).text
+    assert "Sida 2" in second or "Page 2" in second
 
 
 @pytest.mark.parametrize("raw", BAD)
@@ -103,3 +109,36 @@ def test_results_name_their_type_and_audience_in_the_readers_language(indexed_ap
     login(client, "lokal.norr@exempelkommun.se")
     page = client.get("/search/?q=kan+jag+ta+bort+en+elev").get_data(as_text=True)
     assert "Hjälpartikel · Administratörer" in page
+
+
+def test_search_forms_send_post_so_the_words_stay_out_of_urls(indexed_app):
+    client = indexed_app.test_client()
+    for path in ("/search/", "/kb/", "/"):
+        page = client.get(path).text
+        forms = re.findall(r'<form method="(\w+)" action="/search/"', page)
+        assert forms and set(forms) == {"post"}, path
+    page = client.post("/search/", data={"q": "glömt lösenord", "lang": "sv"}).text
+    assert "/kb/a/losenord-glomt" in page
+
+
+def test_api_answers_a_post_with_a_json_body(client):
+    body = client.post("/api/v1/search", json={"q": "glömt lösenord", "lang": "sv", "type": "article",
+                                               "per_page": 5}).get_json()
+    assert body["results"][0]["url"] == "/kb/a/losenord-glomt" and len(body["results"]) <= 5
+    bad = client.post("/api/v1/search", json={"q": 5})
+    assert bad.status_code == 400 and bad.get_json()["field"] == "q"
+
+
+def test_searches_written_every_way_are_logged_masked(indexed_app):
+    from sqlalchemy import select
+
+    from helpdesk.extensions import db
+    from helpdesk.kb.models import SearchLog
+
+    client = indexed_app.test_client()
+    for q in ("elev-20140312-1234", "ID-20140312\u20131234", "x201403121234y", "140312\u20131234"):
+        client.post("/search/", data={"q": q})
+    client.post("/api/v1/search", json={"q": "elev-20140312-1234"})
+    with indexed_app.app_context():
+        logged = db.session.scalars(select(SearchLog.query)).all()
+    assert len(logged) >= 4 and all("1234" not in q for q in logged)

@@ -5,6 +5,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from helpdesk.text import masked
+
 
 @dataclass
 class SearchDocument:
@@ -12,7 +14,8 @@ class SearchDocument:
 
     `access` holds the tokens a reader needs one of to see it (see sources.reader_tokens);
     `exclude` the tokens that hide it from a reader even so (an organisation hid a shipped
-    article). Text must already be free of civic numbers (sources mask them)."""
+    article). Civic numbers are masked here, whatever the source did, so no backend ever
+    indexes one (a search for the last four digits finds nothing)."""
 
     kind: str
     object_id: int
@@ -26,6 +29,11 @@ class SearchDocument:
     exclude: set[str] = field(default_factory=set)
     # Words from this document may be offered as "did you mean" to anyone.
     public_words: bool = False
+
+    def __post_init__(self) -> None:
+        self.title = masked(self.title)
+        self.body = masked(self.body)
+        self.tags = [masked(t) for t in self.tags]
 
     @property
     def key(self) -> str:
