@@ -22,6 +22,7 @@ CAPABILITIES = (
     "helpdesk.boards",
     "helpdesk.search",
     "helpdesk.kb",
+    "helpdesk.privacy",
 )
 
 

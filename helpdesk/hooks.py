@@ -27,6 +27,9 @@ _DEFAULTS: dict[str, Callable[..., Any]] = {
     # (user) -> [(label, url)]: where this reader can ask a person when the help pages did
     # not answer; from tickets.
     "ask_for_help": lambda user: [],
+    # (actor, person) -> the address of the person's personal-data page (export, erasure)
+    # if the actor may open it, else None; from privacy.
+    "person_privacy_url": lambda actor, person: None,
 }
 
 

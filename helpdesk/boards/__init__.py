@@ -12,6 +12,9 @@ def init_app(app) -> None:
     from helpdesk.nav import HomePanel, NavItem, add_home_panel, add_nav
 
     app.register_blueprint(views.bp)
+    from helpdesk.boards import privacy_source
+
+    privacy_source.register()  # what it holds about a person, for privacy
     from helpdesk.boards import search_source
     from helpdesk.search.sources import register_source
 
