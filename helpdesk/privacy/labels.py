@@ -30,7 +30,7 @@ ITEMS = {
 }
 
 ACTIONS = {
-    "removed": _l("Removed"),
+    "removed": _l("Removed for good"),
     "anonymised": _l("Anonymised"),
     "kept": _l("Kept"),
 }
