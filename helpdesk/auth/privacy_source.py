@@ -50,6 +50,9 @@ def erase(person, user_ids: list[int], *, dry_run: bool, keep_directory: bool) -
         user.locale = None
         user.session_key = secrets.token_hex(16)
         user.roles.clear()
+        # Unlinked too: a synced person's directory entry keeps its name until the source
+        # erases it, and nothing the account wrote should show that name meanwhile.
+        user.person = None
     for model in (ApiToken, PasswordReset):
         db.session.execute(delete(model).where(model.user_id.in_(user_ids))
                            .execution_options(synchronize_session=False))

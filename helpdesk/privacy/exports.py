@@ -16,7 +16,7 @@ from helpdesk.admin import audit
 from helpdesk.directory.models import Person
 from helpdesk.errors import NotFound
 from helpdesk.extensions import db
-from helpdesk.models_base import utcnow
+from helpdesk.models_base import as_id, utcnow
 from helpdesk.privacy import labels, registry
 from helpdesk.privacy.models import PersonExport
 
@@ -50,7 +50,7 @@ def gather(person: Person) -> dict:
 def deliver(actor, export_id: int, can_see) -> tuple[str, bytes]:
     """The zip for one export request (file name, bytes); audited as delivered. `can_see`
     is the caller's scope check on the person, asked before anything is read."""
-    export = db.session.get(PersonExport, export_id)
+    export = db.session.get(PersonExport, as_id(export_id)) if as_id(export_id) else None
     person = db.session.get(Person, export.person_id) if export is not None else None
     if person is None or not can_see(person):
         raise NotFound()

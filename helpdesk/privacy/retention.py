@@ -65,7 +65,7 @@ def clean(values: dict) -> dict:
     out: dict[str, int | str] = {}
     for key in DAY_KEYS:
         raw = str(values.get(key, "")).strip()
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_DAYS:
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_DAYS:
             raise ValidationFailed(_l("Give a whole number of days from 1 to 36,500."), field=key)
         out[key] = int(raw)
     text = values.get("ticket_text") or ""

@@ -161,7 +161,7 @@ def erase(person_id: int):
 @bp.get("/erasures/<int:record_id>")
 @login_required
 def erasure_report(record_id: int):
-    record = db.session.get(ErasureRecord, record_id)
+    record = db.session.get(ErasureRecord, as_id(record_id)) if as_id(record_id) else None
     if record is None or not can(current_user, "privacy.manage", record.organisation_id):
         raise NotFound()
     return render_template("privacy/report.html", record=record, labels=labels)

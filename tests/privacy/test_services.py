@@ -118,7 +118,8 @@ def test_people_who_left_long_ago_are_erased(ctx):
 
 
 @pytest.mark.parametrize("bad", [{"audit_days": "0"}, {"audit_days": "-5"}, {"audit_days": "abc"},
-                                 {"audit_days": "99999999999999999999"}, {"ticket_text": "burn"}])
+                                 {"audit_days": "99999999999999999999"}, {"audit_days": "²"},
+                                 {"ticket_text": "burn"}])
 def test_bad_rules_are_refused_and_nothing_is_stored(ctx, bad):
     exk = org("EXK")
     with pytest.raises(ValidationFailed) as err:
@@ -202,3 +203,5 @@ def test_a_synced_person_keeps_the_directory_entry_and_loses_the_portals_copies(
     record = erasure.erase(central, person, plan.fingerprint)
     assert record.synced and person.display_name == name and person.active
     assert account.enabled is False and account.email != GUARDIAN
+    # What the account wrote no longer leads to the name the directory still holds.
+    assert account.person_id is None and name not in account.display_name
