@@ -3,13 +3,11 @@ entries about them or by them), for the privacy capability, and its retention ru
 the audit log."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import delete, func, or_, select
 
 from helpdesk.admin.models import ActivationCode, ApprovalRequest, AuditEntry
 from helpdesk.extensions import db
-from helpdesk.privacy.registry import KEPT, REMOVED, ErasureLine, Holding, RetentionRule
+from helpdesk.privacy.registry import KEPT, REMOVED, ErasureLine, Holding
 
 
 def _about(person, user_ids: list[int]):
@@ -51,21 +49,9 @@ def erase(person, user_ids: list[int], *, dry_run: bool, keep_directory: bool) -
     return lines
 
 
-def _old_entries(org_id: int, cutoff: datetime):
-    return select(AuditEntry.id).where(AuditEntry.organisation_id == org_id, AuditEntry.created_at < cutoff)
-
-
-def audit_count(org_id: int, cutoff: datetime, settings: dict) -> int:
-    return db.session.scalar(select(func.count()).select_from(_old_entries(org_id, cutoff).subquery())) or 0
-
-
-def audit_apply(org_id: int, cutoff: datetime, settings: dict) -> int:
-    return db.session.execute(delete(AuditEntry).where(AuditEntry.id.in_(_old_entries(org_id, cutoff)))
-                              .execution_options(synchronize_session=False)).rowcount or 0
-
-
 def register() -> None:
     from helpdesk.privacy import registry
 
     registry.register_holding(Holding("admin", export, erase, order=60))
-    registry.register_retention_rule(RetentionRule("audit_days", audit_count, audit_apply))
+    registry.register_retention_rule(registry.deleting_rule(
+        "audit_days", AuditEntry, AuditEntry.organisation_id, AuditEntry.created_at))

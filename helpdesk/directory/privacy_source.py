@@ -14,7 +14,7 @@ from helpdesk.directory.models import (
     Person,
 )
 from helpdesk.extensions import db
-from helpdesk.models_base import Source, utcnow
+from helpdesk.models_base import utcnow
 from helpdesk.privacy.registry import ANONYMISED, KEPT, REMOVED, ErasureLine, Holding
 
 # What an erased person's directory entry is called from then on (the id keeps history
@@ -108,10 +108,6 @@ def deactivated_before(organisation_id: int, cutoff: datetime) -> list[int]:
         Person.organisation_id == organisation_id, Person.active.is_(False),
         Person.deactivated_at < cutoff,
         ~((Person.given_name == ERASED_GIVEN_NAME) & (Person.family_name == ERASED_FAMILY_NAME)))))
-
-
-def is_synced(person: Person) -> bool:
-    return person.source is Source.SYNC
 
 
 def register() -> None:

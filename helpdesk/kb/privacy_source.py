@@ -2,13 +2,11 @@
 for the privacy capability, and its retention rule for the search log."""
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 
 from helpdesk.extensions import db
 from helpdesk.kb.models import Article, ArticleVote, SearchLog
-from helpdesk.privacy.registry import ANONYMISED, KEPT, ErasureLine, Holding, RetentionRule
+from helpdesk.privacy.registry import ANONYMISED, KEPT, ErasureLine, Holding
 
 
 def export(person, user_ids: list[int]) -> dict:
@@ -36,21 +34,9 @@ def erase(person, user_ids: list[int], *, dry_run: bool, keep_directory: bool) -
     return lines
 
 
-def _old_searches(org_id: int, cutoff: datetime):
-    return select(SearchLog.id).where(SearchLog.organisation_id == org_id, SearchLog.created_at < cutoff)
-
-
-def search_log_count(org_id: int, cutoff: datetime, settings: dict) -> int:
-    return db.session.scalar(select(func.count()).select_from(_old_searches(org_id, cutoff).subquery())) or 0
-
-
-def search_log_apply(org_id: int, cutoff: datetime, settings: dict) -> int:
-    return db.session.execute(delete(SearchLog).where(SearchLog.id.in_(_old_searches(org_id, cutoff)))
-                              .execution_options(synchronize_session=False)).rowcount or 0
-
-
 def register() -> None:
     from helpdesk.privacy import registry
 
     registry.register_holding(Holding("kb", export, erase, order=50))
-    registry.register_retention_rule(RetentionRule("search_log_days", search_log_count, search_log_apply))
+    registry.register_retention_rule(registry.deleting_rule(
+        "search_log_days", SearchLog, SearchLog.organisation_id, SearchLog.created_at))

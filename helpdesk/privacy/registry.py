@@ -101,3 +101,23 @@ def register_accounts_of(query: Callable[[int], list[int]]) -> None:
 
 def account_ids(person_id: int) -> list[int]:
     return sorted({uid for query in _ACCOUNTS for uid in query(person_id)})
+
+
+def deleting_rule(key: str, model, organisation_column, created_column) -> RetentionRule:
+    """The common rule: delete an organisation's rows of `model` made before the cutoff
+    (the search log, the audit log)."""
+    from sqlalchemy import delete, func, select
+
+    from helpdesk.extensions import db
+
+    def due(org_id: int, cutoff: datetime):
+        return select(model.id).where(organisation_column == org_id, created_column < cutoff)
+
+    def count(org_id: int, cutoff: datetime, settings: dict) -> int:
+        return db.session.scalar(select(func.count()).select_from(due(org_id, cutoff).subquery())) or 0
+
+    def apply(org_id: int, cutoff: datetime, settings: dict) -> int:
+        return db.session.execute(delete(model).where(model.id.in_(due(org_id, cutoff)))
+                                  .execution_options(synchronize_session=False)).rowcount or 0
+
+    return RetentionRule(key, count, apply)
