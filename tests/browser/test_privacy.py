@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, assert_no_sideways_scroll, log_in, narrow_page
 
 pytestmark = pytest.mark.browser
 
@@ -62,3 +62,32 @@ def test_central_retention_export_and_erasure(page, demo_app):
     expect(page.get_by_role("heading", name="Raderingsrapport", exact=False)).to_be_visible()
     assert_accessible(page)
     assert "Grannlund" not in page.content()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # layout does not depend on the database
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_every_privacy_page_state_fits_320px_and_passes_axe(browser, live_server, demo_app, lang):
+    """The states the every-page sweep does not reach: a proposal with its dry run, the
+    confirmed rules with a run, an erasure plan for a synced person and a stored report."""
+    with demo_app.app_context():
+        from helpdesk.extensions import db
+        from helpdesk.privacy import erasure, retention
+        from tests.privacy.conftest import CENTRAL, DAYS, GUARDIAN, org, person_of, user
+
+        exk, central = org("EXK"), user(CENTRAL)
+        retention.confirm(central, exk.id, retention.fingerprint(retention.propose(central, exk.id, DAYS).proposed))
+        retention.run(exk.id, actor=central)
+        retention.propose(central, exk.id, {**DAYS, "audit_days": "30"})
+        guardian = person_of(GUARDIAN).id
+        teacher = person_of("larare.ekback@exempelkommun.se")
+        record = erasure.erase(central, teacher, erasure.plan(teacher).fingerprint)
+        db.session.commit()
+        urls = ["/privacy/retention", f"/privacy/people/{guardian}", f"/privacy/people/{guardian}/erase",
+                f"/privacy/erasures/{record.id}"]
+    context, page = narrow_page(browser, live_server, "central@exempelkommun.se", lang)
+    for url in urls:
+        page.goto(url)
+        assert page.locator("html").get_attribute("lang") == lang
+        assert_no_sideways_scroll(page)
+        assert_accessible(page)
+    context.close()
