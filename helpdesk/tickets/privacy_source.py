@@ -4,8 +4,11 @@ retention rules for closed tickets and guest requests."""
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
-from sqlalchemy import delete, func, or_, select, update
+from flask import current_app
+from sqlalchemy import delete, event, func, or_, select, update
+from sqlalchemy.orm import Session
 
 from helpdesk import events as signals
 from helpdesk.extensions import db
@@ -61,12 +64,41 @@ def export(person, user_ids: list[int]) -> dict:
             "messages": [{"author": m.author_name, "role": m.author_role.value, "body": m.body,
                           "created_at": _when(m.created_at)} for m in t.messages if not m.internal],
         } for t in tickets],
+        # Questions a guardian asked about this person (a student): what they are about.
+        "tickets_about_person": [{"number": t.number, "subject": t.subject, "created_at": _when(t.created_at)}
+                                 for t in db.session.scalars(select(Ticket).where(Ticket.student_id == person.id)
+                                                             .order_by(Ticket.id))],
         "guest_requests": [{"name": g.name, "email": g.email, "body": g.body, "created_at": _when(g.created_at),
                             "verified_at": _when(g.verified_at)} for g in guest],
         "messages_written_elsewhere": db.session.scalar(select(func.count(TicketMessage.id)).where(
             TicketMessage.author_id.in_(user_ids or [-1]),
             ~TicketMessage.ticket_id.in_([t.id for t in tickets] or [-1]))) or 0,
     }
+
+
+# Files of removed attachments go only once the removal is committed: a rollback keeps both.
+_FILES = "privacy_files_to_remove"
+
+
+@event.listens_for(Session, "after_commit")
+def _remove_files(session) -> None:
+    if session.in_nested_transaction():  # a savepoint: the real commit is still to come
+        return
+    for path in session.info.pop(_FILES, []):
+        Path(path).unlink(missing_ok=True)
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_files(session) -> None:
+    # Any rollback, a savepoint's too, keeps the files: the safe side.
+    session.info.pop(_FILES, None)
+
+
+def _remove_attachments(ticket: Ticket, message: TicketMessage) -> None:
+    folder = Path(current_app.config["UPLOAD_DIR"]) / "tickets"
+    db.session.info.setdefault(_FILES, []).extend(str(folder / a.storage_name) for a in message.attachments)
+    ticket.attachment_count = max(0, ticket.attachment_count - len(message.attachments))
+    message.attachments.clear()
 
 
 def anonymise_ticket(ticket: Ticket, *, remove_text: bool, requester_messages_only: bool = False) -> None:
@@ -89,6 +121,7 @@ def anonymise_ticket(ticket: Ticket, *, remove_text: bool, requester_messages_on
             m.author_id = None
         if remove_text and (not requester_messages_only or m.author_role is AuthorRole.REQUESTER):
             m.body = REMOVED_TEXT
+            _remove_attachments(ticket, m)
     if remove_text and not requester_messages_only:
         for e in ticket.events:
             e.note = None
@@ -104,6 +137,9 @@ def erase(person, user_ids: list[int], *, dry_run: bool, keep_directory: bool) -
         lines.append(ErasureLine("tickets", "tickets_asked", ANONYMISED, len(asked)))
         lines.append(ErasureLine("tickets", "support_replies", KEPT, sum(
             1 for t in asked for m in t.messages if m.author_role is not AuthorRole.REQUESTER), "work_record"))
+    files = sum(len(m.attachments) for t in asked for m in t.messages if m.author_role is AuthorRole.REQUESTER)
+    if files:
+        lines.append(ErasureLine("tickets", "attachments", REMOVED, files))
     about = list(db.session.scalars(select(Ticket).where(Ticket.student_id == person.id)))
     if about:
         lines.append(ErasureLine("tickets", "tickets_about_child", KEPT, len(about), "other_requester"))

@@ -205,3 +205,37 @@ def test_a_synced_person_keeps_the_directory_entry_and_loses_the_portals_copies(
     assert account.enabled is False and account.email != GUARDIAN
     # What the account wrote no longer leads to the name the directory still holds.
     assert account.person_id is None and name not in account.display_name
+
+
+def test_erasure_removes_the_requesters_files_once_committed(ctx):
+    from pathlib import Path
+
+    from flask import current_app
+
+    from helpdesk.tickets.models import Attachment
+
+    central, account = user(CENTRAL), user(GUARDIAN)
+    ticket = tickets_of(account)[0]
+    message = next(m for m in ticket.messages if m.author_role.value == "requester")
+    folder = Path(current_app.config["UPLOAD_DIR"]) / "tickets"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "privacy-test-file").write_bytes(b"scan of a letter")
+    db.session.add(Attachment(ticket_id=ticket.id, message_id=message.id, filename="brev.pdf",
+                              content_type="application/pdf", size=16, storage_name="privacy-test-file"))
+    ticket.attachment_count += 1
+    db.session.commit()
+    plan = erasure.plan(account.person)
+    assert ("attachments", "removed", 1) in {(l.item, l.action, l.count) for l in plan.lines}
+    erasure.erase(central, account.person, plan.fingerprint)
+    assert (folder / "privacy-test-file").exists()  # not before the commit
+    db.session.commit()
+    assert not (folder / "privacy-test-file").exists()
+    assert db.session.scalar(select(func.count(Attachment.id)).where(Attachment.ticket_id == ticket.id)) == 0
+
+
+def test_a_students_export_lists_the_questions_asked_about_them(ctx):
+    guardian = user(GUARDIAN)
+    ticket = next(t for t in tickets_of(guardian) if t.student_id)
+    student = db.session.get(type(guardian.person), ticket.student_id)
+    about = exports.gather(student)["holdings"]["tickets"]["tickets_about_person"]
+    assert [t["number"] for t in about] == [ticket.number]
