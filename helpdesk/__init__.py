@@ -23,6 +23,7 @@ CAPABILITIES = (
     "helpdesk.boards",
     "helpdesk.search",
     "helpdesk.kb",
+    "helpdesk.privacy",
 )
 
 

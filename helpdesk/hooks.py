@@ -31,6 +31,9 @@ _DEFAULTS: dict[str, Callable[..., Any]] = {
     # "central_answers"}], "central": {"organisation", "email"}} or None: "Where do I turn?"
     # for a teacher or guardian; from organisation.
     "support_contacts": lambda user, school_id=None: None,
+    # (actor, person) -> the address of the person's personal-data page (export, erasure)
+    # if the actor may open it, else None; from privacy.
+    "person_privacy_url": lambda actor, person: None,
 }
 
 

@@ -15,6 +15,9 @@ def init_app(app) -> None:
 
     app.config.setdefault("ADMIN_ACTIVATION_DAYS", 30)
     app.register_blueprint(views.bp)
+    from helpdesk.admin import privacy_source
+
+    privacy_source.register()  # what it holds about a person, for privacy
     app.register_blueprint(views.public)
 
     @app.context_processor

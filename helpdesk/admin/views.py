@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from helpdesk import hooks
 from helpdesk.access import can, require, scope_of
 from helpdesk.admin import activation, approvals, audit, courses, operations, queries
 from helpdesk.admin.forms import (
@@ -348,6 +349,7 @@ def person(person_id: int):
                            appraisal_form=appraisal_form, reason_form=ReasonOnlyForm(prefix="x"),
                            guardian_form=guardian_form,
                            history=queries.appraisal_history(person),
+                           privacy_url=hooks.get("person_privacy_url")(current_user, person),
                            show_civic=can(current_user, "directory.view_civic_no", person),
                            show_contact=can(current_user, "directory.view_contact_details", person))
 

@@ -7,3 +7,6 @@ def init_app(app) -> None:
 
     init_login(app)
     app.register_blueprint(views.bp)
+    from helpdesk.auth import privacy_source
+
+    privacy_source.register()  # what it holds about a person, for privacy

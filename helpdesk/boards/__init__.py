@@ -12,9 +12,10 @@ def init_app(app) -> None:
     from helpdesk.nav import HomePanel, NavItem, add_home_panel, add_nav
 
     app.register_blueprint(views.bp)
-    from helpdesk.boards import membership, search_source
+    from helpdesk.boards import membership, privacy_source, search_source
 
     membership.init_app()
+    privacy_source.register()  # what it holds about a person, for privacy
     from helpdesk.search.sources import register_source
 
     register_source(search_source.source())

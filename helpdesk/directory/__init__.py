@@ -9,5 +9,8 @@ def init_app(app) -> None:
     from helpdesk.nav import NavItem, add_nav
 
     app.register_blueprint(views.bp)
+    from helpdesk.directory import privacy_source
+
+    privacy_source.register()  # what it holds about a person, for privacy
     add_nav(NavItem("directory.index", lambda: str(_l("Directory")),
                     lambda user: can(user, "directory.browse"), order=80))

@@ -16,6 +16,9 @@ def init_app(app) -> None:
     from helpdesk.search.sources import register_source
 
     app.register_blueprint(views.bp)
+    from helpdesk.kb import privacy_source
+
+    privacy_source.register()  # what it holds about a person, for privacy
     app.cli.add_command(kb_cli)
     app.add_template_global(labels.category_label, "category_label")
     register_source(search_source.source())

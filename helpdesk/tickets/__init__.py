@@ -22,6 +22,9 @@ def init_app(app) -> None:
     app.config.setdefault("GUEST_RATE_LIMIT", "5 per hour")
 
     app.register_blueprint(views.bp)
+    from helpdesk.tickets import privacy_source
+
+    privacy_source.register()  # what it holds about a person, for privacy
     from helpdesk.search.sources import register_source
     from helpdesk.tickets import search_source
 

@@ -146,6 +146,8 @@ class Ticket(db.Model):
     # and the article an agent links the ticket to later (no foreign key: kb is optional).
     shown_article_ids: Mapped[str | None] = mapped_column(String(500))
     kb_article_id: Mapped[int | None] = mapped_column(index=True)
+    # Set when the retention rules or an erasure replaced the requester and the text.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation] = relationship()
     school: Mapped[School] = relationship()

@@ -1,74 +1,93 @@
-"""With CSRF on, as in production: searching (the form, the next page, "did you mean") and
-the suggestions while a question is written all go by POST and keep the words out of the
-address bar; an expired follow link shows an accessible page that says how to ask again."""
+"""Personal data in Chromium, with axe checks: central sets retention rules, reads the dry
+run, confirms and runs them; exports a guardian's data and reads it; erases a manual person
+after reading the plan."""
 from __future__ import annotations
 
-import re
-from datetime import timedelta
+import io
+import zipfile
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, log_in
-from tests.search.conftest import build_index
+from tests.browser.conftest import assert_accessible, assert_no_sideways_scroll, log_in, narrow_page
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def app_config():
-    return {"WTF_CSRF_ENABLED": True}
-
-
-def test_search_words_never_reach_the_address_bar(demo_app, page):
-    build_index(demo_app)
-    page.goto("/")
-    page.get_by_label("Sök i hjälpsidorna").first.fill("vårdnadshavre logga in 20140101-9995")
-    page.get_by_role("button", name="Sök").first.click()
-    page.wait_for_load_state()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sök")
-    assert "?" not in page.url and "9995" not in page.url
-    expect(page.get_by_role("link", name="Så loggar du in som vårdnadshavare").first).to_be_visible()
-    assert "9995" not in page.content()  # the query is shown masked
+def test_central_retention_export_and_erasure(page, demo_app):
+    log_in(page, "central@grannby.se")
+    page.get_by_role("link", name="Personuppgifter", exact=True).first.click()
+    expect(page.get_by_role("heading", name="Personuppgifter: hur länge de sparas")).to_be_visible()
     assert_accessible(page)
-    # "Did you mean" searches again by POST.
-    page.locator(".did-you-mean button").click()
-    page.wait_for_load_state()
-    assert "?" not in page.url
-    expect(page.get_by_role("link", name="Så loggar du in som vårdnadshavare").first).to_be_visible()
+    page.get_by_label("Sökloggen sparas i (dagar)").fill("30")
+    page.get_by_label("Ersätt frågeställarens namn och ta bort ämnet och texten").check()
+    page.get_by_role("button", name="Visa provkörningen").click()
+    expect(page.get_by_role("heading", name="Provkörning av de föreslagna reglerna")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Bekräfta reglerna").click()
+    expect(page.get_by_text("Gallringsreglerna är bekräftade")).to_be_visible()
+    expect(page.get_by_role("heading", name="De bekräftade reglerna")).to_be_visible()
+    page.get_by_role("button", name="Kör reglerna nu").click()
+    expect(page.get_by_text("Klart:")).to_be_visible()
+    expect(page.get_by_role("heading", name="Senaste körningar")).to_be_visible()
+    assert_accessible(page)
+
+    # A guardian's export, from the person's page under Administration.
+    with demo_app.app_context():
+        from tests.privacy.conftest import GRANNBY_GUARDIAN, person_of
+
+        pid = person_of(GRANNBY_GUARDIAN).id
+    page.goto(f"/admin/people/{pid}")
+    page.get_by_role("link", name="Exportera eller radera det portalen har om personen").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Förbered en export").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Ladda ner exporten").first.click()
+    with open(download.value.path(), "rb") as f:
+        zf = zipfile.ZipFile(io.BytesIO(f.read()))
+    html = zf.read("person.html").decode()
+    assert "Kim" in html and "vardnadshavare@grannby.se" in html
+    # Read it as a person would: the page itself, in the browser.
+    page.set_content(html)
+    expect(page.get_by_role("heading", name="Det här har supportportalen om dig")).to_be_visible()
+    expect(page.get_by_role("heading", name="What the support portal holds about you")).to_be_visible()
+
+    # Erase the (manual) guardian: the plan first, then the report.
+    page.goto(f"/privacy/people/{pid}")
+    page.get_by_role("link", name="Planera en radering").click()
+    expect(page.get_by_role("heading", name="Radera Kim Grannlund: läs planen")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Radera personen").click()
+    expect(page.get_by_text("Personen är raderad")).to_be_visible()
+    expect(page.get_by_role("heading", name="Raderingsrapport", exact=False)).to_be_visible()
+    assert_accessible(page)
+    assert "Grannlund" not in page.content()
 
 
-def test_suggestions_are_asked_for_by_post_with_the_csrf_token(demo_app, page):
-    build_index(demo_app)
-    asked = []
-    page.on("request", lambda r: asked.append((r.method, r.url)) if "/api/v1/search" in r.url else None)
-    log_in(page, "larare.norr@exempelkommun.se")
-    page.goto("/tickets/new")
-    page.get_by_label("Ämne").fill("Jag har glömt mitt lösenord")
-    page.get_by_label("Din fråga", exact=True).type("Jag kommer inte in", delay=20)
-    page.locator("#live-suggestions").get_by_role("link", name="Glömt lösenordet? Så får du ett nytt").wait_for()
-    assert asked and all(method == "POST" and "?" not in url for method, url in asked)
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # layout does not depend on the database
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_every_privacy_page_state_fits_320px_and_passes_axe(browser, live_server, demo_app, lang):
+    """The states the every-page sweep does not reach: a proposal with its dry run, the
+    confirmed rules with a run, an erasure plan for a synced person and a stored report."""
+    with demo_app.app_context():
+        from helpdesk.extensions import db
+        from helpdesk.privacy import erasure, retention
+        from tests.privacy.conftest import CENTRAL, DAYS, GUARDIAN, org, person_of, user
 
-
-def test_an_expired_follow_link_says_how_to_ask_again(demo_app, page):
-    from sqlalchemy import select
-
-    from helpdesk.directory.models import School
-    from helpdesk.extensions import db
-    from helpdesk.models_base import utcnow
-    from helpdesk.tickets import services
-    from helpdesk.tickets.models import TicketStatus
-
-    with demo_app.test_request_context():
-        norr = db.session.scalar(select(School.id).where(School.name == "Norrskolan"))
-        _guest, token = services.start_guest_request(name="Vera", email="vera@example.org",
-                                                     school_id=norr, body="Jag har inget BankID.")
-        ticket, follow = services.confirm_guest_request(token)
-        ticket.status = TicketStatus.CLOSED
-        ticket.closed_at = utcnow() - timedelta(days=200)
+        exk, central = org("EXK"), user(CENTRAL)
+        retention.confirm(central, exk.id, retention.fingerprint(retention.propose(central, exk.id, DAYS).proposed))
+        retention.run(exk.id, actor=central)
+        retention.propose(central, exk.id, {**DAYS, "audit_days": "30"})
+        guardian = person_of(GUARDIAN).id
+        teacher = person_of("larare.ekback@exempelkommun.se")
+        record = erasure.erase(central, teacher, erasure.plan(teacher).fingerprint)
         db.session.commit()
-    page.goto(f"/help/follow/{follow}")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Länken har slutat gälla")
-    assert_accessible(page)
-    page.get_by_role("link", name="Ställ en ny fråga").click()
-    expect(page).to_have_url(re.compile(r"/help/cannot-log-in$"))
+        urls = ["/privacy/retention", f"/privacy/people/{guardian}", f"/privacy/people/{guardian}/erase",
+                f"/privacy/erasures/{record.id}"]
+    context, page = narrow_page(browser, live_server, "central@exempelkommun.se", lang)
+    for url in urls:
+        page.goto(url)
+        assert page.locator("html").get_attribute("lang") == lang
+        assert_no_sideways_scroll(page)
+        assert_accessible(page)
+    context.close()
