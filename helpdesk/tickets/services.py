@@ -475,6 +475,15 @@ def reveal_original(ticket: Ticket, message_id: int | None, actor) -> str:
             raise NotFound()
         original, what = message.body_original, f"message {message.id}"
     _event(ticket, actor, EventKind.ORIGINAL_REVEALED, to_value=what)
+    # Also in the organisation's audit log: who looked at a masked number is the data
+    # controller's business, not only the ticket's.
+    from helpdesk.admin.audit import record
+
+    requester = db.session.get(User, ticket.requester_id) if ticket.requester_id else None
+    requester_person = requester.person_id if requester is not None else None
+    record(actor, "reveal_civic_number", ticket, organisation_id=ticket.organisation_id, label=ticket.number,
+           after={"revealed": "subject" if message_id is None else "message"},
+           person_id=ticket.student_id or requester_person)
     db.session.flush()
     return original
 
