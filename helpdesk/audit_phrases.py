@@ -208,6 +208,16 @@ register_object_types({
     "syncflag": _l("Sync flag"), "ticket": _l("Question"),
 })
 
+# The personal-data and support-organisation operations, written alongside this registry;
+# when those capabilities register their own phrases, theirs replace these (registered later).
+register("privacy_export_requested", _l("Prepared a data export"), _l("Prepared a data export for %(object)s"))
+register("privacy_export_delivered", _l("Delivered a data export"), _l("Delivered the data export for %(object)s"))
+register("privacy_erasure", _l("Erased a person's data"), _l("Erased the personal data of %(object)s"))
+register("privacy_retention_confirmed", _l("Confirmed the retention rules"), _l("Confirmed the retention rules"))
+register("privacy_retention_run", _l("Ran the retention rules"), _l("Ran the retention rules"))
+register("appoint_role", _l("Appointed a role"), _l("Appointed %(object)s"))
+register("remove_role", _l("Removed a role"), _l("Removed the role %(object)s"))
+
 # Fields many capabilities record; a capability adds its own with register_field.
 register_field("name", _l("Name"))
 register_field("kind", _l("Kind"))

@@ -35,10 +35,13 @@ def record(actor, operation, obj=None, *, organisation_id: int | None, object_ty
         object_type = object_type or type(obj).__name__.lower()
         object_id = object_id if object_id is not None else obj.id
     about_person, about_school = _about(obj)
+    if about_person is None and object_type == "person":
+        about_person = object_id
     entry = AuditEntry(
         organisation_id=organisation_id,
         actor_id=getattr(actor, "id", None),
-        actor_label=getattr(actor, "email", None) or SYNC_ACTOR,
+        # Without a person: the sync, or the periodic job (via="job").
+        actor_label=getattr(actor, "email", None) or (via if via != "direct" else SYNC_ACTOR),
         operation=getattr(operation, "value", operation),
         object_type=object_type or "",
         object_id=object_id,
@@ -235,7 +238,8 @@ def to_csv(f: AuditFilter) -> str:
     writer = csv.writer(out)
     writer.writerow([_("When"), _("Who"), _("What happened"), _("Changes"), _("Rule"), _("Made by"),
                      "id", "operation", "object_type", "object_id", "object", "approval_id"])
-    via_words = {"direct": _("A person, directly"), "approval": _("Approved request"), "sync": _("The sync")}
+    via_words = {"direct": _("A person, directly"), "approval": _("Approved request"), "sync": _("The sync"),
+                 "job": _("The periodic job")}
     query = _query(f).order_by(AuditEntry.id).execution_options(yield_per=500)
     batch: list[AuditEntry] = []
 

@@ -56,6 +56,8 @@ def test_an_unknown_operation_falls_back_to_words_never_a_crash(world):
     db.session.flush()
     line = _lines(audit.AuditFilter(organisation_ids={world.org.id}, operation="erase_person_data"))[0]
     assert line.text == "Erase person data: Kim Ek"
+    # Named by type and id only, a person is still whom the entry is about.
+    assert line.entry.person_id == 1
     assert line.changes[0].field == "Weird"
 
 
@@ -65,6 +67,16 @@ def test_a_registered_phrase_with_a_missing_value_uses_its_fallback(world):
     db.session.flush()
     with force_locale("en"):
         assert _lines(audit.AuditFilter(organisation_ids={world.org.id}))[0].text == "Created the group Gamla gruppen"
+
+
+def test_a_job_without_a_person_is_named_as_the_job(world):
+    audit.record(None, "privacy_retention_run", organisation_id=world.org.id, object_type="organisation",
+                 object_id=world.org.id, after={"tickets": 3}, via="job")
+    db.session.flush()
+    line = _lines(audit.AuditFilter(organisation_ids={world.org.id}, via="job"))[0]
+    assert line.entry.actor_label == "job"
+    with force_locale("sv"):
+        assert audit.readable([line.entry])[0].text == "Körde gallringen"
 
 
 def test_every_operation_recorded_today_has_a_phrase():
