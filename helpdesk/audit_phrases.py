@@ -153,8 +153,7 @@ def _value(name: str, value) -> str:
         return ", ".join(_value(name, v) for v in value)
     if isinstance(value, dict):
         return ", ".join(f"{k}: {_value(k, v)}" for k, v in value.items())
-    found = noun(value) if isinstance(value, str) else None
-    return str(value) if found is None or name != "kind" else found
+    return str(value)
 
 
 def field_label(name: str) -> str:

@@ -38,7 +38,8 @@ add_labels({
 
 # ---------------------------------------------------------------- the audit log in words
 from helpdesk import audit_phrases as phrases  # noqa: E402
-from helpdesk.directory.models import GroupKind  # noqa: E402
+from helpdesk.directory.models import GroupKind, PersonKind  # noqa: E402
+from helpdesk.models_base import Source  # noqa: E402
 
 
 def _facts(entry) -> dict:
@@ -95,6 +96,22 @@ phrases.register("approval_declined", _l("Declined a request"), _l("Declined the
 phrases.register("approval_not_carried_out", _l("Approved a request that could not be carried out"),
                  _l("Approved, but could not carry out: %(object)s"))
 
+def _enum_label(*enums):
+    """A recorded value ("work_team", "sync") by the directory's own labels."""
+    from helpdesk.labels import label
+
+    def read(value):
+        for enum_cls in enums:
+            try:
+                return label(enum_cls(value))
+            except ValueError:
+                continue
+        return value
+    return read
+
+
+phrases.register_field("kind", _l("Kind"), _enum_label(GroupKind, PersonKind))
+phrases.register_field("source", _l("Source"), _enum_label(Source))
 phrases.register_field("group", _l("Group"))
 phrases.register_field("person", _l("Person"))
 phrases.register_field("mentor", _l("Mentor"))

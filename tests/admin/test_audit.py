@@ -48,6 +48,14 @@ def test_before_and_after_read_as_field_changes(world):
     with force_locale("sv"):
         line = _lines(audit.AuditFilter(organisation_ids={world.org.id}, operation="rename_group"))[0]
         assert line.changes[0].field == "Namn"
+    operations.perform(world.central, "archive_group", {"group_id": world.team.id})
+    db.session.flush()
+    with force_locale("sv"):
+        line = _lines(audit.AuditFilter(organisation_ids={world.org.id}, operation="archive_group"))[0]
+        assert ("Aktiv", "ja", "nej") in [(c.field, c.before, c.after) for c in line.changes]
+        created = audit.readable([AuditEntry(operation="create_group", object_label="X", after={
+            "kind": "work_team", "source": "manual"}, before=None)])[0]
+        assert {(c.field, c.after) for c in created.changes} >= {("Typ", "Arbetslag"), ("Källa", "Manuell")}
 
 
 def test_an_unknown_operation_falls_back_to_words_never_a_crash(world):
