@@ -34,6 +34,13 @@ _DEFAULTS: dict[str, Callable[..., Any]] = {
     # (actor, person) -> the address of the person's personal-data page (export, erasure)
     # if the actor may open it, else None; from privacy.
     "person_privacy_url": lambda actor, person: None,
+    # () -> the address of the form that reports an accessibility problem to the central
+    # team; from tickets. Without it the statement names the support contacts only.
+    "accessibility_report_url": lambda: None,
+    # (organisation) -> {"closed_ticket_days", "guest_request_days", "search_log_days",
+    # "audit_days", "deactivated_person_days"}: how long the organisation keeps personal data,
+    # for the privacy page; from privacy. The default is the documented defaults.
+    "retention_summary": lambda org: None,
 }
 
 

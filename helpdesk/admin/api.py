@@ -240,17 +240,18 @@ def admin_decline(request_id: int):
 @api.get("/admin/audit")
 @api_login_required
 def admin_audit():
-    require(current_user, "admin.central")
-    args = request.args
-    f = audit.AuditFilter(organisation_ids=scope_of(current_user).central_org_ids,
-                          operation=args.get("operation") or None, via=args.get("via") or None,
-                          actor=args.get("actor") or None, object_type=args.get("object_type") or None)
+    """The audit log with the page's filters; each item also reads in words (`summary`)."""
+    require(current_user, "admin.audit")
+    f = audit.filter_for(current_user, request.args)
     try:
-        page = max(1, int(args.get("page", 1)))
+        page = max(1, int(request.args.get("page", 1)))
     except ValueError:
         page = 1
     rows, total = audit.search(f, page=page, per_page=100)
     return {"total": total, "page": page, "items": [
         {"id": e.id, "created_at": e.created_at.isoformat(), "actor": e.actor_label, "operation": e.operation,
+         "summary": line.text, "changes": [{"field": c.field, "before": c.before, "after": c.after}
+                                           for c in line.changes],
          "object_type": e.object_type, "object_id": e.object_id, "object": e.object_label, "before": e.before,
-         "after": e.after, "rule": e.rule, "via": e.via, "approval_id": e.approval_id} for e in rows]}
+         "after": e.after, "rule": e.rule, "via": e.via, "approval_id": e.approval_id, "person_id": e.person_id,
+         "school_id": e.school_id} for line in audit.readable(rows) for e in [line.entry]]}

@@ -34,6 +34,11 @@ class AuditEntry(db.Model):
     # direct, approval, sync
     via: Mapped[str] = mapped_column(String(16), default="direct")
     approval_id: Mapped[int | None] = mapped_column(ForeignKey("approval_request.id"), index=True)
+    # The person the entry is about (a member added, a mentor's student, the child on a
+    # ticket) and the school it happened at, so the log can be filtered by person and shown
+    # to a school's local admins. Plain ids, no foreign keys: an erased person's entries stay.
+    person_id: Mapped[int | None] = mapped_column(index=True)
+    school_id: Mapped[int | None] = mapped_column(index=True)
 
 
 class ApprovalStatus(str, enum.Enum):

@@ -26,3 +26,10 @@ def can_admin_school(scope: Scope, school) -> bool:
 def can_admin_group(scope: Scope, group) -> bool:
     return (scope.is_central_for(group.organisation_id) or group.school_id in scope.local_school_ids
             or group.id in scope.group_admin_ids)
+
+
+@rule("admin.audit")
+def can_read_audit(scope: Scope, _obj=None) -> bool:
+    """Central admins read their organisation's log, local admins their schools' entries
+    (`helpdesk.admin.audit.filter_for` draws the line)."""
+    return scope.authenticated and bool(scope.central_org_ids or scope.local_school_ids)

@@ -3,7 +3,6 @@ the SyncGuard decides; a page offers only what the guard allows or queues, and s
 reason where it refuses."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -12,6 +11,7 @@ from flask_login import current_user, login_required
 
 from helpdesk import hooks
 from helpdesk.access import can, require, scope_of
+from helpdesk.audit_phrases import object_type_name
 from helpdesk.admin import activation, approvals, audit, courses, operations, queries
 from helpdesk.admin.forms import (
     ActivationForm,
@@ -505,40 +505,28 @@ def decline(request_id: int):
 # ---------------------------------------------------------------- audit
 
 
-def _audit_filter():
-    args = request.args
-    org_ids = scope_of(current_user).central_org_ids
-
-    def day(name):
-        try:
-            return date.fromisoformat(args.get(name, "")) if args.get(name) else None
-        except ValueError:
-            return None
-
-    return audit.AuditFilter(organisation_ids=org_ids, operation=args.get("operation") or None,
-                             actor=(args.get("actor") or "")[:100] or None, via=args.get("via") or None,
-                             object_type=args.get("object_type") or None, since=day("since"), until=day("until"))
-
-
 @bp.get("/audit")
 @login_required
 def audit_log():
-    require(current_user, "admin.central")
-    f = _audit_filter()
+    require(current_user, "admin.audit")
+    f = audit.filter_for(current_user, request.args)
     try:
-        page = max(1, int(request.args.get("page", 1)))
+        page = min(max(1, int(request.args.get("page", 1))), audit.MAX_PAGE)
     except ValueError:
         page = 1
     rows, total = audit.search(f, page=page)
-    return render_template("admin/audit.html", rows=rows, total=total, page=page, f=f,
-                           operations=audit.operations_in_use(f.organisation_ids), args=request.args)
+    pages = max(1, -(-total // audit.PER_PAGE))
+    return render_template("admin/audit.html", lines=audit.readable(rows), total=total, page=page, pages=pages,
+                           f=f, operations=audit.operations_in_use(f), object_types=audit.object_types_in_use(f),
+                           object_type_name=object_type_name,
+                           args={k: v for k, v in request.args.items() if k != "page"})
 
 
 @bp.get("/audit.csv")
 @login_required
 def audit_csv():
-    require(current_user, "admin.central")
-    return Response(audit.to_csv(_audit_filter()), mimetype="text/csv; charset=utf-8",
+    require(current_user, "admin.audit")
+    return Response(audit.to_csv(audit.filter_for(current_user, request.args)), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="audit.csv"'})
 
 

@@ -1,12 +1,16 @@
-"""The home page, the language switch, the accessibility statement and /healthz."""
+"""The home page, the language switch, the accessibility statement, the privacy page and /healthz."""
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from helpdesk import hooks
+from helpdesk.core import privacy_notice
 from helpdesk.core.health import run_checks
+from helpdesk.errors import NotFound
 from helpdesk.extensions import db
 from helpdesk.i18n import LOCALE_COOKIE
 from helpdesk.nav import panels_for
@@ -43,9 +47,33 @@ def set_language():
     return response
 
 
+# When the accessibility statement was last reviewed (the law asks for the date).
+STATEMENT_REVIEWED = date(2026, 12, 2)
+
+
 @bp.get("/accessibility")
 def accessibility():
-    return render_template("accessibility.html")
+    org = current_user.organisation if current_user.is_authenticated else None
+    return render_template("core/accessibility.html", organisation=org, reviewed=STATEMENT_REVIEWED,
+                           report_url=hooks.get("accessibility_report_url")())
+
+
+@bp.get("/personal-data")
+def privacy_notices():
+    """The privacy page: a logged-in person's own organisation, a visitor chooses theirs."""
+    org = current_user.organisation if current_user.is_authenticated else None
+    if org is not None:
+        return redirect(url_for("core.privacy_notice_page", code=org.code))
+    return render_template("core/privacy_index.html", organisations=privacy_notice.organisations())
+
+
+@bp.get("/personal-data/<code>")
+def privacy_notice_page(code: str):
+    org = privacy_notice.by_code(code)
+    if org is None:
+        raise NotFound()
+    return render_template("core/privacy.html", organisation=org, retention=privacy_notice.retention_lines(org),
+                           ask_links=hooks.get("ask_for_help")(current_user))
 
 
 @bp.get("/healthz")

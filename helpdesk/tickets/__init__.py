@@ -13,6 +13,7 @@ def init_app(app) -> None:
     from helpdesk.demo import add_demo_step
     from helpdesk.nav import HomePanel, NavItem, add_home_panel, add_nav
     from helpdesk.tickets import api, labels, policies, views  # noqa: F401  (they register themselves)
+    from helpdesk.tickets import accessibility_views
     from helpdesk.tickets import services
     from helpdesk.tickets.demo import demo_tickets
 
@@ -36,6 +37,7 @@ def init_app(app) -> None:
 
     hooks.provide("filing_deflection", services.filing_deflection)
     hooks.provide("ask_for_help", views.ask_links)
+    hooks.provide("accessibility_report_url", accessibility_views.report_url)
     add_nav(NavItem("tickets.new", lambda: str(_l("Ask a question")),
                     lambda user: can(user, "tickets.file"), order=20))
     add_nav(NavItem("tickets.mine", lambda: str(_l("My questions")),

@@ -46,3 +46,13 @@ class ClosedDayForm(FlaskForm):
 
 class GuestReplyForm(FlaskForm):
     body = TextAreaField(_l("Your reply"), validators=[Optional()])
+
+
+class AccessibilityReportForm(FlaskForm):
+    # Name and e-mail are asked of visitors only; logged-in people are known.
+    name = StringField(_l("Your name"), validators=[Optional()])
+    email = EmailField(_l("Your e-mail address"), validators=[Optional()])
+    school_id = SelectField(_l("Which school's portal were you using?"), validators=[Optional()])
+    page = StringField(_l("Which page (address or name)?"), validators=[Optional()])
+    body = TextAreaField(_l("What did not work for you?"), validators=[Optional()])
+    website = StringField(_l("Leave this field empty"), validators=[Optional()])

@@ -59,3 +59,11 @@ add_labels({
 
 # Values stored as plain strings in the history (from/to of an event).
 VALUE_LABELS = {**{t.value: t for t in Tier}, **{s.value: s for s in TicketStatus}}
+
+# The audit log in words.
+from helpdesk import audit_phrases as phrases  # noqa: E402
+
+phrases.register("reveal_civic_number", _l("Looked at a masked personal identity number"),
+                 _l("Looked at the masked personal identity number in question %(object)s"))
+phrases.register_field("revealed", _l("Where"), lambda v: {"subject": _l("the subject"),
+                                                      "message": _l("a message")}.get(v, v))

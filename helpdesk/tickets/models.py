@@ -315,6 +315,9 @@ class GuestRequest(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"), index=True)
+    # What the form was for: "login" (I can't log in) or "accessibility" (a problem reported
+    # from the accessibility statement, which goes to the central team).
+    purpose: Mapped[str] = mapped_column(String(16), default="login", server_default="login")
 
     ticket: Mapped[Ticket | None] = relationship()
 

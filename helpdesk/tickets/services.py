@@ -475,6 +475,15 @@ def reveal_original(ticket: Ticket, message_id: int | None, actor) -> str:
             raise NotFound()
         original, what = message.body_original, f"message {message.id}"
     _event(ticket, actor, EventKind.ORIGINAL_REVEALED, to_value=what)
+    # Also in the organisation's audit log: who looked at a masked number is the data
+    # controller's business, not only the ticket's.
+    from helpdesk.admin.audit import record
+
+    requester = db.session.get(User, ticket.requester_id) if ticket.requester_id else None
+    requester_person = requester.person_id if requester is not None else None
+    record(actor, "reveal_civic_number", ticket, organisation_id=ticket.organisation_id, label=ticket.number,
+           after={"revealed": "subject" if message_id is None else "message"},
+           person_id=ticket.student_id or requester_person)
     db.session.flush()
     return original
 
@@ -1083,8 +1092,9 @@ def public_schools() -> list[School]:
                                    .where(School.active).order_by(Organisation.name, School.name)))
 
 
-def start_guest_request(*, name, email, school_id, body, locale="sv"):
-    """The public "I can't log in" form: nothing exists until the address is confirmed."""
+def start_guest_request(*, name, email, school_id, body, locale="sv", purpose: str = "login"):
+    """The public "I can't log in" form (and a visitor's accessibility report, purpose
+    "accessibility"): nothing exists until the address is confirmed."""
     from email_validator import EmailNotValidError, validate_email
 
     from helpdesk.tickets.models import GuestRequest
@@ -1102,7 +1112,7 @@ def start_guest_request(*, name, email, school_id, body, locale="sv"):
     token = secrets.token_urlsafe(32)
     request_ = GuestRequest(organisation_id=school.organisation_id, school_id=school.id, name=name,
                             email=email, body=body, locale=locale if locale in ("sv", "en") else "sv",
-                            verify_token_hash=_digest(token),
+                            verify_token_hash=_digest(token), purpose=purpose,
                             expires_at=utcnow() + timedelta(hours=24))
     db.session.add(request_)
     db.session.flush()
@@ -1129,6 +1139,12 @@ def confirm_guest_request(token: str) -> tuple[Ticket, str]:
         raise NotFound(_l("The link has already been used or has expired. Fill in the form again."))
     school = db.session.get(School, guest.school_id)
     org = db.session.get(Organisation, school.organisation_id)
+    if guest.purpose == "accessibility":
+        from helpdesk.tickets.accessibility import open_central_ticket
+
+        ticket = open_central_ticket(org, school, actor=None, requester_name=guest.name, text=guest.body,
+                                     locale=guest.locale, guest_email=guest.email)
+        return ticket, _follow_link(guest, ticket)
     subject = "Kan inte logga in" if guest.locale == "sv" else "Cannot log in"
     ticket = Ticket(number=allocate_number(org), organisation_id=org.id, school_id=school.id,
                     requester_id=None, requester_role=RequesterRole.GUEST, requester_name=guest.name,
@@ -1137,14 +1153,19 @@ def confirm_guest_request(token: str) -> tuple[Ticket, str]:
     db.session.add(ticket)
     _add_message(ticket, None, guest.body, role=AuthorRole.REQUESTER, author_name=guest.name)
     _route_new(ticket, None, school, actor_name=guest.name)
-    follow = secrets.token_urlsafe(32)
-    guest.follow_token_hash = _digest(follow)
-    guest.ticket = ticket
     _recompute(ticket)
     _touch(ticket)
     notifications.new_in_queue(ticket, None)
+    return ticket, _follow_link(guest, ticket)
+
+
+def _follow_link(guest, ticket: Ticket) -> str:
+    """The magic link a guest follows their ticket with, mailed once."""
+    follow = secrets.token_urlsafe(32)
+    guest.follow_token_hash = _digest(follow)
+    guest.ticket = ticket
     notifications.guest_follow_link(guest, ticket, follow)
-    return ticket, follow
+    return follow
 
 
 class FollowLinkExpired(NotFound):

@@ -8,6 +8,8 @@ ADMINS = frozenset({"central", "local", "local_other", "group_admin", "other_org
 NORR = frozenset({"central", "local"})
 NORR_7B = NORR | {"group_admin"}
 CENTRALS = frozenset({"central", "other_org"})
+# The audit log: central admins their organisation's, local admins their schools' entries.
+AUDIT_READERS = CENTRALS | {"local", "local_other"}
 
 
 def _student(group_name):
@@ -118,8 +120,8 @@ CASES = [
     Case("admin.approve", lambda r: f"/admin/approvals/{_request(r)}/approve", frozenset({"central"}), method="POST"),
     Case("admin.decline", lambda r: f"/admin/approvals/{_request(r)}/decline", frozenset({"central"}), method="POST",
          data={"note": "Nej"}),
-    Case("admin.audit_log", lambda r: "/admin/audit", CENTRALS),
-    Case("admin.audit_csv", lambda r: "/admin/audit.csv", CENTRALS),
+    Case("admin.audit_log", lambda r: "/admin/audit", AUDIT_READERS),
+    Case("admin.audit_csv", lambda r: "/admin/audit.csv", AUDIT_READERS),
     Case("activation.activate", lambda r: "/activate", EVERYONE),
     Case("activation.activate", lambda r: "/activate", EVERYONE, method="POST",
          data={"code": "AAAA-BBBB-CCCC", "password": "x", "confirm": "x"}),
@@ -150,7 +152,7 @@ CASES = [
          method="POST", json={}),
     Case("api.admin_decline", lambda r: f"/api/v1/admin/approvals/{_request(r)}/decline", frozenset({"central"}),
          method="POST", json={"note": "Nej"}),
-    Case("api.admin_audit", lambda r: "/api/v1/admin/audit", CENTRALS),
+    Case("api.admin_audit", lambda r: "/api/v1/admin/audit", AUDIT_READERS),
 ]
 
 

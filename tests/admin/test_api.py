@@ -66,6 +66,7 @@ def test_needs_approval_is_202_then_central_approves(demo_app):
     assert any(g["name"] == "Förberedelseklass" and g["source"] == "manual" for g in groups)
     audit = c.get("/api/v1/admin/audit?via=approval", headers=hc).get_json()["items"]
     assert audit[0]["approval_id"] == req_id and audit[0]["rule"] == 5
+    assert any(i["summary"].startswith("Skapade klassen Förberedelseklass på") for i in audit)
 
 
 def test_decline_needs_a_note(demo_app):

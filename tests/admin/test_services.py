@@ -186,16 +186,6 @@ def test_login_details_outside_scope_are_not_found(world):
         activation.hand_out(world.local_other, world.klass.id)
 
 
-def test_audit_filter_and_csv(world):
-    operations.perform(world.local, "create_group", {"school_id": world.school.id, "name": "Lag 2", "kind": "work_team"})
-    f = audit.AuditFilter(organisation_ids={world.org.id}, operation="create_group")
-    rows, total = audit.search(f)
-    assert total == 1 and rows[0].object_label == "Lag 2"
-    text = audit.to_csv(f)
-    assert text.splitlines()[0].startswith("id,time,actor") and "Lag 2" in text
-    assert audit.search(audit.AuditFilter(organisation_ids={world.org.id}, operation="nothing"))[1] == 0
-
-
 def test_removing_a_manual_student_asks_under_rule_6_and_manual_staff_under_rule_8(world):
     student = operations.perform(world.central, "create_person", {
         "kind": "student", "given_name": "A", "family_name": "B", "school_id": world.school.id,

@@ -164,6 +164,31 @@ def test_audit_page_filters_and_exports(demo_app, as_user):
     assert "Medarbetargrupp" not in other
 
 
+def test_the_audit_page_reads_in_words_with_filters_and_pages(demo_app, as_user):
+    c = as_user("central@exempelkommun.se")
+    html = c.get("/admin/audit?operation=create_group").text
+    assert "Skapade medarbetargruppen Medarbetargrupp rektor Norr på Norrskolan" in html
+    assert "create_group" not in html.split("<tbody>")[1]  # no operation ids or JSON in the rows
+    assert "Skapade en grupp</option>" in html  # the operation filter is in words too
+    assert "Medarbetargrupp" in c.get("/admin/audit?person=central%40exempelkommun&object=rektor").text
+    assert "Medarbetargrupp" not in c.get("/admin/audit?person=lokal.norr").text
+    # Bad values change nothing and break nothing.
+    assert c.get("/admin/audit?since=2026-02-31&page=99999999999&person_id=abc").status_code == 200
+    c.post("/language", data={"lang": "en"})
+    assert "Created the employee group Medarbetargrupp rektor Norr at Norrskolan" in c.get("/admin/audit").text
+    rows = c.get("/admin/audit.csv?object=rektor").text.splitlines()
+    assert rows[0].startswith("When,Who,What happened,Changes") and len(rows) == 2
+
+
+def test_local_admins_read_their_schools_audit_entries_only(demo_app, as_user):
+    norr = as_user("lokal.norr@exempelkommun.se").get("/admin/audit").text
+    assert "Medarbetargrupp rektor Norr" in norr
+    soder = as_user("lokal.soder@exempelkommun.se")
+    assert "Medarbetargrupp" not in soder.get("/admin/audit").text
+    assert "Medarbetargrupp" not in soder.get("/admin/audit.csv").text
+    assert as_user("gruppadmin.norr@exempelkommun.se").get("/admin/audit").status_code in (403, 404)
+
+
 def test_sync_status_page_shows_runs_and_flags(demo_app, as_user, tmp_path):
     import json
     from pathlib import Path

@@ -88,6 +88,10 @@ CASES = [
          # Norrskolan is the demo's first school (id 1); the form's data cannot look ids up.
          data={"name": "Vera", "email": "vera@example.org", "school_id": "1",
                "body": "Jag kommer inte in."}),
+    Case("tickets.accessibility_report", lambda r: "/help/accessibility-problem", EVERYONE),
+    Case("tickets.accessibility_report", lambda r: "/help/accessibility-problem", EVERYONE, method="POST",
+         data={"name": "Vera", "email": "vera@example.org", "school_id": "1", "page": "Startsidan",
+               "body": "Knappen syns inte med skärmläsare."}),
     Case("tickets.guest_verify", lambda r: "/help/verify/not-a-token", NOBODY),
     Case("tickets.guest_verify", lambda r: "/help/verify/not-a-token", NOBODY, method="POST"),
     Case("tickets.guest_follow", lambda r: "/help/follow/not-a-token", NOBODY),

@@ -308,6 +308,12 @@ def test_civic_numbers_are_masked_and_revealing_is_audited(demo_app):
             services.reveal_original(t, msg.id, user(TEACHER))
         assert services.reveal_original(t, msg.id, user(LOCAL)) == "Personnummer 20140301-1238 finns inte."
         assert t.events[-1].kind is EventKind.ORIGINAL_REVEALED and t.events[-1].actor_id == user(LOCAL).id
+        # ... and in the organisation's audit log, in words, where a local admin of the school reads it.
+        from helpdesk.admin import audit
+
+        found = audit.search(audit.filter_for(user(LOCAL), {"operation": "reveal_civic_number"}))[0]
+        assert [(e.actor_id, e.object_id, e.school_id) for e in found] == [(user(LOCAL).id, t.id, t.school_id)]
+        assert audit.readable(found)[0].text == f"Tittade på det maskerade personnumret i fråga {t.number}"
 
 
 def test_failure_in_the_middle_of_an_escalation_leaves_the_ticket_unchanged(demo_app, monkeypatch):
