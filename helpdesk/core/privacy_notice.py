@@ -32,11 +32,15 @@ RETENTION_LABELS = {
 
 
 def retention_days(org: Organisation) -> dict[str, int]:
+    """The organisation's figures; empty when it has not yet confirmed any rules (then
+    nothing is removed automatically, and the page must not claim a period)."""
     figures = dict(DEFAULT_RETENTION_DAYS)
     try:
         found = hooks.get("retention_summary")(org)
     except Exception:  # the privacy page must show even if the provider fails  # noqa: BLE001
         found = None
+    if found == {}:
+        return {}
     for key, value in (found or {}).items():
         if key in figures and isinstance(value, int) and value > 0:
             figures[key] = value
@@ -45,7 +49,7 @@ def retention_days(org: Organisation) -> dict[str, int]:
 
 def retention_lines(org: Organisation) -> list[tuple[str, int]]:
     days = retention_days(org)
-    return [(str(label), days[key]) for key, label in RETENTION_LABELS.items()]
+    return [(str(label), days[key]) for key, label in RETENTION_LABELS.items() if key in days]
 
 
 def organisations() -> list[Organisation]:

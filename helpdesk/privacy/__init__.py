@@ -17,6 +17,7 @@ def init_app(app) -> None:
     app.register_blueprint(views.bp)
     app.cli.add_command(privacy_cli)
     hooks.provide("person_privacy_url", _person_url)
+    hooks.provide("retention_summary", retention.summary)
     add_nav(NavItem("privacy.retention_page", lambda: str(_l("Personal data")),
                     lambda user: can(user, "privacy.manage"), order=88))
     # Before the search indexer (20), so anonymised questions leave the index in the same tick.

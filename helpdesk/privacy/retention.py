@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from helpdesk.admin import audit
+from helpdesk.core.privacy_notice import DEFAULT_RETENTION_DAYS
 from helpdesk.errors import Conflict, ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.models_base import utcnow
@@ -24,14 +25,7 @@ from helpdesk.privacy import registry
 from helpdesk.privacy.models import RetentionSettings
 
 # The day counts and their defaults (stated in the README's "Personal data" section).
-DEFAULTS: dict[str, int | str] = {
-    "closed_ticket_days": 730,
-    "ticket_text": "mask",
-    "guest_request_days": 90,
-    "search_log_days": 180,
-    "audit_days": 1825,
-    "deactivated_person_days": 365,
-}
+DEFAULTS: dict[str, int | str] = {**DEFAULT_RETENTION_DAYS, "ticket_text": "mask"}
 DAY_KEYS = [k for k in DEFAULTS if k.endswith("_days")]
 TEXT_CHOICES = ("mask", "remove")
 MAX_DAYS = 36500
@@ -51,6 +45,12 @@ class RuleReport:
 
 def settings_row(org_id: int) -> RetentionSettings | None:
     return db.session.scalar(select(RetentionSettings).where(RetentionSettings.organisation_id == org_id))
+
+
+def summary(org) -> dict[str, int]:
+    """The day counts in force for the privacy page; empty until central has confirmed rules."""
+    row = settings_row(org.id)
+    return {k: int(v) for k, v in (row.active or {}).items() if k in DAY_KEYS} if row else {}
 
 
 def fingerprint(settings: dict | None) -> str:

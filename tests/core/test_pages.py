@@ -12,10 +12,26 @@ def test_a_visitor_chooses_an_organisation_and_reads_its_privacy_page(demo_app):
     assert "/personal-data/EXK" in index and "Grannby" in index
     page = c.get("/personal-data/EXK").text
     assert "Personuppgifter i Exempelkommun" in page and "personuppgiftsansvarig" in page
-    # The documented defaults: two years for closed questions, 90 days for guest requests.
-    assert "730 dagar (2 år)" in page and "90 dagar" in page and "IMY" in page
+    # The demo has confirmed no retention rules: the page claims no period it does not keep.
+    assert "har ännu inte bestämt hur länge" in page and "730 dagar" not in page and "IMY" in page
     assert c.get("/personal-data/NOPE").status_code == 404
     assert c.get("/personal-data/" + "X" * 300).status_code == 404
+
+
+def test_the_page_states_the_rules_central_confirmed(demo_app):
+    from helpdesk.auth.models import User
+    from helpdesk.extensions import db
+    from helpdesk.privacy import retention
+
+    with demo_app.app_context():
+        central = db.session.scalar(db.select(User).where(User.email == "central@exempelkommun.se"))
+        org_id = central.organisation_id
+        values = {**retention.DEFAULTS, "closed_ticket_days": 365, "guest_request_days": 30}
+        row = retention.propose(central, org_id, values)
+        retention.confirm(central, org_id, retention.fingerprint(row.proposed))
+        db.session.commit()
+    page = demo_app.test_client().get("/personal-data/EXK").text
+    assert "365 dagar (1 år)" in page and "30 dagar" in page and "inte bestämt" not in page
 
 
 def test_a_logged_in_person_gets_their_own_organisations_page(demo_app, as_user):
