@@ -18,6 +18,7 @@ from helpdesk.extensions import db
 from helpdesk.models_base import Source
 from helpdesk.privacy import registry
 from helpdesk.privacy.models import ErasureRecord
+from helpdesk.privacy.policies import require_person
 
 
 @dataclass
@@ -56,6 +57,7 @@ def plan(person: Person) -> Plan:
 def erase(actor, person: Person, seen: str) -> ErasureRecord:
     """Carry out the plan that was read (its fingerprint); refused if it changed since or the
     person was erased already. Audited without the person's name."""
+    require_person(actor, person)
     if previous(person) is not None:
         raise Conflict(_l("This person has already been erased."))
     current = plan(person)

@@ -14,11 +14,11 @@ from sqlalchemy import select
 
 from helpdesk.admin import audit
 from helpdesk.directory.models import Person
-from helpdesk.errors import NotFound
 from helpdesk.extensions import db
 from helpdesk.models_base import as_id, utcnow
 from helpdesk.privacy import labels, registry
 from helpdesk.privacy.models import PersonExport
+from helpdesk.privacy.policies import require_person
 
 FORMAT_VERSION = 1
 
@@ -26,6 +26,7 @@ FORMAT_VERSION = 1
 def request_export(actor, person: Person) -> PersonExport:
     """Record central's request; the file is put together when it is downloaded, so it
     holds what the portal holds at that moment."""
+    require_person(actor, person)
     export = PersonExport(organisation_id=person.organisation_id, person_id=person.id,
                           requested_by_id=actor.id, requested_at=utcnow())
     db.session.add(export)
@@ -47,13 +48,12 @@ def gather(person: Person) -> dict:
             "holdings": {h.name: h.export(person, user_ids) for h in registry.holdings()}}
 
 
-def deliver(actor, export_id: int, can_see) -> tuple[str, bytes]:
-    """The zip for one export request (file name, bytes); audited as delivered. `can_see`
-    is the caller's scope check on the person, asked before anything is read."""
+def deliver(actor, export_id: int) -> tuple[str, bytes]:
+    """The zip for one export request (file name, bytes); audited as delivered. The caller's
+    reach over the person is checked before anything is read."""
     export = db.session.get(PersonExport, as_id(export_id)) if as_id(export_id) else None
     person = db.session.get(Person, export.person_id) if export is not None else None
-    if person is None or not can_see(person):
-        raise NotFound()
+    require_person(actor, person)
     data = gather(person)
     pages = []
     for locale in ("sv", "en"):

@@ -2,7 +2,8 @@
 organisation. Everyone else is answered as if the thing did not exist."""
 from __future__ import annotations
 
-from helpdesk.access import Scope, rule
+from helpdesk.access import Scope, can, rule
+from helpdesk.errors import NotFound
 
 
 @rule("privacy.manage")
@@ -15,3 +16,14 @@ def can_manage(scope: Scope, org_id=None) -> bool:
 @rule("privacy.person")
 def can_manage_person(scope: Scope, person) -> bool:
     return scope.is_central_for(person.organisation_id)
+
+
+def require_manage(actor, org_id: int) -> None:
+    """Services ask this first: outside the caller's reach reads as not found."""
+    if not can(actor, "privacy.manage", org_id):
+        raise NotFound()
+
+
+def require_person(actor, person) -> None:
+    if person is None or not can(actor, "privacy.person", person):
+        raise NotFound()

@@ -23,6 +23,7 @@ from helpdesk.extensions import db
 from helpdesk.models_base import utcnow
 from helpdesk.privacy import registry
 from helpdesk.privacy.models import RetentionSettings
+from helpdesk.privacy.policies import require_manage
 
 # The day counts and their defaults (stated in the README's "Personal data" section).
 DEFAULTS: dict[str, int | str] = {**DEFAULT_RETENTION_DAYS, "ticket_text": "mask"}
@@ -77,6 +78,7 @@ def clean(values: dict) -> dict:
 
 def propose(actor, org_id: int, values: dict) -> RetentionSettings:
     """Store a change as a proposal; it applies only once confirmed after its dry run."""
+    require_manage(actor, org_id)
     settings = clean(values)
     row = settings_row(org_id)
     if row is None:
@@ -90,6 +92,7 @@ def propose(actor, org_id: int, values: dict) -> RetentionSettings:
 
 
 def discard(actor, org_id: int) -> None:
+    require_manage(actor, org_id)
     row = settings_row(org_id)
     if row is not None:
         row.proposed = None
@@ -100,6 +103,7 @@ def discard(actor, org_id: int) -> None:
 
 def confirm(actor, org_id: int, seen: str) -> RetentionSettings:
     """Make the proposal the organisation's rules, if it is the one whose dry run was read."""
+    require_manage(actor, org_id)
     row = settings_row(org_id)
     if row is None or row.proposed is None or fingerprint(row.proposed) != seen:
         raise Conflict(_l("The rules changed after that dry run was shown. Read the new dry run and confirm again."))
@@ -137,6 +141,8 @@ def run(org_id: int, actor=None) -> dict[str, int]:
     happens for an organisation whose rules were never confirmed."""
     from helpdesk.privacy import erasure
 
+    if actor is not None:  # the daily job runs as nobody; a person must manage the organisation
+        require_manage(actor, org_id)
     row = settings_row(org_id)
     if row is None or row.active is None:
         return {}

@@ -147,7 +147,7 @@ def test_export_holds_every_capabilitys_data_in_json_and_both_languages(ctx):
     central, guardian = user(CENTRAL), user(GUARDIAN)
     person = guardian.person
     export = exports.request_export(central, person)
-    name, data = exports.deliver(central, export.id, lambda p: True)
+    name, data = exports.deliver(central, export.id)
     assert str(person.id) not in name and person.family_name not in name
     zf = zipfile.ZipFile(io.BytesIO(data))
     assert sorted(zf.namelist()) == ["person.html", "person.json"]
@@ -239,3 +239,23 @@ def test_a_students_export_lists_the_questions_asked_about_them(ctx):
     student = db.session.get(type(guardian.person), ticket.student_id)
     about = exports.gather(student)["holdings"]["tickets"]["tickets_about_person"]
     assert [t["number"] for t in about] == [ticket.number]
+
+
+def test_the_services_themselves_answer_another_organisation_as_not_found(ctx):
+    """The rule lives in the services, so the CLI, the API and any later page meet it too."""
+    from helpdesk.errors import NotFound
+
+    exk, outsider, guardian = org("EXK"), user(GRANNBY_CENTRAL), user(GUARDIAN)
+    export = exports.request_export(user(CENTRAL), guardian.person)
+    before = db.session.scalar(select(func.count(AuditEntry.id)))
+    for attempt in (lambda: retention.propose(outsider, exk.id, dict(retention.DEFAULTS)),
+                    lambda: retention.confirm(outsider, exk.id, ""),
+                    lambda: retention.discard(outsider, exk.id),
+                    lambda: retention.run(exk.id, actor=outsider),
+                    lambda: exports.request_export(outsider, guardian.person),
+                    lambda: exports.deliver(outsider, export.id),
+                    lambda: erasure.erase(outsider, guardian.person, erasure.plan(guardian.person).fingerprint)):
+        with pytest.raises(NotFound):
+            attempt()
+    assert db.session.scalar(select(func.count(AuditEntry.id))) == before
+    assert retention.settings_row(exk.id) is None and guardian.person.active
