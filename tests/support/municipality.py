@@ -11,23 +11,17 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from helpdesk.demo import luhn_digit
+
 
 def uid(kind: str, n: int) -> str:
     return f"{kind}-{n:08d}-0000-4000-8000-000000000000"
 
 
-def luhn(nine: str) -> int:
-    total = 0
-    for i, ch in enumerate(nine):
-        n = int(ch) * (2 if i % 2 == 0 else 1)
-        total += n - 9 if n > 9 else n
-    return (10 - total % 10) % 10
-
-
 def civic(year: int, n: int) -> str:
     month, day, serial = 1 + n % 12, 1 + (n // 12) % 28, 1 + (n // 336) % 998
     body = f"{year % 100:02d}{month:02d}{day:02d}{serial:03d}"
-    return f"{year}{month:02d}{day:02d}{serial:03d}{luhn(body)}"
+    return f"{year}{month:02d}{day:02d}{serial:03d}{luhn_digit(body)}"
 
 
 @dataclass
