@@ -1,6 +1,7 @@
 """The SyncGuard: one function that decides whether an administrative operation may happen.
 
-DOMAIN.md rules 1-10 are the specification. For an organisation with autosync:
+The autosync rules 1-10 (listed in the README, "Administration and the sync") are the
+specification. For an organisation with autosync:
 rules 1-4 are refused (with the rule's reason), rules 5-8 need the central team's approval
 unless a central admin does them (then they are done directly, and audited with the rule),
 rules 9-10 are allowed. Without autosync everything is allowed. Always within the actor's

@@ -29,7 +29,7 @@ class AuditEntry(db.Model):
     object_label: Mapped[str] = mapped_column(String(300), default="")
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
-    # The DOMAIN.md rule (1-10) that allowed the change; None where no rule applies.
+    # The autosync rule (1-10, see the README) that allowed the change; None where no rule applies.
     rule: Mapped[int | None]
     # direct, approval, sync
     via: Mapped[str] = mapped_column(String(16), default="direct")
