@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user
 
-from helpdesk.auth import services
+from helpdesk.auth import services, sessions
 from helpdesk.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -21,16 +21,6 @@ from helpdesk.extensions import db
 bp = Blueprint("auth", __name__)
 
 
-def start_session(user, remember: bool) -> None:
-    """A fresh session at login, so a session id planted before login is worth nothing."""
-    locale = session.get("locale")
-    session.clear()
-    if locale and not user.locale:
-        user.locale = locale
-    login_user(user, remember=remember)
-    session["remember_me"] = bool(remember)
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @login_limits
 def login():
@@ -42,7 +32,7 @@ def login():
         if user is None:
             form.password.errors.append(_("The e-mail address or the password is wrong."))
         else:
-            start_session(user, form.remember.data)
+            sessions.begin(user, method="password", remember=form.remember.data)
             db.session.commit()
             return redirect(safe_next(request.args.get("next"), url_for("core.home")))
     expired = session.pop("idle_expired", False)
@@ -51,11 +41,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
-    locale = session.get("locale")
-    session.clear()
-    if locale:
-        session["locale"] = locale
+    sessions.end()
     flash(_("You are logged out."), "success")
     return redirect(url_for("core.home"))
 
