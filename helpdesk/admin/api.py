@@ -8,7 +8,7 @@ from flask import request
 from flask_login import current_user
 from sqlalchemy import select
 
-from helpdesk.access import require, scope_of
+from helpdesk.access import require
 from helpdesk.admin import approvals, audit, operations
 from helpdesk.admin.models import ApprovalStatus
 from helpdesk.api import api

@@ -14,7 +14,6 @@ flags and audit rows.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime, timezone
 
 from sqlalchemy import select, update
@@ -23,11 +22,6 @@ from helpdesk.admin.audit import bulk_rows
 from helpdesk.directory.models import (
     Duty,
     Group,
-    GuardianRelation,
-    Membership,
-    MembershipRole,
-    MentorKind,
-    MentorRelation,
     Organisation,
     Person,
     PersonKind,

@@ -14,7 +14,7 @@ def init_app(app) -> None:
     from helpdesk.nav import HomePanel, NavItem, add_home_panel, add_nav
     from helpdesk.tickets import api, labels, policies, views  # noqa: F401  (they register themselves)
     from helpdesk.tickets import accessibility_views
-    from helpdesk.tickets import services
+    from helpdesk.tickets import periodic, services
     from helpdesk.tickets.demo import demo_tickets
 
     app.config.setdefault("TICKET_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
@@ -49,7 +49,7 @@ def init_app(app) -> None:
         lambda user: not user.is_authenticated or can(user, "tickets.file") or can(user, "tickets.view_queue"),
         order=10))
 
-    add_tick_job(10, "tickets: auto-escalate", lambda: f"{services.auto_escalate_overdue()} escalated")
-    add_tick_job(11, "tickets: breaches", lambda: f"{services.notify_breaches()} notified")
-    add_tick_job(12, "tickets: auto-close", lambda: f"{services.auto_close_resolved()} closed")
+    add_tick_job(10, "tickets: auto-escalate", lambda: f"{periodic.auto_escalate_overdue()} escalated")
+    add_tick_job(11, "tickets: breaches", lambda: f"{periodic.notify_breaches()} notified")
+    add_tick_job(12, "tickets: auto-close", lambda: f"{periodic.auto_close_resolved()} closed")
     add_demo_step(30, demo_tickets)

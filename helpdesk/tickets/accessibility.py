@@ -33,7 +33,7 @@ SUBJECTS = {"sv": "Tillgänglighetsproblem", "en": "Accessibility problem"}
 
 def schools_for(actor) -> list[School]:
     """The schools a reporter may name: their own organisation's, or any for a visitor."""
-    from helpdesk.tickets.services import public_schools
+    from helpdesk.tickets.guests import public_schools
 
     schools = public_schools()
     org_id = scope_of(actor).organisation_id if getattr(actor, "is_authenticated", False) else None
@@ -89,7 +89,7 @@ def report_problem(actor, *, school_id, page, body, locale: str = "sv") -> Ticke
 
 def start_report(*, name, email, school_id, page, body, locale: str = "sv"):
     """A visitor's report waits for their e-mail address to be confirmed, like "I can't log in"."""
-    from helpdesk.tickets.services import start_guest_request
+    from helpdesk.tickets.guests import start_guest_request
 
     text = report_text(page, body)
     school = _school(None, school_id)

@@ -11,7 +11,7 @@ from helpdesk.api.helpers import api_login_required, body_and_files, field, json
 from helpdesk.errors import ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.models_base import as_id
-from helpdesk.tickets import services
+from helpdesk.tickets import reading, services
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.views import download
 
@@ -45,12 +45,12 @@ def ticket_detail(t: Ticket, user) -> dict:
          "attachments": [{"id": a.id, "filename": a.filename, "size": a.size,
                           "url": url_for("api.tickets_attachment", ticket_id=t.id, attachment_id=a.id)}
                          for a in m.visible_attachments]}
-        for m in services.visible_messages(t, user)
+        for m in reading.visible_messages(t, user)
     ]
     body["history"] = [
         {"kind": e.kind.value, "actor": e.actor_name, "from": e.from_value, "to": e.to_value, "note": e.note,
          "at": _iso(e.created_at)}
-        for e in services.visible_events(t, user)
+        for e in reading.visible_events(t, user)
     ]
     return body
 
@@ -83,7 +83,7 @@ def tickets_create():
 @api_login_required
 def tickets_list():
     limit = _int_arg("limit") or 25
-    rows, next_cursor = services.list_tickets(
+    rows, next_cursor = reading.list_tickets(
         current_user, tier=request.args.get("tier") or None, status=request.args.get("status") or None,
         school_id=_int_arg("school"), assigned=request.args.get("assigned") or None,
         cursor=_int_arg("cursor"), limit=min(max(limit, 1), 100))
@@ -99,7 +99,7 @@ def tickets_get(ticket_id: int):
 @api.get("/tickets/<int:ticket_id>/attachments/<int:attachment_id>")
 @api_login_required
 def tickets_attachment(ticket_id: int, attachment_id: int):
-    return download(services.get_attachment(services.get_ticket(ticket_id, current_user), current_user,
+    return download(reading.get_attachment(services.get_ticket(ticket_id, current_user), current_user,
                                             attachment_id))
 
 

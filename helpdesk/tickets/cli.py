@@ -11,7 +11,7 @@ from sqlalchemy import select
 from helpdesk.directory.models import Organisation
 from helpdesk.errors import ValidationFailed
 from helpdesk.extensions import db
-from helpdesk.tickets import services
+from helpdesk.tickets import desk_settings
 from helpdesk.tickets.models import ClosedDay
 
 tickets_cli = AppGroup("tickets", help="Tickets: closed days for the SLA clocks.")
@@ -39,9 +39,9 @@ def closed_day(org_code: str, day, note: str, remove: bool):
             found = db.session.scalar(select(ClosedDay.id).where(ClosedDay.organisation_id == org.id,
                                                                  ClosedDay.day == the_day))
             if found is not None:
-                services.remove_closed_day(None, found, organisation_id=org.id)
+                desk_settings.remove_closed_day(None, found, organisation_id=org.id)
         else:
-            services.add_closed_day(None, the_day, note, organisation_id=org.id)
+            desk_settings.add_closed_day(None, the_day, note, organisation_id=org.id)
     except ValidationFailed as exc:
         db.session.rollback()
         raise click.ClickException(str(exc.message)) from None
@@ -54,5 +54,5 @@ def closed_day(org_code: str, day, note: str, remove: bool):
 def closed_days(org_code: str):
     """List an organisation's closed days from today on."""
     org = _org(org_code)
-    for row in services.closed_days(None, organisation_id=org.id):
+    for row in desk_settings.closed_days(None, organisation_id=org.id):
         click.echo(f"{row.day}  {row.note}")

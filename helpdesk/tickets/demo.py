@@ -5,7 +5,7 @@ from sqlalchemy import delete
 
 from helpdesk.extensions import db
 from helpdesk.notify.models import OutboxMail
-from helpdesk.tickets import services
+from helpdesk.tickets import desk_settings, services
 from helpdesk.tickets.models import TicketStatus
 
 # Subjects the permission matrix and the tests look tickets up by.
@@ -63,9 +63,9 @@ def demo_tickets(ctx) -> None:
     services.file_ticket(u["larare@grannby.se"], subject=GRANNBY_SUBJECT, category="usage",
                          body="Jag hittar inte närvaron för min klass.")
 
-    services.add_canned_reply(central, title="Byt lösenord", language="sv",
+    desk_settings.add_canned_reply(central, title="Byt lösenord", language="sv",
                               body="Du byter lösenord under Mitt konto > Byt lösenord.")
-    services.add_canned_reply(central, title="Change password", language="en",
+    desk_settings.add_canned_reply(central, title="Change password", language="en",
                               body="You change your password under My account > Change password.")
     # The demo starts with an empty outbox: nobody needs mail about made-up questions.
     db.session.flush()

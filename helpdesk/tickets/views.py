@@ -28,7 +28,7 @@ from helpdesk.directory.models import Person, School
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.extensions import db, limiter
 from helpdesk.models_base import as_id, utcnow
-from helpdesk.tickets import services
+from helpdesk.tickets import desk_settings, guests, reading, services
 from helpdesk.tickets.forms import (
     CannedReplyForm,
     ClosedDayForm,
@@ -159,7 +159,7 @@ def new():
 @login_required
 def mine():
     require(current_user, "tickets.file")
-    return render_template("tickets/mine.html", tickets=services.my_tickets(current_user))
+    return render_template("tickets/mine.html", tickets=reading.my_tickets(current_user))
 
 
 # ---------------------------------------------------------------- queues
@@ -184,14 +184,14 @@ def queue():
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
     school = request.args.get("school", "")
-    flt = services.QueueFilter(
+    flt = reading.QueueFilter(
         tier=tier, status=request.args.get("status") or "active",
         school_id=as_id(school),
         assigned=request.args.get("assigned") if request.args.get("assigned") in ("me", "none") else "any",
         category=request.args.get("category") or None)
     per_page = request.args.get("per_page", "25")
     per_page = int(per_page) if per_page.isdigit() and 0 < int(per_page) <= 200 else 25
-    rows, counts, has_more = services.queue(current_user, flt, page=page, per_page=per_page)
+    rows, counts, has_more = reading.queue(current_user, flt, page=page, per_page=per_page)
     schools = []
     if tier is not Tier.VENDOR:
         ids = scope.local_school_ids
@@ -235,7 +235,7 @@ def _render_ticket(ticket: Ticket, *, errors=None, values=None, revealed=None, s
     student = None
     if ticket.student_id and can(user, "tickets.view_requester_details", ticket):
         student = db.session.get(Person, ticket.student_id)
-    canned = services.canned_replies(user) if can(user, "tickets.reply", ticket) and agent else []
+    canned = desk_settings.canned_replies(user) if can(user, "tickets.reply", ticket) and agent else []
     prefill = (values or {}).get("reply_body", "")
     canned_id = request.args.get("canned", "")
     if canned_id.isdigit() and not prefill:
@@ -246,7 +246,7 @@ def _render_ticket(ticket: Ticket, *, errors=None, values=None, revealed=None, s
             sla_rows.append((t, ticket.response_due(t), ticket.responded_at(t), ticket.resolution_due(t)))
     return render_template(
         "tickets/show.html", ticket=ticket, agent=agent, student=student,
-        messages=services.visible_messages(ticket, user), events=services.visible_events(ticket, user),
+        messages=reading.visible_messages(ticket, user), events=reading.visible_events(ticket, user),
         canned=canned, assignable=_assignable(ticket) if can(user, "tickets.assign", ticket) else [],
         status_choices=services.status_choices(ticket, user), errors=errors or {}, values=values or {},
         revealed=revealed or {}, prefill=prefill, sla_rows=sla_rows, now=utcnow(),
@@ -382,12 +382,12 @@ def reveal(ticket_id: int):
 @bp.get("/tickets/<int:ticket_id>/attachments/<int:attachment_id>")
 @login_required
 def attachment(ticket_id: int, attachment_id: int):
-    return download(services.get_attachment(_load(ticket_id), current_user, attachment_id))
+    return download(reading.get_attachment(_load(ticket_id), current_user, attachment_id))
 
 
 def download(found: Attachment):
     """A ticket's file as a download (the page and the API)."""
-    return send_file(services.attachment_path(found), mimetype=found.content_type, as_attachment=True,
+    return send_file(reading.attachment_path(found), mimetype=found.content_type, as_attachment=True,
                      download_name=found.filename)
 
 
@@ -422,16 +422,16 @@ def canned():
     require(current_user, "tickets.manage_canned")
     form = CannedReplyForm()
     return _list_and_add(
-        form, lambda: services.add_canned_reply(current_user, title=form.title.data, body=form.body.data,
+        form, lambda: desk_settings.add_canned_reply(current_user, title=form.title.data, body=form.body.data,
                                                 language=form.language.data),
         _("The canned reply has been saved."),
-        lambda: render_template("tickets/canned.html", form=form, replies=services.canned_replies(current_user)))
+        lambda: render_template("tickets/canned.html", form=form, replies=desk_settings.canned_replies(current_user)))
 
 
 @bp.post("/tickets/canned/<int:reply_id>/delete")
 @login_required
 def canned_delete(reply_id: int):
-    return _remove(lambda: services.delete_canned_reply(current_user, reply_id),
+    return _remove(lambda: desk_settings.delete_canned_reply(current_user, reply_id),
                    _("The canned reply has been removed."), "tickets.canned")
 
 
@@ -441,15 +441,15 @@ def closed_days():
     require(current_user, "tickets.manage_service_levels")
     form = ClosedDayForm()
     return _list_and_add(
-        form, lambda: services.add_closed_day(current_user, form.day.data or "", form.note.data),
+        form, lambda: desk_settings.add_closed_day(current_user, form.day.data or "", form.note.data),
         _("The day is closed; open questions have new deadlines."),
-        lambda: render_template("tickets/closed_days.html", form=form, days=services.closed_days(current_user)))
+        lambda: render_template("tickets/closed_days.html", form=form, days=desk_settings.closed_days(current_user)))
 
 
 @bp.post("/tickets/closed-days/<int:day_id>/delete")
 @login_required
 def closed_day_delete(day_id: int):
-    return _remove(lambda: services.remove_closed_day(current_user, day_id),
+    return _remove(lambda: desk_settings.remove_closed_day(current_user, day_id),
                    _("The day is open again; open questions have new deadlines."), "tickets.closed_days")
 
 
@@ -458,13 +458,13 @@ def closed_day_delete(day_id: int):
 def sla_targets():
     """The organisation's response and resolution targets per tier (a plain form: six numbers)."""
     require(current_user, "tickets.manage_service_levels")
-    values = {f"{tier}_{which}": str(int(hours)) for tier, pair in services.sla_targets(current_user).items()
+    values = {f"{tier}_{which}": str(int(hours)) for tier, pair in desk_settings.sla_targets(current_user).items()
               for which, hours in zip(("response", "resolution"), pair)}
     errors = {}
     if request.method == "POST":
         values = {key: request.form.get(key, "") for key in values}
         try:
-            services.set_sla_targets(current_user, {t.value: (values[f"{t.value}_response"],
+            desk_settings.set_sla_targets(current_user, {t.value: (values[f"{t.value}_response"],
                                                               values[f"{t.value}_resolution"]) for t in Tier})
         except ValidationFailed as exc:
             db.session.rollback()
@@ -482,11 +482,11 @@ def sla_targets():
 def notifications():
     require(current_user, "tickets.notification_settings")
     if request.method == "POST":
-        services.set_preferences(current_user, set(request.form.getlist("kind")))
+        desk_settings.set_preferences(current_user, set(request.form.getlist("kind")))
         db.session.commit()
         flash(_("Your notification settings have been saved."), "success")
         return redirect(url_for("tickets.notifications"))
-    return render_template("tickets/notifications.html", prefs=services.preferences(current_user),
+    return render_template("tickets/notifications.html", prefs=desk_settings.preferences(current_user),
                            kinds=list(NotificationKind))
 
 
@@ -516,7 +516,7 @@ def _guest_limit() -> str:
 @limiter.limit(_guest_limit, key_func=_guest_email_key, methods=["POST"], scope="guest-email")
 def guest_intake():
     form = GuestForm()
-    schools = services.public_schools()
+    schools = guests.public_schools()
     form.school_id.choices = [("", _("Choose a school"))] + [
         (str(s.id), f"{s.name} ({s.organisation.name})") for s in schools]
     if request.method == "POST":
@@ -525,7 +525,7 @@ def guest_intake():
             return render_template("tickets/guest_sent.html")
         school = form.school_id.data or ""
         try:
-            services.start_guest_request(name=form.name.data, email=form.email.data,
+            guests.start_guest_request(name=form.name.data, email=form.email.data,
                                          school_id=int(school) if school.isdigit() else None,
                                          body=form.body.data, locale=str(get_locale() or "sv"))
         except ValidationFailed as exc:
@@ -539,11 +539,11 @@ def guest_intake():
 
 @bp.route("/help/verify/<token>", methods=["GET", "POST"])
 def guest_verify(token: str):
-    services.pending_guest_request(token)
+    guests.pending_guest_request(token)
     if request.method == "GET":
         # A button, not the GET itself, creates the ticket: mail scanners follow links.
         return render_template("tickets/guest_verify.html", token=token)
-    _ticket, follow = services.confirm_guest_request(token)
+    _ticket, follow = guests.confirm_guest_request(token)
     db.session.commit()
     flash(_("Thank you. Your question has been sent; we have e-mailed you a link to follow it."), "success")
     return redirect(url_for("tickets.guest_follow", token=follow))
@@ -552,23 +552,23 @@ def guest_verify(token: str):
 @bp.route("/help/follow/<token>", methods=["GET", "POST"])
 def guest_follow(token: str):
     try:
-        ticket = services.guest_ticket(token)
-    except services.FollowLinkExpired:
+        ticket = guests.guest_ticket(token)
+    except guests.FollowLinkExpired:
         return render_template("tickets/guest_expired.html",
                                days=current_app.config["GUEST_FOLLOW_LINK_DAYS"]), 410
     form = GuestReplyForm()
     status = 200
     if request.method == "POST":
         try:
-            services.guest_reply(token, form.body.data)
+            guests.guest_reply(token, form.body.data)
         except ValidationFailed as exc:
             db.session.rollback()
             _form_errors(form, exc)
             status = 400
-            ticket = services.guest_ticket(token)
+            ticket = guests.guest_ticket(token)
         else:
             db.session.commit()
             flash(_("Your message has been added."), "success")
             return redirect(url_for("tickets.guest_follow", token=token))
     return render_template("tickets/guest_follow.html", ticket=ticket, form=form,
-                           messages=services.public_messages(ticket), token=token), status
+                           messages=guests.public_messages(ticket), token=token), status

@@ -24,7 +24,7 @@ from helpdesk.directory.models import (
     School,
     SchoolPlacement,
 )
-from helpdesk.errors import HelpdeskError, NotFound
+from helpdesk.errors import HelpdeskError
 from helpdesk.extensions import db
 from tests.admin import matrix as admin_matrix
 from tests.conftest import login

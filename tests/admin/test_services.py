@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from helpdesk.admin import activation, approvals, audit, operations
+from helpdesk.admin import activation, approvals, operations
 from helpdesk.admin.models import ActivationCode, ApprovalStatus, AuditEntry, TeachingGroupCourse
 from helpdesk.auth.models import User
 from helpdesk.directory.models import GroupKind, MentorKind, MentorRelation, Person

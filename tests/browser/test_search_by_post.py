@@ -56,14 +56,14 @@ def test_an_expired_follow_link_says_how_to_ask_again(demo_app, page):
     from helpdesk.directory.models import School
     from helpdesk.extensions import db
     from helpdesk.models_base import utcnow
-    from helpdesk.tickets import services
+    from helpdesk.tickets import guests
     from helpdesk.tickets.models import TicketStatus
 
     with demo_app.test_request_context():
         norr = db.session.scalar(select(School.id).where(School.name == "Norrskolan"))
-        _guest, token = services.start_guest_request(name="Vera", email="vera@example.org",
+        _guest, token = guests.start_guest_request(name="Vera", email="vera@example.org",
                                                      school_id=norr, body="Jag har inget BankID.")
-        ticket, follow = services.confirm_guest_request(token)
+        ticket, follow = guests.confirm_guest_request(token)
         ticket.status = TicketStatus.CLOSED
         ticket.closed_at = utcnow() - timedelta(days=200)
         db.session.commit()

@@ -16,7 +16,7 @@ from helpdesk.extensions import db
 from helpdesk.kb.models import SearchLog
 from helpdesk.models_base import Source, utcnow
 from helpdesk.privacy import erasure, exports, retention
-from helpdesk.privacy.models import ErasureRecord, RetentionSettings
+from helpdesk.privacy.models import ErasureRecord
 from helpdesk.tickets.models import Ticket
 from tests.privacy.conftest import (
     CENTRAL,

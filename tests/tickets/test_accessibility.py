@@ -12,7 +12,7 @@ from helpdesk.directory.models import School
 from helpdesk.errors import ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.notify.models import OutboxMail
-from helpdesk.tickets import accessibility, services
+from helpdesk.tickets import accessibility, guests
 from helpdesk.tickets.models import GuestRequest, Ticket, TicketCategory, Tier
 
 TEACHER = "larare.norr@exempelkommun.se"
@@ -58,14 +58,14 @@ def test_a_visitors_report_waits_for_the_address_then_reaches_central(demo_app):
                                                   page="Startsidan", body="Texten går inte att förstora.",
                                                   locale="en")
         assert guest.purpose == "accessibility" and guest.ticket_id is None
-        ticket, _follow = services.confirm_guest_request(token)
+        ticket, _follow = guests.confirm_guest_request(token)
         assert ticket.tier is Tier.CENTRAL and ticket.subject == "Accessibility problem"
         assert ticket.guest_email == "vera@example.org" and ticket.requester_name == "Vera"
         # The "I can't log in" form still opens a login question in the local queue.
-        login, token = services.start_guest_request(name="Bo", email="bo@example.org", school_id=norr.id,
+        login, token = guests.start_guest_request(name="Bo", email="bo@example.org", school_id=norr.id,
                                                     body="Inget BankID.")
         assert login.purpose == "login"
-        assert services.confirm_guest_request(token)[0].category is TicketCategory.LOGIN
+        assert guests.confirm_guest_request(token)[0].category is TicketCategory.LOGIN
 
 
 def test_the_report_form_for_visitors_and_logged_in_people(demo_app, as_user):

@@ -11,7 +11,7 @@ from helpdesk.directory.models import School
 from helpdesk.extensions import db
 from helpdesk.models_base import utcnow
 from helpdesk.notify.models import OutboxMail
-from helpdesk.tickets import services
+from helpdesk.tickets import guests, services
 from helpdesk.tickets.demo import CENTRAL_SUBJECT, VENDOR_SUBJECT
 from helpdesk.tickets.models import GuestRequest, Ticket, TicketEvent, TicketMessage, TicketStatus, Tier
 from tests.tickets.test_services import CENTRAL, VENDOR, ticket, user
@@ -79,11 +79,11 @@ def test_send_back_and_status_notes_are_masked(demo_app):
 def test_guest_form_keeps_no_raw_number(demo_app):
     with demo_app.test_request_context():
         norr = db.session.scalar(select(School.id).where(School.name == "Norrskolan"))
-        guest, token = services.start_guest_request(
+        guest, token = guests.start_guest_request(
             name="Vera", email="vera@example.org", school_id=norr,
             body=f"Mitt barn {NUMBER} kommer inte in.")
         assert guest.body == "Mitt barn elev-20140101-XXXX kommer inte in."
-        t, _follow = services.confirm_guest_request(token)
+        t, _follow = guests.confirm_guest_request(token)
         db.session.commit()
         stored = db.session.scalars(select(GuestRequest.body)).all()
         assert stored and all(SECRET not in b for b in stored)
@@ -93,9 +93,9 @@ def test_guest_form_keeps_no_raw_number(demo_app):
 def _guest_ticket(app):
     with app.test_request_context():
         norr = db.session.scalar(select(School.id).where(School.name == "Norrskolan"))
-        _guest, token = services.start_guest_request(name="Vera", email="vera@example.org",
+        _guest, token = guests.start_guest_request(name="Vera", email="vera@example.org",
                                                      school_id=norr, body="Jag har inget BankID.")
-        t, follow = services.confirm_guest_request(token)
+        t, follow = guests.confirm_guest_request(token)
         db.session.commit()
         return t.id, follow
 
