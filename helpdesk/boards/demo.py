@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete
 
-from helpdesk.boards import services
+from helpdesk.boards import meetings, moderation, services
 from helpdesk.boards.attachments import Upload
 from helpdesk.boards.models import MeetingKind, Post, Thread
 from helpdesk.extensions import db
@@ -60,7 +60,7 @@ def add_demo_content(ctx) -> None:
         "Vi ska skapa arbetslagsgrupper inför medarbetarsamtalen. Gör ni en grupp per arbetslag eller "
         "en per rektor?")
     team_reply = services.reply(vaster, team, "Vi gör en per arbetslag, och rektorn kopplas som mentor till var och en.")
-    services.report_post(norr, team_reply, "Svaret verkar gälla förskolan, inte grundskolan. Kan någon central titta?")
+    moderation.report_post(norr, team_reply, "Svaret verkar gälla förskolan, inte grundskolan. Kan någon central titta?")
     _age(team, 5)
 
     vendor_thread = services.start_thread(
@@ -72,14 +72,14 @@ def add_demo_content(ctx) -> None:
     services.reply(users["central@grannby.se"], vendor_thread, "Vi ser samma sak i Grannby.")
     _age(vendor_thread, 4)
 
-    meeting = services.plan_meeting(
+    meeting = meetings.plan_meeting(
         central, organisation_id=exk.id, title="Avstämningsmöte för supportgruppen", kind=MeetingKind.CHECK_IN,
         starts_at=(utcnow() + timedelta(days=7)).astimezone(services.STOCKHOLM).replace(
             hour=14, minute=0, second=0, microsecond=0),
         duration_minutes=60, location="Kommunhuset, sal 3, eller Teams",
         school_ids=[ctx.schools[k].id for k in ("norr", "soder", "vaster", "ekback")])
-    services.add_agenda_item(central, meeting, kind="thread", ref=open_q.id)
-    services.add_agenda_item(central, meeting, kind="note", text="Nyheter i nästa version")
+    meetings.add_agenda_item(central, meeting, kind="thread", ref=open_q.id)
+    meetings.add_agenda_item(central, meeting, kind="note", text="Nyheter i nästa version")
     # The demo's own posts need not fill the outbox.
     db.session.execute(delete(OutboxMail).where(OutboxMail.kind.in_(["board_post", "board_mention", "board_meeting"])))
     db.session.flush()

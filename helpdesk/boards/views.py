@@ -13,7 +13,8 @@ from wtforms.fields.choices import SelectChoice
 from helpdesk import hooks
 from helpdesk.access import can, require, scope_of
 from helpdesk.boards import attachments as files
-from helpdesk.boards import forms, ics, services, tickets_link
+from helpdesk.boards import forms, ics, moderation, services, tickets_link
+from helpdesk.boards import meetings as meeting_service  # the view `meetings` is the list page
 from helpdesk.boards.models import BoardKind, MeetingKind
 from helpdesk.boards.policies import is_moderator
 from helpdesk.directory.models import School
@@ -59,7 +60,7 @@ def index():
 @login_required
 def new_board():
     require(current_user, "boards.plan_meeting")
-    orgs = services.organisations_for_meetings(current_user)
+    orgs = meeting_service.organisations_for_meetings(current_user)
     form = forms.BoardForm()
     form.schools.choices = _school_choices(orgs)
     if request.method == "POST":
@@ -172,7 +173,7 @@ def _thread_page(thread, reply_form=None, status=200):
         following=services.is_following(current_user, thread=thread),
         handle_of=services.handle_of,
         ticket_url=_ticket_url(thread.linked_ticket_id),
-        move_targets=services.move_targets(current_user, thread) if moderator else [],
+        move_targets=moderation.move_targets(current_user, thread) if moderator else [],
     )
     # Marked read after rendering: the commit expires what the page has loaded.
     if posts and status == 200:
@@ -285,11 +286,11 @@ def moderate(thread_id: int):
     require(current_user, "boards.moderate", thread)
     action = request.form.get("action")
     if action in ("pin", "unpin"):
-        services.set_pinned(current_user, thread, action == "pin")
+        moderation.set_pinned(current_user, thread, action == "pin")
     elif action in ("lock", "unlock"):
-        services.set_locked(current_user, thread, action == "lock")
+        moderation.set_locked(current_user, thread, action == "lock")
     elif action == "move":
-        services.move_thread(current_user, thread, _int_form("board"))
+        moderation.move_thread(current_user, thread, _int_form("board"))
     else:
         raise ValidationFailed(_("Choose what to do."))
     db.session.commit()
@@ -317,12 +318,12 @@ def hide_post(post_id: int):
     form = forms.ReasonForm()
     if request.method == "POST":
         if request.form.get("action") == "unhide":
-            services.unhide_post(current_user, post)
+            moderation.unhide_post(current_user, post)
             db.session.commit()
             flash(_("The post is shown again."), "success")
             return redirect(url_for("boards.thread", thread_id=post.thread_id) + f"#post-{post.id}")
         try:
-            services.hide_post(current_user, post, form.reason.data)
+            moderation.hide_post(current_user, post, form.reason.data)
             db.session.commit()
             flash(_("The post is hidden. It is kept and can be shown again."), "success")
             return redirect(url_for("boards.thread", thread_id=post.thread_id) + f"#post-{post.id}")
@@ -341,7 +342,7 @@ def report_post(post_id: int):
     form = forms.ReasonForm()
     if request.method == "POST":
         try:
-            services.report_post(current_user, post, form.reason.data)
+            moderation.report_post(current_user, post, form.reason.data)
             db.session.commit()
             flash(_("Thank you. The moderators will look at the post."), "success")
             return redirect(url_for("boards.thread", thread_id=post.thread_id) + f"#post-{post.id}")
@@ -355,7 +356,7 @@ def report_post(post_id: int):
 @bp.get("/reports")
 @login_required
 def reports():
-    return render_template("boards/reports.html", reports=services.open_reports(current_user))
+    return render_template("boards/reports.html", reports=moderation.open_reports(current_user))
 
 
 @bp.post("/reports/<int:report_id>/resolve")
@@ -365,7 +366,7 @@ def resolve_report(report_id: int):
     hide = request.form.get("hide_reason") if request.form.get("action") == "hide" else None
     if request.form.get("action") == "hide" and not (hide or "").strip():
         hide = _("Hidden after a report.")
-    services.resolve_report(current_user, report_id, hide_reason=hide)
+    moderation.resolve_report(current_user, report_id, hide_reason=hide)
     db.session.commit()
     flash(_("The report is dealt with."), "success")
     return redirect(url_for("boards.reports"))
@@ -414,7 +415,7 @@ def promote_ticket(ticket_id: int):
 @bp.get("/meetings")
 @login_required
 def meetings():
-    return render_template("boards/meetings.html", meetings=services.visible_meetings(current_user),
+    return render_template("boards/meetings.html", meetings=meeting_service.visible_meetings(current_user),
                            may_plan=can(current_user, "boards.plan_meeting"))
 
 
@@ -426,14 +427,14 @@ def _parse_local(value: datetime | None) -> datetime | None:
 @login_required
 def new_meeting():
     require(current_user, "boards.plan_meeting")
-    orgs = services.organisations_for_meetings(current_user)
+    orgs = meeting_service.organisations_for_meetings(current_user)
     form = forms.MeetingForm()
     form.schools.choices = _school_choices(orgs)
     if request.method == "POST":
         try:
             _check_meeting_form(form)
             kind = _meeting_kind(form)
-            meeting = services.plan_meeting(
+            meeting = meeting_service.plan_meeting(
                 current_user, organisation_id=orgs[0].id, title=form.title.data, kind=kind,
                 starts_at=_parse_local(form.starts_at.data), duration_minutes=form.duration.data or 0,
                 location=form.location.data, school_ids=form.schools.data or [],
@@ -450,7 +451,7 @@ def new_meeting():
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_meeting(meeting_id: int):
-    meeting = services.get_meeting(current_user, meeting_id)
+    meeting = meeting_service.get_meeting(current_user, meeting_id)
     require(current_user, "boards.edit_meeting", meeting)
     if request.method == "GET":
         form = forms.MeetingForm(formdata=None, data={
@@ -464,7 +465,7 @@ def edit_meeting(meeting_id: int):
     if request.method == "POST":
         try:
             _check_meeting_form(form)
-            services.reschedule_meeting(
+            meeting_service.reschedule_meeting(
                 current_user, meeting, title=form.title.data, kind=_meeting_kind(form),
                 starts_at=_parse_local(form.starts_at.data), duration_minutes=form.duration.data or 0,
                 location=form.location.data, school_ids=form.schools.data or [],
@@ -496,38 +497,38 @@ def _meeting_page(meeting, minutes_form=None, note_form=None, status=200):
     return render_template(
         "boards/meeting.html", meeting=meeting, editable=editable,
         local_start=meeting.starts_at.astimezone(services.STOCKHOLM),
-        candidates=services.agenda_candidates(current_user, meeting) if editable else None,
+        candidates=meeting_service.agenda_candidates(current_user, meeting) if editable else None,
         minutes_form=minutes_form or forms.MinutesForm(formdata=None, data={"minutes": meeting.minutes or ""}),
         note_form=note_form or forms.AgendaNoteForm(formdata=None),
-        invitees=services.invitee_contacts(meeting)), status
+        invitees=meeting_service.invitee_contacts(meeting)), status
 
 
 @bp.get("/meetings/<int:meeting_id>")
 @login_required
 def meeting(meeting_id: int):
-    return _meeting_page(services.get_meeting(current_user, meeting_id))
+    return _meeting_page(meeting_service.get_meeting(current_user, meeting_id))
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda")
 @login_required
 def agenda(meeting_id: int):
-    meeting = services.get_meeting(current_user, meeting_id)
+    meeting = meeting_service.get_meeting(current_user, meeting_id)
     require(current_user, "boards.edit_meeting", meeting)
     item_id = as_id(request.form.get("remove", ""))
     if item_id:
-        services.remove_agenda_item(current_user, meeting, item_id)
+        meeting_service.remove_agenda_item(current_user, meeting, item_id)
         db.session.commit()
         flash(_("The item is taken off the agenda."), "success")
         return redirect(url_for("boards.meeting", meeting_id=meeting.id) + "#agenda")
     note_form = forms.AgendaNoteForm()
     try:
-        services.add_agenda_item(current_user, meeting, kind=request.form.get("kind", ""),
+        meeting_service.add_agenda_item(current_user, meeting, kind=request.form.get("kind", ""),
                                  ref=request.form.get("ref"), text=note_form.text.data)
         db.session.commit()
     except ValidationFailed as exc:
         db.session.rollback()
         field_error(note_form, exc)
-        return _meeting_page(services.get_meeting(current_user, meeting_id), note_form=note_form, status=400)
+        return _meeting_page(meeting_service.get_meeting(current_user, meeting_id), note_form=note_form, status=400)
     flash(_("The item is on the agenda."), "success")
     return redirect(url_for("boards.meeting", meeting_id=meeting.id) + "#agenda")
 
@@ -535,16 +536,16 @@ def agenda(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/minutes")
 @login_required
 def minutes(meeting_id: int):
-    meeting = services.get_meeting(current_user, meeting_id)
+    meeting = meeting_service.get_meeting(current_user, meeting_id)
     require(current_user, "boards.edit_meeting", meeting)
     form = forms.MinutesForm()
     try:
-        thread = services.save_minutes(current_user, meeting, form.minutes.data)
+        thread = meeting_service.save_minutes(current_user, meeting, form.minutes.data)
         db.session.commit()
     except ValidationFailed as exc:
         db.session.rollback()
         field_error(form, exc)
-        return _meeting_page(services.get_meeting(current_user, meeting_id), minutes_form=form, status=400)
+        return _meeting_page(meeting_service.get_meeting(current_user, meeting_id), minutes_form=form, status=400)
     flash(_("The minutes are saved and posted in the support group."), "success")
     return redirect(url_for("boards.thread", thread_id=thread.id))
 
@@ -552,11 +553,11 @@ def minutes(meeting_id: int):
 @bp.get("/meetings/<int:meeting_id>.ics")
 @login_required
 def meeting_ics(meeting_id: int):
-    meeting = services.get_meeting(current_user, meeting_id)
+    meeting = meeting_service.get_meeting(current_user, meeting_id)
     lines = [f"{i.position}. {i.title}" for i in meeting.agenda]
     description = "\n".join([_("Agenda:"), *lines]) if lines else meeting.title
     url = services._public_url(url_for("boards.meeting", meeting_id=meeting.id))
     text = ics.meeting_calendar(meeting, description=description, url=url,
-                                attendees=[(u.display_name, u.email) for u in services.invitee_contacts(meeting)])
+                                attendees=[(u.display_name, u.email) for u in meeting_service.invitee_contacts(meeting)])
     return Response(text, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="meeting-{meeting.id}.ics"'})

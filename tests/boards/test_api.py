@@ -64,7 +64,7 @@ def test_api_refusals_change_nothing(demo_app):
     central = _token(demo_app, "central@exempelkommun.se")
     c.post(f"/api/v1/threads/{open_id}/posts", headers=central, json={"body": "ok"})  # one real post
     with demo_app.app_context():
-        from helpdesk.boards.services import set_locked
+        from helpdesk.boards.moderation import set_locked
         from tests.boards.conftest import user
 
         with demo_app.test_request_context():

@@ -254,20 +254,20 @@ def test_where_to_turn_names_the_local_contacts_or_the_central_team(ctx):
 
 
 def test_a_meeting_may_invite_the_vendor_who_then_sees_only_that_meeting(ctx):
-    from helpdesk.boards import services
+    from helpdesk.boards import meetings
     from helpdesk.boards.models import MeetingKind
 
     central, vendor = user(CENTRAL), user("leverantor@leverantor.example")
     exk = _org("EXK")
     when = utcnow() + timedelta(days=10)
-    invited = services.plan_meeting(central, organisation_id=exk.id, title="Avstämning med leverantören",
+    invited = meetings.plan_meeting(central, organisation_id=exk.id, title="Avstämning med leverantören",
                                     kind=MeetingKind.CHECK_IN, starts_at=when, duration_minutes=60,
                                     school_ids=[_school("Norrskolan").id], invite_vendor=True)
-    other = services.plan_meeting(central, organisation_id=exk.id, title="Intern workshop",
+    other = meetings.plan_meeting(central, organisation_id=exk.id, title="Intern workshop",
                                   kind=MeetingKind.WORKSHOP, starts_at=when, duration_minutes=60,
                                   school_ids=[_school("Norrskolan").id])
-    assert vendor in services.invitee_contacts(invited) and vendor not in services.invitee_contacts(other)
+    assert vendor in meetings.invitee_contacts(invited) and vendor not in meetings.invitee_contacts(other)
     assert can(vendor, "boards.view_meeting", invited) and not can(vendor, "boards.view_meeting", other)
     assert not can(vendor, "boards.edit_meeting", invited)
-    assert [m.title for m in services.visible_meetings(vendor)] == ["Avstämning med leverantören"]
+    assert [m.title for m in meetings.visible_meetings(vendor)] == ["Avstämning med leverantören"]
     assert any("Avstämning" in m.body for m in _mails(vendor.email))
