@@ -1,5 +1,6 @@
-"""The rules of the boards: who posts where, accepted answers, moderation, subscriptions,
-mentions, promote to FAQ, meetings. Services take `actor`, flush and never commit."""
+"""The rules of the boards: who posts where, accepted answers, subscriptions, mentions,
+promote to FAQ (meetings.py and moderation.py hold the rest). Services take `actor`, flush
+and never commit."""
 from __future__ import annotations
 
 import math
