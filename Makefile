@@ -27,7 +27,10 @@ translations: install
 setup: translations
 	$(FLASK) setup
 
+# The web server and, beside it, the job runner (`flask jobs`: SLA escalation, breach mail,
+# auto-close, the search indexer, retention, the outbox); stopping one stops both.
 run: setup
+	@$(FLASK) jobs & jobs=$$!; trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # The suite runs on every core (pytest-xdist); PYTEST_ARGS="-n0 -k name" for one test.

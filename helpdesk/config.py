@@ -60,6 +60,9 @@ def load(instance_path: Path) -> dict:
         "PASSWORD_RESET_TTL": timedelta(hours=1),
         # A guest's follow link stops working this many days after the question closes.
         "GUEST_FOLLOW_LINK_DAYS": int(env("GUEST_FOLLOW_LINK_DAYS", "90")),
+        # Seconds between the job runner's rounds (`flask jobs`): a new article is searchable
+        # and queued mail leaves within about this long.
+        "JOBS_INTERVAL": float(env("JOBS_INTERVAL", "5")),
         "PASSWORD_HASH_METHOD": env("PASSWORD_HASH_METHOD", "scrypt"),
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",

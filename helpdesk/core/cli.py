@@ -55,6 +55,7 @@ def setup_command(no_demo: bool):
 def init_app(app) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(setup_command)
-    from helpdesk.core.tick import tick_command
+    from helpdesk.core.tick import jobs_command, tick_command
 
     app.cli.add_command(tick_command)
+    app.cli.add_command(jobs_command)

@@ -1,4 +1,6 @@
-"""`flask --app helpdesk tick`: the periodic work, run by cron every few minutes.
+"""The periodic work: `flask --app helpdesk tick` runs it once (for cron), `flask --app
+helpdesk jobs` runs it again and again as a job runner beside the web server (`make run`
+starts one).
 
 Capabilities add jobs (SLA escalation, the search indexer, ...) with `add_tick_job`; the
 outbox is sent last, so mail written by the jobs leaves in the same run. Every job must be
@@ -8,9 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import logging
+import re
+import signal
+import threading
+import time
+
 import click
+from flask.cli import with_appcontext
 
 from helpdesk.extensions import db
+
+log = logging.getLogger(__name__)
 
 _JOBS: list[tuple[int, str, Callable[[], str | None]]] = []
 
@@ -20,7 +31,10 @@ def add_tick_job(order: int, name: str, job: Callable[[], str | None]) -> None:
         _JOBS.append((order, name, job))
 
 
-def run_tick() -> list[tuple[str, str]]:
+def run_tick(*, keep_going: bool = False) -> list[tuple[str, str]]:
+    """Run every job once, then send the outbox. A failing job is rolled back; with
+    `keep_going` (the job runner) the others still run and the report says which failed,
+    so one broken job does not stop the mail or the indexer."""
     from helpdesk.notify.sender import send_pending
 
     report = []
@@ -28,9 +42,12 @@ def run_tick() -> list[tuple[str, str]]:
         try:
             outcome = job()
             db.session.commit()
-        except Exception:
+        except Exception as exc:
             db.session.rollback()
-            raise
+            if not keep_going:
+                raise
+            log.exception("periodic job %s failed", name)
+            outcome = f"failed: {type(exc).__name__}"
         report.append((name, outcome or "done"))
     sent, failed = send_pending(limit=1000)
     report.append(("mail", f"sent {sent}, left for retry {failed}"))
@@ -38,7 +55,60 @@ def run_tick() -> list[tuple[str, str]]:
 
 
 @click.command("tick")
+@with_appcontext
 def tick_command():
     """Run the periodic jobs once."""
     for name, outcome in run_tick():
         click.echo(f"{name}: {outcome}")
+
+
+def _worth_saying(outcome: str) -> bool:
+    # Every few seconds most jobs find nothing to do; the console shows only work done.
+    return "failed" in outcome or any(int(n) for n in re.findall(r"\d+", outcome))
+
+
+def run_jobs(interval: float, *, stop: threading.Event, rounds: int | None = None,
+             echo: Callable[[str], None] = click.echo) -> int:
+    """Tick every `interval` seconds until `stop` is set (or `rounds` ticks have run).
+
+    Several runners (on one host or several) may run at once: every job is safe under
+    concurrency (leases, row locks, idempotent updates), so a second runner only repeats
+    work that finds nothing left to do. Returns the number of ticks run."""
+    from flask import current_app
+
+    app = current_app._get_current_object()
+    done = 0
+    while not stop.is_set() and (rounds is None or done < rounds):
+        started = time.monotonic()
+        # A fresh app context (and database session) per round: nothing read in one round
+        # lingers into the next, and a broken connection is replaced.
+        with app.app_context():
+            try:
+                for name, outcome in run_tick(keep_going=True):
+                    if _worth_saying(outcome):
+                        echo(f"{name}: {outcome}")
+            except Exception:  # the outbox or the database itself: try again next round
+                db.session.rollback()
+                log.exception("periodic work failed; trying again in %s s", interval)
+        done += 1
+        stop.wait(max(0.0, interval - (time.monotonic() - started)))
+    return done
+
+
+@click.command("jobs")
+@click.option("--interval", type=click.FloatRange(min=1), default=None,
+              help="Seconds between rounds (default: the JOBS_INTERVAL setting).")
+@click.option("--rounds", type=click.IntRange(min=1), default=None, help="Stop after this many rounds.")
+@with_appcontext
+def jobs_command(interval: float | None, rounds: int | None):
+    """Run the periodic jobs again and again (the job runner) until stopped."""
+    from flask import current_app
+
+    interval = interval or float(current_app.config["JOBS_INTERVAL"])
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    click.echo(f"Job runner: the periodic jobs run every {interval:g} s "
+               f"({', '.join(name for _, name, _ in sorted(_JOBS, key=lambda j: j[0]))}, mail).")
+    run_jobs(interval, stop=stop, rounds=rounds)
+    click.echo("Job runner stopped.")
