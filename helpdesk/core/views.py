@@ -1,4 +1,5 @@
-"""The home page, the language switch, the accessibility statement, the privacy page and /healthz."""
+"""The home page, the language switch, the accessibility statement, the privacy page and the
+probes (/livez, /readyz, /healthz)."""
 from __future__ import annotations
 
 from datetime import date
@@ -9,7 +10,7 @@ from flask_login import current_user
 
 from helpdesk import hooks
 from helpdesk.core import privacy_notice
-from helpdesk.core.health import run_checks
+from helpdesk.core.health import run_checks, run_readiness
 from helpdesk.errors import NotFound
 from helpdesk.extensions import db
 from helpdesk.i18n import LOCALE_COOKIE
@@ -74,6 +75,18 @@ def privacy_notice_page(code: str):
         raise NotFound()
     return render_template("core/privacy.html", organisation=org, retention=privacy_notice.retention_lines(org),
                            ask_links=hooks.get("ask_for_help")(current_user))
+
+
+@bp.get("/livez")
+def livez():
+    return {"status": "alive"}
+
+
+@bp.get("/readyz")
+def readyz():
+    ok, parts = run_readiness()
+    headers = {} if ok else {"Retry-After": "5"}
+    return {"status": "ready" if ok else "not ready", **parts}, (200 if ok else 503), headers
 
 
 @bp.get("/healthz")

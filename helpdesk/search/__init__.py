@@ -30,7 +30,7 @@ def init_app(app) -> None:
     app.cli.add_command(search_cli)
     content_changed.connect(services._content_changed, weak=False)
     hooks.provide("suggest_articles", services.suggest_articles)
-    add_check("search", services.health)
+    add_check("search", services.health, ready=services.ready)
     add_nav(NavItem("search.search", lambda: str(_l("Search")), lambda user: True, order=20))
 
     def index_job():

@@ -251,6 +251,14 @@ def ensure_index() -> bool:
     return True
 
 
+def ready() -> bool:
+    try:
+        return get_backend().quick_ready()
+    except Exception:
+        db.session.rollback()
+        return False
+
+
 def health() -> dict:
     try:
         result = get_backend().check()

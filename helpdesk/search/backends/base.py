@@ -86,6 +86,10 @@ class SearchBackend(ABC):
     def ready(self) -> bool:
         ...
 
+    def quick_ready(self) -> bool:
+        """For /readyz: can it answer, found out cheaply (no counts, no index walk)."""
+        return self.ready()
+
     @abstractmethod
     def check(self) -> dict:
         """For /healthz: {"ok": bool, "backend": name, "state": ...}."""

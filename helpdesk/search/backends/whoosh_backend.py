@@ -196,6 +196,11 @@ class WhooshBackend(SearchBackend):
             self._local.__dict__.clear()
             return False
 
+    def quick_ready(self) -> bool:
+        # As in check(): an index not built yet is fine (search says so until the indexer
+        # has built it); one that is there but unreadable is not.
+        return self.ready() or self._current_path() is None
+
     def check(self) -> dict:
         if self.ready():
             return {"ok": True, "backend": self.name, "state": "ready", "documents": self.count()}
