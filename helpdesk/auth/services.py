@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from helpdesk.auth import login_sessions
 from helpdesk.auth.models import ApiToken, PasswordReset, RoleAssignment, User
-from helpdesk.errors import NotFound, PermissionDenied, ValidationFailed
+from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.models_base import utcnow
 
@@ -177,10 +177,9 @@ def tokens_of(user: User) -> list[ApiToken]:
 
 def revoke_token(user: User, token_id: int) -> None:
     token = db.session.get(ApiToken, token_id)
-    if token is None:
+    # Somebody else's token answers like a missing one: its existence is not the caller's business.
+    if token is None or token.user_id != user.id:
         raise NotFound()
-    if token.user_id != user.id:
-        raise PermissionDenied()
     if token.revoked_at is None:
         token.revoked_at = utcnow()
 
