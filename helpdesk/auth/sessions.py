@@ -12,6 +12,7 @@ from flask_login import login_user, logout_user
 from helpdesk.auth import login_sessions
 from helpdesk.auth.models import User
 from helpdesk.auth.services import new_session_key
+from helpdesk.extensions import db
 from helpdesk.models_base import utcnow
 
 
@@ -19,7 +20,7 @@ def begin(user: User, *, method: str, remember: bool = False) -> None:
     """A fresh session at login, so a session id planted before login is worth nothing.
 
     `method` names how the person proved who they are ("password", "saml", "oidc", ...).
-    The caller commits.
+    Commits: without its stored row the new session would not work at all.
     """
     locale = session.get("locale")
     # A session already open in this browser ends here; the new login gets a new row.
@@ -32,6 +33,7 @@ def begin(user: User, *, method: str, remember: bool = False) -> None:
     login_user(user, remember=remember)
     session["remember_me"] = bool(remember)
     session["login_method"] = method
+    db.session.commit()
 
 
 def current_id() -> str | None:
@@ -41,13 +43,14 @@ def current_id() -> str | None:
 
 def end(reason: str = "logout") -> None:
     """End this browser's session, on the server too; the chosen language stays.
-    The caller commits."""
+    Commits, so the session is over even if the caller only redirects."""
     login_sessions.end_by_id(current_id(), reason)
     logout_user()
     locale = session.get("locale")
     session.clear()
     if locale:
         session["locale"] = locale
+    db.session.commit()
 
 
 def end_everywhere(user: User) -> None:

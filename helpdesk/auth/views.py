@@ -45,7 +45,6 @@ def login():
 @bp.post("/logout")
 def logout():
     sessions.end()
-    db.session.commit()
     flash(_("You are logged out."), "success")
     return redirect(url_for("core.home"))
 
