@@ -147,3 +147,13 @@ def test_two_app_instances_share_the_counts_in_redis(demo_app, tmp_path):
         conn = redis.Redis.from_url(REDIS)
         for key in conn.scan_iter(f"*{demo_app.config['RATELIMIT_KEY_PREFIX']}*"):
             conn.delete(key)
+
+
+@pytest.mark.parametrize("app_config", [{
+    # Nothing listens on this port (one of this project's test ports): the store is down.
+    **LIMITS_ON, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:5119/11",
+}], indirect=True)
+def test_a_broken_counter_store_lets_logins_through_instead_of_failing(demo_app):
+    client = demo_app.test_client()
+    assert _login(client, TEACHER, "fel").status_code == 200
+    assert _login(client, TEACHER).status_code == 302
