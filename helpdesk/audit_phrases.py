@@ -204,7 +204,7 @@ register_object_types({
     "organisation": _l("Organisation"), "school": _l("School"), "person": _l("Person"), "group": _l("Group"),
     "duty": _l("Duty"), "membership": _l("Group membership"), "guardianrelation": _l("Guardian relation"),
     "mentorrelation": _l("Mentor relation"), "approvalrequest": _l("Request to central"),
-    "syncflag": _l("Sync flag"), "ticket": _l("Question"),
+    "syncflag": _l("Sync flag"), "ticket": _l("Question"), "user": _l("Account"),
 })
 
 # The personal-data and support-organisation operations, written alongside this registry;
@@ -216,6 +216,13 @@ register("privacy_retention_confirmed", _l("Confirmed the retention rules"), _l(
 register("privacy_retention_run", _l("Ran the retention rules"), _l("Ran the retention rules"))
 register("appoint_role", _l("Appointed a role"), _l("Appointed %(object)s"))
 register("remove_role", _l("Removed a role"), _l("Removed the role %(object)s"))
+# Account security (auth): the object is the account whose sessions and tokens ended.
+register("password_changed", _l("Changed their password"),
+         _l("%(object)s changed their password; their other sessions and API tokens ended"))
+register("password_reset_used", _l("Used a password reset link"),
+         _l("%(object)s chose a new password with a reset link; every session and API token ended"))
+register("logged_out_everywhere", _l("Logged out everywhere else"),
+         _l("%(object)s logged out of every other session"))
 
 # Fields many capabilities record; a capability adds its own with register_field.
 register_field("name", _l("Name"))

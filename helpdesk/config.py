@@ -48,7 +48,11 @@ def load(instance_path: Path) -> dict:
         "PUBLIC_URL": env("PUBLIC_URL", "http://127.0.0.1:5000"),
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
-        "LOGIN_RATE_LIMIT": env("LOGIN_RATE_LIMIT", "10 per 5 minutes"),
+        # Failed attempts only (see helpdesk/auth/ratelimits.py): a school behind one address
+        # logs in freely, one account cannot be guessed at.
+        "LOGIN_ADDRESS_RATE_LIMIT": env("LOGIN_ADDRESS_RATE_LIMIT", "100 per 5 minutes"),
+        "LOGIN_ACCOUNT_RATE_LIMIT": env("LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes"),
+        "LOGIN_LOCKOUT_MAX_MINUTES": int(env("LOGIN_LOCKOUT_MAX_MINUTES", "60")),
         "IDLE_TIMEOUT": timedelta(minutes=int(env("IDLE_TIMEOUT_MINUTES", "45"))),
         "REMEMBER_COOKIE_DURATION": timedelta(days=14),
         "REMEMBER_COOKIE_HTTPONLY": True,

@@ -41,6 +41,9 @@ _DEFAULTS: dict[str, Callable[..., Any]] = {
     # "audit_days", "deactivated_person_days"}: how long the organisation keeps personal data,
     # for the privacy page; from privacy. The default is the documented defaults.
     "retention_summary": lambda org: None,
+    # (reason) -> None: end this browser's login session, on the server too; from auth. Without
+    # it the idle timeout only forgets the session in the cookie.
+    "end_session": None,
 }
 
 

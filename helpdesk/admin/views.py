@@ -29,6 +29,7 @@ from helpdesk.admin.forms import (
 )
 from helpdesk.admin.guard import Refused
 from helpdesk.admin.models import ApprovalStatus
+from helpdesk.auth import ratelimits
 from helpdesk.auth.ratelimits import login_limits
 from helpdesk.directory.models import (
     DutyRole,
@@ -543,6 +544,7 @@ def activate():
             db.session.commit()
         except ValidationFailed as exc:
             db.session.rollback()
+            ratelimits.failed()  # a wrong code counts like a wrong password
             target = getattr(form, exc.field or "code", form.code)
             target.errors = list(target.errors) + [str(exc.message)]
         else:

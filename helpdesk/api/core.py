@@ -11,6 +11,7 @@ from helpdesk.api import api
 from helpdesk.api.helpers import api_login_required, field, json_body
 from helpdesk.auth import services
 from helpdesk.auth.loader import csrf_exempt
+from helpdesk.auth import ratelimits
 from helpdesk.auth.ratelimits import login_limits
 from helpdesk.errors import HelpdeskError
 from helpdesk.extensions import db
@@ -29,7 +30,9 @@ def create_token():
     name = field(body, "name", required=False, max_length=100) or "API"
     user = services.authenticate(email, password)
     if user is None:
+        ratelimits.failed()
         raise BadCredentials(_("The e-mail address or the password is wrong."))
+    ratelimits.succeeded()
     _token, raw = services.issue_token(user, name)
     db.session.commit()
     return {"token": raw, "token_type": "Bearer"}, 201

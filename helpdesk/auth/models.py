@@ -35,7 +35,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     enabled: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Part of the login session id: changing it (new password) ends every other session.
+    # Changed when every session ends; also keys the per-request scope cache.
     session_key: Mapped[str] = mapped_column(String(32))
 
     person: Mapped[Person | None] = relationship()
@@ -45,8 +45,12 @@ class User(UserMixin, TimestampMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 
+    # The id of the login session this object was loaded for (set at login and by the user
+    # loader); the cookie stores it, and only a live server-side row accepts it.
+    login_session_id = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_key}"
+        return self.login_session_id or ""
 
     @property
     def is_active(self) -> bool:
@@ -99,3 +103,25 @@ class PasswordReset(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     purpose: Mapped[str] = mapped_column(String(16), default="reset", server_default="reset")
+
+
+class LoginSession(db.Model):
+    """One browser login, kept on the server so logging out really ends it: the signed
+    cookie carries only a random id (stored here as its SHA-256), and the user loader
+    accepts it only while the row has not ended. Ended rows stay a while for the audit."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # How the person proved who they are: "password", "invitation", "saml", "oidc", ...
+    method: Mapped[str] = mapped_column(String(32))
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Why it ended: "logout", "idle", "password", "everywhere", ...
+    end_reason: Mapped[str | None] = mapped_column(String(32))
+
+    user: Mapped[User] = relationship()

@@ -6,7 +6,7 @@ import secrets
 
 from sqlalchemy import delete, select
 
-from helpdesk.auth.models import ApiToken, PasswordReset, User
+from helpdesk.auth.models import ApiToken, LoginSession, PasswordReset, User
 from helpdesk.extensions import db
 from helpdesk.privacy.registry import ANONYMISED, REMOVED, ErasureLine, Holding
 
@@ -53,7 +53,7 @@ def erase(person, user_ids: list[int], *, dry_run: bool, keep_directory: bool) -
         # Unlinked too: a synced person's directory entry keeps its name until the source
         # erases it, and nothing the account wrote should show that name meanwhile.
         user.person = None
-    for model in (ApiToken, PasswordReset):
+    for model in (ApiToken, PasswordReset, LoginSession):
         db.session.execute(delete(model).where(model.user_id.in_(user_ids))
                            .execution_options(synchronize_session=False))
     return lines

@@ -9,8 +9,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from helpdesk.auth import login_sessions
 from helpdesk.auth.models import ApiToken, PasswordReset, RoleAssignment, User
-from helpdesk.errors import NotFound, PermissionDenied, ValidationFailed
+from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.models_base import utcnow
 
@@ -64,17 +65,30 @@ def validate_new_password(password: str, confirm: str) -> None:
         raise ValidationFailed(_l("The two passwords are not the same."), field="confirm")
 
 
-def set_password(user: User, password: str) -> None:
-    """Store a new password and end every other session of the user."""
+def set_password(user: User, password: str, *, keep_session: str | None = None) -> None:
+    """Store a new password; every session of the user ends but `keep_session` (the browser
+    that changed it), and every API token is revoked, so whoever held the old password
+    holds nothing any more."""
     user.password_hash = hash_password(password)
     user.session_key = new_session_key()
+    login_sessions.end_all(user, "password", keep=keep_session)
+    login_sessions.revoke_all_tokens(user)
 
 
-def change_password(user: User, current: str, new: str, confirm: str) -> None:
+def _audit(user: User, operation: str) -> None:
+    from helpdesk.admin import audit
+
+    audit.record(user, operation, user, organisation_id=user.organisation_id, object_type="user",
+                 label=user.display_name)
+
+
+def change_password(user: User, current: str, new: str, confirm: str, *,
+                    keep_session: str | None = None) -> None:
     if not user.password_hash or not check_password_hash(user.password_hash, current or ""):
         raise ValidationFailed(_l("The current password is not right."), field="current")
     validate_new_password(new, confirm)
-    set_password(user, new)
+    set_password(user, new, keep_session=keep_session)
+    _audit(user, "password_changed")
 
 
 def request_password_reset(email: str) -> str | None:
@@ -122,6 +136,8 @@ def reset_password(token: str, password: str, confirm: str, purpose: str = "rese
     validate_new_password(password, confirm)
     user = db.session.get(User, reset.user_id)
     set_password(user, password)
+    if purpose == "reset":
+        _audit(user, "password_reset_used")
     now = utcnow()
     for other in db.session.scalars(
         select(PasswordReset).where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
@@ -161,10 +177,9 @@ def tokens_of(user: User) -> list[ApiToken]:
 
 def revoke_token(user: User, token_id: int) -> None:
     token = db.session.get(ApiToken, token_id)
-    if token is None:
+    # Somebody else's token answers like a missing one: its existence is not the caller's business.
+    if token is None or token.user_id != user.id:
         raise NotFound()
-    if token.user_id != user.id:
-        raise PermissionDenied()
     if token.revoked_at is None:
         token.revoked_at = utcnow()
 
@@ -186,20 +201,19 @@ def count_users() -> int:
     return db.session.scalar(select(func.count(User.id))) or 0
 
 
-def parse_session_id(session_id: str) -> tuple[int, str] | None:
-    user_id, _, key = (session_id or "").partition(":")
-    if not user_id.isdigit() or not key:
-        return None
-    return int(user_id), key
-
-
 def load_session_user(session_id: str) -> User | None:
-    parsed = parse_session_id(session_id)
-    if parsed is None:
+    """The user of a live server-side login session, else None (logged out, ended by a new
+    password, idle, or a cookie from before sessions were kept on the server)."""
+    row = login_sessions.find_live(session_id)
+    if row is None:
         return None
-    user = db.session.get(User, parsed[0])
-    if user is None or not secrets.compare_digest(user.session_key, parsed[1]) or not user.enabled:
-        return None
-    return user
+    row.user.login_session_id = session_id
+    return row.user
+
+
+def log_out_everywhere_else(user: User, keep_session: str | None) -> int:
+    ended = login_sessions.end_all(user, "everywhere", keep=keep_session)
+    _audit(user, "logged_out_everywhere")
+    return ended
 
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_babel import ngettext
+from flask_login import current_user, login_required
 
-from helpdesk.auth import services, sessions
+from helpdesk.auth import login_sessions, ratelimits, services, sessions
 from helpdesk.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -30,8 +31,10 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
+            ratelimits.failed()
             form.password.errors.append(_("The e-mail address or the password is wrong."))
         else:
+            ratelimits.succeeded()
             sessions.begin(user, method="password", remember=form.remember.data)
             db.session.commit()
             return redirect(safe_next(request.args.get("next"), url_for("core.home")))
@@ -53,6 +56,8 @@ def _account_page(password_form=None, token_form=None, new_token=None, status=20
         token_form=token_form or TokenForm(prefix="tok"),
         tokens=services.tokens_of(current_user),
         new_token=new_token,
+        login_sessions=[(row, login_sessions.is_current(row, sessions.current_id()))
+                        for row in login_sessions.live_sessions(current_user)],
     ), status
 
 
@@ -68,18 +73,26 @@ def change_password():
     form = ChangePasswordForm(prefix="pw")
     if form.validate_on_submit():
         try:
+            # This browser's session lives on; every other one and every API token ends.
             services.change_password(current_user, form.current.data, form.password.data,
-                                     form.confirm.data)
+                                     form.confirm.data, keep_session=sessions.current_id())
         except ValidationFailed as exc:
             getattr(form, exc.field or "password").errors.append(str(exc.message))
         else:
-            # The session id carries the session key; log in again under the new one so this
-            # session lives on while every other one ends.
-            login_user(current_user._get_current_object(), remember=session.get("remember_me", False))
             db.session.commit()
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.account"))
     return _account_page(password_form=form, status=400)
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_sessions():
+    ended = services.log_out_everywhere_else(current_user, sessions.current_id())
+    db.session.commit()
+    flash(ngettext("%(num)d other session has been logged out.",
+                   "%(num)d other sessions have been logged out.", ended), "success")
+    return redirect(url_for("auth.account"))
 
 
 @bp.post("/account/tokens")
@@ -108,7 +121,7 @@ def revoke_token(token_id: int):
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
-@login_limits
+@login_limits(kind=ratelimits.RESET, count_every_request=True)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

@@ -5,6 +5,7 @@ import logging
 
 from flask import render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from werkzeug.exceptions import HTTPException
 
@@ -41,6 +42,28 @@ def _respond(status: int, message: str, code: str, extra: dict | None = None):
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
+def _retry_after(exc) -> int | None:
+    """Seconds to wait, from the exception (the login limits) or the limiter's response."""
+    retry = getattr(exc, "retry_after", None)
+    if retry is None and exc.response is not None:
+        retry = exc.response.headers.get("Retry-After")
+    if isinstance(retry, str):
+        retry = int(retry) if retry.isdigit() else None
+    return retry if isinstance(retry, int) and retry > 0 else None
+
+
+def _too_many(exc):
+    """429: in words, how long to wait, and the same in Retry-After (and JSON) for programs."""
+    retry = _retry_after(exc)
+    if retry is None:
+        return _respond(429, _("You have tried too many times. Wait a moment and try again."), "TooManyRequests")
+    minutes = max(1, -(-retry // 60))
+    message = ngettext("You have tried too many times. Wait %(num)d minute and try again.",
+                       "You have tried too many times. Wait %(num)d minutes and try again.", minutes)
+    body, status = _respond(429, message, "TooManyRequests", {"retry_after": retry})
+    return body, status, {"Retry-After": str(retry)}
+
+
 def _not_migrated(exc) -> bool:
     text = str(getattr(exc, "orig", exc)).lower()
     return "no such table" in text or ("relation" in text and "does not exist" in text)
@@ -57,8 +80,8 @@ def init_app(app) -> None:
     def http_error(exc: HTTPException):
         status = exc.code or 500
         if status == 429:
-            message = _("You have tried too many times. Wait a moment and try again.")
-        elif status == 404:
+            return _too_many(exc)
+        if status == 404:
             message = _("Check the address, or go back to the start page.")
         elif status == 403:
             message = _("If you think you should have access, contact your local support contact.")
@@ -66,12 +89,7 @@ def init_app(app) -> None:
             message = _("The file is larger than the portal accepts.")
         else:
             message = exc.description if status < 500 else _("Please try again in a moment.")
-        response = _respond(status, str(message), exc.name.replace(" ", ""))
-        if status == 429 and exc.response is not None:
-            retry = exc.response.headers.get("Retry-After")
-            if retry:
-                response = (*response, {"Retry-After": retry})
-        return response
+        return _respond(status, str(message), exc.name.replace(" ", ""))
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(ProgrammingError)

@@ -6,6 +6,8 @@ from datetime import datetime, timezone
 from flask import current_app, session
 from flask_login import current_user, logout_user
 
+from helpdesk import hooks
+
 CSP = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
@@ -29,8 +31,12 @@ def _enforce_idle_timeout() -> None:
     last_seen = session.get("last_seen")
     limit = current_app.config["IDLE_TIMEOUT"].total_seconds()
     if last_seen is not None and now - last_seen > limit and not session.get("remember_me"):
-        logout_user()
-        session.clear()
+        end_session = hooks.get("end_session")
+        if end_session is not None:
+            end_session("idle")  # the server-side row ends too, kept for the audit
+        else:
+            logout_user()
+            session.clear()
         session["idle_expired"] = True
         return
     session["last_seen"] = now

@@ -6,6 +6,7 @@ CASES = [
     Case("auth.account", lambda r: "/account", LOGGED_IN),
     Case("auth.change_password", lambda r: "/account/password", LOGGED_IN, method="POST"),
     Case("auth.create_token", lambda r: "/account/tokens", LOGGED_IN, method="POST"),
+    Case("auth.end_other_sessions", lambda r: "/account/sessions/end-others", LOGGED_IN, method="POST"),
     # Revoking someone else's token is refused; the central admin's token is looked up by id 1.
     Case("auth.revoke_token", lambda r: "/account/tokens/999999/revoke", frozenset(), method="POST",
          name="unknown token"),

@@ -1,4 +1,4 @@
-"""Security headers, CSRF, rate limits, language choice, error pages, health."""
+"""Security headers, CSRF, language choice, error pages, health."""
 from __future__ import annotations
 
 import pytest
@@ -40,18 +40,6 @@ def test_state_changes_need_a_csrf_token(demo_client):
     # A bearer-token API call is not a browser form and needs none; the token request is a login.
     token = demo_client.post("/api/v1/auth/token", json={"email": "larare.norr@exempelkommun.se", "password": "demo"})
     assert token.status_code == 201
-
-
-@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute"}], indirect=True)
-def test_login_attempts_are_rate_limited(demo_client):
-    for _ in range(3):
-        demo_client.post("/login", data={"email": "central@exempelkommun.se", "password": "fel"})
-    response = demo_client.post("/login", data={"email": "central@exempelkommun.se", "password": "demo"})
-    assert response.status_code == 429
-    assert "Retry-After" in response.headers
-    assert "för många gånger" in response.get_data(as_text=True)
-    api = demo_client.post("/api/v1/auth/token", json={"email": "central@exempelkommun.se", "password": "demo"})
-    assert api.status_code == 429 and api.is_json
 
 
 def test_language_choice_sticks_for_visitors_and_users(demo_client):
@@ -138,16 +126,3 @@ def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path, monkeyp
     second = create_app(instance_path=str(tmp_path)).config["SECRET_KEY"]
     assert first == second and len(first) >= 64
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
-
-
-@pytest.mark.parametrize("app_config", [{
-    "RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "2 per minute",
-    # The grown deployment keeps the counters in Redis so every worker shares them.
-    "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
-    "RATELIMIT_KEY_PREFIX": "test-" + __import__("uuid").uuid4().hex,
-}], indirect=True)
-def test_rate_limits_work_with_redis_storage(demo_app):
-    first, second = demo_app.test_client(), demo_app.test_client()
-    first.post("/login", data={"email": "central@exempelkommun.se", "password": "fel"})
-    second.post("/login", data={"email": "central@exempelkommun.se", "password": "fel"})
-    assert first.post("/login", data={"email": "central@exempelkommun.se", "password": "demo"}).status_code == 429
