@@ -48,11 +48,17 @@ def init_login(app) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str):
+        from helpdesk.core.errorhandlers import database_down
+
+        if database_down():  # answering "the database is away": do not ask it again
+            return None
         return load_session_user(session_id)
 
     @login_manager.request_loader
     def load_from_token(_request):
-        if not request.path.startswith("/api/"):
+        from helpdesk.core.errorhandlers import database_down
+
+        if not request.path.startswith("/api/") or database_down():
             return None
         token = bearer_token()
         return user_for_token(token) if token else None

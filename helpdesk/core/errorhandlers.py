@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import render_template, request
+from flask import g, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, ProgrammingError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from helpdesk.errors import HelpdeskError
@@ -24,6 +25,7 @@ _TITLES = {
     429: lambda: _("Too many attempts"),
     500: lambda: _("Something went wrong on our side"),
     503: lambda: _("The portal is not ready"),
+    "unavailable": lambda: _("The portal is unavailable for a moment"),
 }
 
 
@@ -33,12 +35,12 @@ def wants_json() -> bool:
     )
 
 
-def _respond(status: int, message: str, code: str, extra: dict | None = None):
+def _respond(status: int, message: str, code: str, extra: dict | None = None, title_key=None):
     if wants_json():
         body = {"error": code, "message": message}
         body.update(extra or {})
         return body, status
-    title = _TITLES.get(status, _TITLES[500])()
+    title = _TITLES.get(title_key or status, _TITLES[500])()
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
@@ -69,6 +71,32 @@ def _not_migrated(exc) -> bool:
     return "no such table" in text or ("relation" in text and "does not exist" in text)
 
 
+RETRY_AFTER_DATABASE = 5  # seconds; the pool's pre-ping reconnects once the database is back
+
+
+def database_down() -> bool:
+    """True while this request is being answered without the database (it went away): the
+    user loader then answers "anonymous" instead of asking the database again."""
+    return bool(g.get("database_down"))
+
+
+def _unavailable(exc):
+    """The database went away (stopped, restarting, unreachable): 503 with Retry-After, in
+    the reader's language, for pages and the API alike. Nothing was changed: the request's
+    transaction is rolled back, and service resumes by itself when the database returns."""
+    g.database_down = True
+    g.pop("_login_user", None)
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is already gone; the pool replaces it later
+        pass
+    log.error("database unavailable: %s", type(exc).__name__)
+    body, status = _respond(503, _("The portal cannot reach its database just now. Try again in a "
+                                   "moment; nothing you sent has been saved."), "ServiceUnavailable",
+                            {"retry_after": RETRY_AFTER_DATABASE}, title_key="unavailable")
+    return body, status, {"Retry-After": str(RETRY_AFTER_DATABASE)}
+
+
 def init_app(app) -> None:
     @app.errorhandler(HelpdeskError)
     def helpdesk_error(exc: HelpdeskError):
@@ -91,9 +119,17 @@ def init_app(app) -> None:
             message = exc.description if status < 500 else _("Please try again in a moment.")
         return _respond(status, str(message), exc.name.replace(" ", ""))
 
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(DisconnectionError)
+    @app.errorhandler(PoolTimeout)
+    def database_unreachable(exc):
+        return _unavailable(exc)
+
     @app.errorhandler(OperationalError)
     @app.errorhandler(ProgrammingError)
     def database_error(exc):
+        if isinstance(exc, OperationalError) and not _not_migrated(exc):
+            return _unavailable(exc)
         db.session.rollback()
         if _not_migrated(exc):
             log.error("database is not migrated: %s", type(exc).__name__)

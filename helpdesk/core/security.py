@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import current_app, session
+from flask import current_app, request, session
 from flask_login import current_user, logout_user
 
 from helpdesk import hooks
@@ -23,8 +23,13 @@ CSP = "; ".join([
 ])
 
 
+PROBES = frozenset({"core.livez", "core.readyz", "core.healthz"})
+
+
 def _enforce_idle_timeout() -> None:
     """End a session left idle for longer than IDLE_TIMEOUT (45 minutes, like the platform)."""
+    if request.endpoint in PROBES:  # probes touch nothing, and polling them is not activity
+        return
     if not current_user.is_authenticated:
         return
     now = datetime.now(timezone.utc).timestamp()

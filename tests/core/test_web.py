@@ -126,3 +126,23 @@ def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path, monkeyp
     second = create_app(instance_path=str(tmp_path)).config["SECRET_KEY"]
     assert first == second and len(first) >= 64
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_without_its_database_the_portal_answers_503_with_retry_after_never_500(tmp_path):
+    from helpdesk import create_app
+
+    gone = tmp_path / "no-such-folder" / "helpdesk.sqlite"  # SQLite cannot open it: "the database is away"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{gone}", "TESTING": True,
+                      "WTF_CSRF_ENABLED": False}, instance_path=str(tmp_path))
+    client = app.test_client()
+    assert client.get("/").status_code == 200  # the anonymous start page needs no database
+    page = client.get("/kb/", headers={"Accept-Language": "sv"})
+    assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+    assert "databas" in page.get_data(as_text=True)
+    login = client.post("/login", data={"email": "central@exempelkommun.se", "password": "demo"},
+                        headers={"Accept-Language": "en"})
+    assert login.status_code == 503 and "cannot reach its database" in login.get_data(as_text=True)
+    api = client.get("/api/v1/tickets", headers={"Authorization": "Bearer x"})
+    assert api.status_code == 503 and api.json["error"] == "ServiceUnavailable" and api.json["retry_after"] == 5
+    assert client.get("/livez").status_code == 200
+    assert client.get("/readyz").status_code == 503
