@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app helpdesk
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test setup install translations bench clean-db
+.PHONY: run serve test setup install translations bench clean-db
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,15 @@ setup: translations
 run: setup
 	@$(FLASK) jobs & jobs=$$!; trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# The grown shape: gunicorn with WEB_WORKERS workers (default 2) and the job runner as its own
+# process, on whatever DATABASE_URL, RATELIMIT_STORAGE_URI, ... say (README: "Running it for
+# real"). No demo is loaded; check-config prints what is unsafe first.
+serve: translations
+	$(FLASK) setup --no-demo
+	@$(FLASK) check-config; \
+	$(FLASK) jobs & jobs=$$!; trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn --workers $${WEB_WORKERS:-2} --bind $(HOST):$(PORT) 'helpdesk:create_app()'
 
 # The suite runs on every core (pytest-xdist); PYTEST_ARGS="-n0 -k name" for one test.
 test: translations

@@ -66,4 +66,12 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from helpdesk.core import accesslog
 
     accesslog.install(app)  # after every route exists: it learns the token routes
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind a reverse proxy the client's address, scheme and host come from the proxy's
+        # X-Forwarded-* headers; trusted only when configured, or any client could claim any
+        # address (and so escape the login limits).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app

@@ -48,6 +48,9 @@ def load(instance_path: Path) -> dict:
         "PUBLIC_URL": env("PUBLIC_URL", "http://127.0.0.1:5000"),
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none,
+        # the headers are ignored).
+        "TRUSTED_PROXIES": int(env("TRUSTED_PROXIES", "0")),
         # Failed attempts only (see helpdesk/auth/ratelimits.py): a school behind one address
         # logs in freely, one account cannot be guessed at.
         "LOGIN_ADDRESS_RATE_LIMIT": env("LOGIN_ADDRESS_RATE_LIMIT", "100 per 5 minutes"),

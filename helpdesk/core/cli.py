@@ -59,3 +59,6 @@ def init_app(app) -> None:
 
     app.cli.add_command(tick_command)
     app.cli.add_command(jobs_command)
+    from helpdesk.core.checkconfig import check_config_command
+
+    app.cli.add_command(check_config_command)

@@ -146,3 +146,19 @@ def test_without_its_database_the_portal_answers_503_with_retry_after_never_500(
     assert api.status_code == 503 and api.json["error"] == "ServiceUnavailable" and api.json["retry_after"] == 5
     assert client.get("/livez").status_code == 200
     assert client.get("/readyz").status_code == 503
+
+
+def test_the_client_address_comes_from_the_proxy_only_when_configured(tmp_path):
+    from flask import request
+
+    from helpdesk import create_app
+
+    seen = {}
+    for hops in (0, 1):
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}", "TESTING": True,
+                          "TRUSTED_PROXIES": hops}, instance_path=str(tmp_path))
+        app.add_url_rule("/_whoami", "whoami", lambda: {"addr": request.remote_addr, "scheme": request.scheme})
+        seen[hops] = app.test_client().get("/_whoami", headers={"X-Forwarded-For": "203.0.113.7",
+                                                               "X-Forwarded-Proto": "https"}).json
+    assert seen[0] == {"addr": "127.0.0.1", "scheme": "http"}
+    assert seen[1] == {"addr": "203.0.113.7", "scheme": "https"}
