@@ -62,3 +62,7 @@ def init_app(app) -> None:
     from helpdesk.core.checkconfig import check_config_command
 
     app.cli.add_command(check_config_command)
+    from helpdesk.core.backup import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
