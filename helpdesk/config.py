@@ -51,6 +51,10 @@ def load(instance_path: Path) -> dict:
         # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none,
         # the headers are ignored).
         "TRUSTED_PROXIES": int(env("TRUSTED_PROXIES", "0")),
+        # /metrics for Prometheus: off unless asked for, and answered only to these addresses.
+        "METRICS_ENABLED": env("METRICS_ENABLED", "") in ("1", "true", "yes"),
+        "METRICS_ALLOWED_ADDRESSES": tuple(a.strip() for a in env("METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1")
+                                           .split(",") if a.strip()),
         # Failed attempts only (see helpdesk/auth/ratelimits.py): a school behind one address
         # logs in freely, one account cannot be guessed at.
         "LOGIN_ADDRESS_RATE_LIMIT": env("LOGIN_ADDRESS_RATE_LIMIT", "100 per 5 minutes"),

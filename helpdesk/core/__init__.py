@@ -1,10 +1,11 @@
-"""Cross-cutting web plumbing: security headers, session timeout, errors, home page, health."""
+"""Cross-cutting web plumbing: security headers, session timeout, errors, home page, probes, metrics."""
 from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from helpdesk.core import cli, errorhandlers, security, templating, views
+    from helpdesk.core import cli, errorhandlers, metrics, security, templating, views
 
+    metrics.init_app(app)  # first, so its timer starts before the other hooks run
     security.init_app(app)
     templating.init_app(app)
     errorhandlers.init_app(app)

@@ -37,17 +37,23 @@ def run_tick(*, keep_going: bool = False) -> list[tuple[str, str]]:
     so one broken job does not stop the mail or the indexer."""
     from helpdesk.notify.sender import send_pending
 
+    from helpdesk.core.metrics import job_ran
+
     report = []
     for _order, name, job in sorted(_JOBS, key=lambda j: j[0]):
+        started = time.monotonic()
         try:
             outcome = job()
             db.session.commit()
         except Exception as exc:
             db.session.rollback()
+            job_ran(name, time.monotonic() - started, failed=True)
             if not keep_going:
                 raise
             log.exception("periodic job %s failed", name)
             outcome = f"failed: {type(exc).__name__}"
+        else:
+            job_ran(name, time.monotonic() - started, failed=False)
         report.append((name, outcome or "done"))
     sent, failed = send_pending(limit=1000)
     report.append(("mail", f"sent {sent}, left for retry {failed}"))
