@@ -39,6 +39,8 @@ run: setup
 serve: translations
 	$(FLASK) setup --no-demo
 	@$(FLASK) check-config; \
+	export PROMETHEUS_MULTIPROC_DIR=$${PROMETHEUS_MULTIPROC_DIR:-$$PWD/instance/prometheus}; \
+	rm -rf "$$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$$PROMETHEUS_MULTIPROC_DIR"; \
 	$(FLASK) jobs & jobs=$$!; trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers $${WEB_WORKERS:-2} --bind $(HOST):$(PORT) 'helpdesk:create_app()'
 

@@ -8,3 +8,14 @@ def post_worker_init(worker):
     from helpdesk.core.accesslog import install_on
 
     install_on("gunicorn.access")
+
+
+def child_exit(server, worker):
+    # /metrics adds up every process's files (PROMETHEUS_MULTIPROC_DIR); a dead worker's live
+    # gauges must not count any more.
+    import os
+
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
