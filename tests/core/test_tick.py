@@ -66,3 +66,43 @@ def test_quiet_rounds_print_nothing():
     assert not tick._worth_saying("another indexer holds the lease")
     assert tick._worth_saying("indexed 3, removed 0")
     assert tick._worth_saying("failed: OperationalError")
+
+
+def test_two_job_runners_on_one_postgresql_do_each_piece_of_work_once(demo_app, tmp_path):
+    """Two `flask jobs` processes (as on two hosts) against one database: an overdue question
+    is escalated once and a mail leaves once."""
+    import os
+    import subprocess
+    import sys
+    from datetime import timedelta
+
+    import pytest
+    from sqlalchemy import update
+
+    from helpdesk.models_base import utcnow
+    from helpdesk.tickets.models import EventKind, Ticket, TicketEvent, Tier
+
+    if demo_app.test_database_kind != "postgresql":
+        pytest.skip("two job runners on two hosts share a PostgreSQL server; SQLite is one machine's file")
+    with demo_app.app_context():
+        overdue = db.session.scalar(select(Ticket.id).where(Ticket.tier == Tier.LOCAL,
+                                                            Ticket.local_responded_at.is_(None)))
+        db.session.execute(update(Ticket).where(Ticket.id == overdue)
+                           .values(local_response_due=utcnow() - timedelta(hours=1)))
+        queue_mail("central@exempelkommun.se", "Bara en gång", "Text")
+        db.session.commit()
+    with smtp_server() as inbox:
+        env = {**os.environ, "DATABASE_URL": demo_app.config["SQLALCHEMY_DATABASE_URI"],
+               "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(inbox.port), "SECRET_KEY": "two-runners",
+               "SEARCH_INDEX_DIR": str(tmp_path / "index"), "UPLOAD_DIR": str(tmp_path / "uploads")}
+        runners = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "helpdesk", "jobs", "--rounds", "3",
+                                     "--interval", "1"], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+        outputs = [r.communicate(timeout=180)[0] for r in runners]
+        assert [r.returncode for r in runners] == [0, 0], outputs
+        assert [m["Subject"] for m in inbox.messages].count("Bara en gång") == 1
+    with demo_app.app_context():
+        escalations = db.session.scalar(select(func.count(TicketEvent.id)).where(
+            TicketEvent.ticket_id == overdue, TicketEvent.kind == EventKind.AUTO_ESCALATED))
+        assert escalations == 1
+        assert db.session.get(Ticket, overdue).tier is Tier.CENTRAL
