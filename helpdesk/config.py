@@ -51,6 +51,9 @@ def load(instance_path: Path) -> dict:
         # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none,
         # the headers are ignored).
         "TRUSTED_PROXIES": int(env("TRUSTED_PROXIES", "0")),
+        # "json": one JSON object per log line, with the request id (else Flask's plain lines).
+        "LOG_FORMAT": env("LOG_FORMAT", ""),
+        "LOG_LEVEL": env("LOG_LEVEL", "INFO"),
         # /metrics for Prometheus: off unless asked for, and answered only to these addresses.
         "METRICS_ENABLED": env("METRICS_ENABLED", "") in ("1", "true", "yes"),
         "METRICS_ALLOWED_ADDRESSES": tuple(a.strip() for a in env("METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1")

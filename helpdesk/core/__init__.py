@@ -3,8 +3,9 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from helpdesk.core import cli, errorhandlers, metrics, security, templating, views
+    from helpdesk.core import applog, cli, errorhandlers, metrics, security, templating, views
 
+    applog.init_app(app)  # first: every later hook's log lines carry the request id
     metrics.init_app(app)  # first, so its timer starts before the other hooks run
     security.init_app(app)
     templating.init_app(app)
