@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from helpdesk.boards import ics, meetings, services
 from helpdesk.boards.models import (
@@ -12,29 +12,15 @@ from helpdesk.errors import PermissionDenied, ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.notify.models import OutboxMail
 from tests.boards.conftest import thread_titled, user
-from tests.support.clock import ics_value, moment_ahead
-
-# The demo's check-in meeting is a week ahead; these tests plan theirs after it.
-WORKSHOP = moment_ahead(14, 14, 0)
-RESCHEDULED = moment_ahead(15, 9, 0)
-
-CENTRAL = "central@exempelkommun.se"
-NORR = "lokal.norr@exempelkommun.se"
-SODER = "lokal.soder@exempelkommun.se"
-VASTER = "lokal.vaster@exempelkommun.se"
-TEACHER = "larare.norr@exempelkommun.se"
-GUARDIAN = "vardnadshavare.norr@exempelkommun.se"
-VENDOR = "leverantor@leverantor.example"
-GRANNBY = "central@grannby.se"
-
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
-
-
-def names(boards) -> set[str]:
-    return {f"{b.name}/{b.organisation.name if b.organisation else 'vendor'}" for b in boards}
-
+from tests.boards.people import (
+    CENTRAL,
+    NORR,
+    RESCHEDULED,
+    SODER,
+    WORKSHOP,
+    count,
+)
+from tests.support.clock import ics_value
 
 # ------------------------------------------------------------------ visibility
 
@@ -94,9 +80,9 @@ def test_escalated_tickets_and_top_categories_feed_the_agenda(ctx):
     candidates = meetings.agenda_candidates(user(CENTRAL), meeting)
     assert isinstance(candidates["tickets"], list) and isinstance(candidates["categories"], list)
     assert candidates["categories"], "the demo tickets give categories"
-    for code, name, count in candidates["categories"][:1]:
+    for code, name, n in candidates["categories"][:1]:
         item = meetings.add_agenda_item(user(CENTRAL), meeting, kind="category", ref=code)
-        assert item.title == name and name != code and count >= 1
+        assert item.title == name and name != code and n >= 1
     with pytest.raises(ValidationFailed):
         meetings.add_agenda_item(user(CENTRAL), meeting, kind="category", ref="no-such-category")
     for ticket_id, _title in candidates["tickets"][:1]:

@@ -2,35 +2,15 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
 
 from helpdesk.boards import moderation, services
 from helpdesk.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from helpdesk.extensions import db
 from tests.boards.conftest import support_board, thread_titled, user
-from tests.support.clock import moment_ahead
-
-# The demo's check-in meeting is a week ahead; these tests plan theirs after it.
-WORKSHOP = moment_ahead(14, 14, 0)
-RESCHEDULED = moment_ahead(15, 9, 0)
-
-CENTRAL = "central@exempelkommun.se"
-NORR = "lokal.norr@exempelkommun.se"
-SODER = "lokal.soder@exempelkommun.se"
-VASTER = "lokal.vaster@exempelkommun.se"
-TEACHER = "larare.norr@exempelkommun.se"
-GUARDIAN = "vardnadshavare.norr@exempelkommun.se"
-VENDOR = "leverantor@leverantor.example"
-GRANNBY = "central@grannby.se"
-
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
-
-
-def names(boards) -> set[str]:
-    return {f"{b.name}/{b.organisation.name if b.organisation else 'vendor'}" for b in boards}
-
+from tests.boards.people import (
+    CENTRAL,
+    GRANNBY,
+    NORR,
+)
 
 # ------------------------------------------------------------------ visibility
 
