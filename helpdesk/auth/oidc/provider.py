@@ -158,11 +158,11 @@ class Pending:
 def authorization_url(client: Client, redirect_uri: str) -> tuple[str, Pending]:
     meta = discover(client.issuer)
     pending = Pending(state=generate_token(32), nonce=generate_token(32), code_verifier=generate_token(64))
-    session = OAuth2Session(client.client_id, client.client_secret, scope=client.scopes,
-                            redirect_uri=redirect_uri, code_challenge_method="S256")
-    url, _state = session.create_authorization_url(
-        meta["authorization_endpoint"], state=pending.state, nonce=pending.nonce,
-        code_verifier=pending.code_verifier)
+    with OAuth2Session(client.client_id, client.client_secret, scope=client.scopes,
+                       redirect_uri=redirect_uri, code_challenge_method="S256") as session:
+        url, _state = session.create_authorization_url(
+            meta["authorization_endpoint"], state=pending.state, nonce=pending.nonce,
+            code_verifier=pending.code_verifier)
     return url, pending
 
 
@@ -183,18 +183,18 @@ def finish(client: Client, pending: Pending, args, redirect_uri: str) -> dict:
     if args.get("iss") and args.get("iss") != client.issuer:  # RFC 9207 mix-up defence
         raise OidcFailed("wrong_issuer")
     meta = discover(client.issuer)
-    session = OAuth2Session(client.client_id, client.client_secret, redirect_uri=redirect_uri)
-    try:
-        token = session.fetch_token(meta["token_endpoint"], code=code, code_verifier=pending.code_verifier,
-                                    timeout=TIMEOUT)
-    except Exception as exc:  # authlib raises OAuthError, requests its own; all mean "refused"
-        raise OidcFailed("token_refused") from exc
-    id_token = token.get("id_token")
-    if not isinstance(id_token, str):
-        raise OidcFailed("no_id_token")
-    claims = verify_id_token(id_token, meta, client, pending.nonce)
-    if client.claim not in claims and isinstance(meta.get("userinfo_endpoint"), str) and token.get("access_token"):
-        claims = {**_userinfo(session, meta["userinfo_endpoint"], claims["sub"]), **claims}
+    with OAuth2Session(client.client_id, client.client_secret, redirect_uri=redirect_uri) as session:
+        try:
+            token = session.fetch_token(meta["token_endpoint"], code=code, code_verifier=pending.code_verifier,
+                                        timeout=TIMEOUT)
+        except Exception as exc:  # authlib raises OAuthError, requests its own; all mean "refused"
+            raise OidcFailed("token_refused") from exc
+        id_token = token.get("id_token")
+        if not isinstance(id_token, str):
+            raise OidcFailed("no_id_token")
+        claims = verify_id_token(id_token, meta, client, pending.nonce)
+        if client.claim not in claims and isinstance(meta.get("userinfo_endpoint"), str) and token.get("access_token"):
+            claims = {**_userinfo(session, meta["userinfo_endpoint"], claims["sub"]), **claims}
     return claims
 
 
