@@ -1,18 +1,19 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import Length
 
 from helpdesk.auth.oidc.models import DEFAULT_CLAIM, DEFAULT_SCOPES, DEFAULT_SECRET_ENV
 
 
 class OidcSettingsForm(FlaskForm):
+    # Only lengths here: the service says what is missing or wrong, in its own words.
     organisation_id = HiddenField()
     enabled = BooleanField(_l("Guardians may log in with e-legitimation"), default=True)
-    issuer = StringField(_l("Issuer (the provider's address)"), validators=[DataRequired(), Length(max=300)])
-    client_id = StringField(_l("Client id"), validators=[DataRequired(), Length(max=200)])
+    issuer = StringField(_l("Issuer (the provider's address)"), validators=[Length(max=300)])
+    client_id = StringField(_l("Client id"), validators=[Length(max=200)])
     client_secret_env = StringField(_l("Environment variable holding the client secret"),
-                                    default=DEFAULT_SECRET_ENV, validators=[DataRequired(), Length(max=64)])
+                                    default=DEFAULT_SECRET_ENV, validators=[Length(max=64)])
     claim = StringField(_l("Claim carrying the personal identity number"), default=DEFAULT_CLAIM,
-                        validators=[DataRequired(), Length(max=200)])
-    scopes = StringField(_l("Scopes"), default=DEFAULT_SCOPES, validators=[DataRequired(), Length(max=500)])
+                        validators=[Length(max=200)])
+    scopes = StringField(_l("Scopes"), default=DEFAULT_SCOPES, validators=[Length(max=500)])

@@ -152,9 +152,11 @@ def test_an_unknown_organisation_is_a_clear_404(demo_app, exk_settings):
 
 def test_the_login_page_offers_e_legitimation(demo_app):
     client = demo_app.test_client()
-    page = client.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "Guardians: log in with BankID or Freja (e-legitimation)" in page
+    page = client.get("/login").get_data(as_text=True)
+    assert "Vårdnadshavare: logga in med BankID eller Freja (e-legitimation)" in page
     assert 'href="/auth/oidc/login"' in page
+    client.post("/language", data={"lang": "en"})
+    assert "Guardians: log in with BankID or Freja (e-legitimation)" in client.get("/login").get_data(as_text=True)
 
 
 def test_the_personnummer_is_in_no_log_audit_row_session_or_url(demo_app, exk_settings, caplog):
@@ -184,3 +186,43 @@ def test_the_personnummer_is_in_no_log_audit_row_session_or_url(demo_app, exk_se
         rows = [repr({c.name: getattr(e, c.name) for c in AuditEntry.__table__.columns})
                 for e in db.session.scalars(select(AuditEntry))]
     assert not any(re.search(NOBODY[2:], r) for r in rows + [caplog.text])
+
+
+@pytest.fixture
+def installation_wide(demo_app, op):
+    """The installation-wide provider (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET)."""
+    demo_app.config.update(OIDC_ISSUER=op, OIDC_CLIENT_ID="helpdesk")
+    return op
+
+
+def test_a_guardian_in_two_organisations_chooses_which_account(demo_app, installation_wide):
+    with demo_app.app_context():
+        kim = db.session.scalar(select(Person).where(Person.email == "vardnadshavare@grannby.se"))
+        kim.civic_no = EMMA  # the same person is a guardian in Grannby too
+        db.session.commit()
+        kim_id = kim.id
+    client = demo_app.test_client()
+    response = log_in_with_op(client, "emma", start="/auth/oidc/login")
+    assert response.status_code == 302 and response.headers["Location"] == "/auth/oidc/choose"
+    assert _logged_in_as(client)[0] is None
+    page = client.get("/auth/oidc/choose").get_data(as_text=True)
+    assert "Exempelkommun" in page and "Grannby" in page
+    assert client.post("/auth/oidc/choose", data={"person_id": "999999"}).status_code == 400
+    response = client.post("/auth/oidc/choose", data={"person_id": str(kim_id)})
+    assert response.status_code == 302
+    with demo_app.app_context():
+        user = db.session.get(User, int(_logged_in_as(client)[0].split(":")[0]))
+        assert user.email == "vardnadshavare@grannby.se"
+    # The organisation in the URL decides without asking.
+    other = demo_app.test_client()
+    demo_app.config.update(OIDC_ISSUER=None)
+    with demo_app.app_context():
+        exk = db.session.scalar(select(Organisation).where(Organisation.code == "EXK"))
+        db.session.add(OidcSettings(organisation_id=exk.id, issuer=installation_wide, client_id="helpdesk"))
+        db.session.commit()
+    assert log_in_with_op(other, "emma", start="/auth/oidc/login/exk").headers["Location"] == "/"
+
+
+def test_installation_wide_login_of_one_guardian(demo_app, installation_wide):
+    client = demo_app.test_client()
+    assert log_in_with_op(client, "emma", start="/auth/oidc/login").headers["Location"] == "/"
