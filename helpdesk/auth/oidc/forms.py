@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import Length
 
 from helpdesk.auth.oidc.models import DEFAULT_CLAIM, DEFAULT_SCOPES, DEFAULT_SECRET_ENV
@@ -8,7 +8,6 @@ from helpdesk.auth.oidc.models import DEFAULT_CLAIM, DEFAULT_SCOPES, DEFAULT_SEC
 
 class OidcSettingsForm(FlaskForm):
     # Only lengths here: the service says what is missing or wrong, in its own words.
-    organisation_id = HiddenField()
     enabled = BooleanField(_l("Guardians may log in with e-legitimation"), default=True)
     issuer = StringField(_l("Issuer (the provider's address)"), validators=[Length(max=300)])
     client_id = StringField(_l("Client id"), validators=[Length(max=200)])
