@@ -13,6 +13,7 @@ from helpdesk.auth.oidc.models import OidcSettings
 from helpdesk.directory.models import GuardianRelation, Organisation, Person, PersonKind
 from helpdesk.extensions import db
 from tests.auth.oidc.conftest import log_in_with_op
+from tests.conftest import login
 from tests.support.oidc_op import EMMA, NEWCOMER, NOBODY
 
 
@@ -82,6 +83,10 @@ def test_a_person_who_is_nobodys_guardian_gets_the_help_paths_and_no_account(dem
     assert _logged_in_as(client)[0] is None
     [entry] = _audit(demo_app, "oidc_login_refused")
     assert entry.after == {"reason": "not_a_guardian"}
+    # The audit log says it in words, to the organisation whose login it was.
+    central = demo_app.test_client()
+    login(central, "central@exempelkommun.se")
+    assert "inte vårdnadshavare till ett barn på en skola här" in central.get("/admin/audit").get_data(as_text=True)
 
 
 def _refused(app, client, response, reason, status=400):
