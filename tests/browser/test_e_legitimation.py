@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def app_config():
-    return {"OIDC_CLIENT_SECRET": CLIENT_SECRET}
+    return {"OIDC_CLIENT_SECRET_EXK": CLIENT_SECRET}
 
 
 @pytest.fixture
@@ -26,7 +26,8 @@ def op_for_live_server(demo_app, live_server):
     with running_op([f"{live_server}/auth/oidc/callback"]) as issuer:
         with demo_app.app_context():
             org = db.session.scalar(select(Organisation).where(Organisation.code == "EXK"))
-            db.session.add(OidcSettings(organisation_id=org.id, issuer=issuer, client_id=CLIENT_ID))
+            db.session.add(OidcSettings(organisation_id=org.id, issuer=issuer, client_id=CLIENT_ID,
+                                        client_secret_env="OIDC_CLIENT_SECRET_EXK"))
             db.session.commit()
         yield issuer
 

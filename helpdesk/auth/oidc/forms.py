@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import Length
 
-from helpdesk.auth.oidc.models import DEFAULT_CLAIM, DEFAULT_SCOPES, DEFAULT_SECRET_ENV
+from helpdesk.auth.oidc.models import DEFAULT_CLAIM, DEFAULT_SCOPES
 
 
 class OidcSettingsForm(FlaskForm):
@@ -12,7 +12,7 @@ class OidcSettingsForm(FlaskForm):
     issuer = StringField(_l("Issuer (the provider's address)"), validators=[Length(max=300)])
     client_id = StringField(_l("Client id"), validators=[Length(max=200)])
     client_secret_env = StringField(_l("Environment variable holding the client secret"),
-                                    default=DEFAULT_SECRET_ENV, validators=[Length(max=64)])
+                                    validators=[Length(max=64)])
     claim = StringField(_l("Claim carrying the personal identity number"), default=DEFAULT_CLAIM,
                         validators=[Length(max=200)])
     scopes = StringField(_l("Scopes"), default=DEFAULT_SCOPES, validators=[Length(max=500)])

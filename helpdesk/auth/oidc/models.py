@@ -26,8 +26,9 @@ class OidcSettings(TimestampMixin, db.Model):
     enabled: Mapped[bool] = mapped_column(default=True)
     issuer: Mapped[str] = mapped_column(String(300))
     client_id: Mapped[str] = mapped_column(String(200))
-    # The NAME of the environment variable with the client secret (OIDC_...), not the secret.
-    client_secret_env: Mapped[str] = mapped_column(String(64), default=DEFAULT_SECRET_ENV)
+    # The NAME of the environment variable with the client secret, not the secret:
+    # OIDC_CLIENT_SECRET_<CODE> (see provider.secret_env_allowed).
+    client_secret_env: Mapped[str] = mapped_column(String(64), default="")
     # The claim carrying the personnummer.
     claim: Mapped[str] = mapped_column(String(200), default=DEFAULT_CLAIM)
     scopes: Mapped[str] = mapped_column(String(500), default=DEFAULT_SCOPES)

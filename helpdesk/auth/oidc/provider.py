@@ -30,7 +30,7 @@ TIMEOUT = 5
 # Asymmetric algorithms only: the signature must be checked against the provider's keys.
 ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"]
 CLOCK_LEEWAY = 60
-SECRET_ENV = re.compile(r"^OIDC_[A-Z0-9_]{1,59}$")
+SECRET_ENV = re.compile(r"^OIDC_CLIENT_SECRET(_[A-Z0-9_]{1,40})?$")
 
 
 class OidcFailed(HelpdeskError):
@@ -72,11 +72,27 @@ def installation_client() -> Client | None:
                   scopes=cfg.get("OIDC_SCOPES") or os.environ.get("OIDC_SCOPES") or DEFAULT_SCOPES)
 
 
-def secret_from_env(name: str) -> str | None:
-    """Only variables named OIDC_...: a central admin chooses the name, and must not be able
-    to send SECRET_KEY or DATABASE_URL to a provider of their choosing."""
+def secret_env_allowed(name: str, org_code: str | None, issuer: str) -> bool:
+    """Which variable an organisation's settings may name. A central admin chooses both the
+    issuer and the name, so the name must be the organisation's own
+    (`OIDC_CLIENT_SECRET_<CODE>`, optionally `_<CODE>_SOMETHING`): never SECRET_KEY or
+    DATABASE_URL, nor another organisation's secret. The installation-wide
+    `OIDC_CLIENT_SECRET` only goes to the installation-wide issuer."""
     if not SECRET_ENV.match(name or ""):
-        return None
+        return False
+    if name == DEFAULT_SECRET_ENV:
+        installation = current_app.config.get("OIDC_ISSUER") or os.environ.get("OIDC_ISSUER")
+        return bool(installation) and installation == issuer
+    own = f"{DEFAULT_SECRET_ENV}_{(org_code or '').upper()}"
+    return bool(org_code) and (name == own or name.startswith(own + "_"))
+
+
+def secret_from_env(name: str, org_code: str | None = None, issuer: str | None = None) -> str | None:
+    """The secret itself, read from the app config (tests) or the environment; checked again
+    at every use, so a name saved under other rules is worth nothing."""
+    if name != DEFAULT_SECRET_ENV or org_code is not None:
+        if not secret_env_allowed(name, org_code, issuer or ""):
+            return None
     return current_app.config.get(name) or os.environ.get(name)
 
 

@@ -9,7 +9,14 @@ from sqlalchemy import select
 from helpdesk.access import require
 from helpdesk.admin import audit
 from helpdesk.auth.oidc.models import OidcSettings
-from helpdesk.auth.oidc.provider import SECRET_ENV, Client, OidcFailed, discover, installation_client, secret_from_env
+from helpdesk.auth.oidc.provider import (
+    Client,
+    OidcFailed,
+    discover,
+    installation_client,
+    secret_env_allowed,
+    secret_from_env,
+)
 from helpdesk.errors import ValidationFailed
 from helpdesk.extensions import db
 
@@ -30,12 +37,16 @@ def client_for(org) -> Client | None:
         found = settings_of(org)
         if found is not None and found.enabled:
             return Client(issuer=found.issuer, client_id=found.client_id,
-                          client_secret=secret_from_env(found.client_secret_env) or "",
+                          client_secret=secret_from_env(found.client_secret_env, org.code, found.issuer) or "",
                           claim=found.claim, scopes=found.scopes, organisation_id=org.id)
     return installation_client()
 
 
-def _clean(data: dict) -> dict:
+def default_secret_env(org) -> str:
+    return f"OIDC_CLIENT_SECRET_{org.code.upper()}"
+
+
+def _clean(org, data: dict) -> dict:
     values = {k: " ".join(str(data.get(k) or "").split()) for k in _FIELDS if k != "enabled"}
     values["enabled"] = bool(data.get("enabled"))
     values["issuer"] = values["issuer"].rstrip("/") if values["issuer"].count("/") > 2 else values["issuer"]
@@ -43,10 +54,10 @@ def _clean(data: dict) -> dict:
         raise ValidationFailed(_l("Enter the provider's address."), field="issuer")
     if not values["client_id"] or len(values["client_id"]) > 200 or not _TOKEN.match(values["client_id"]):
         raise ValidationFailed(_l("Enter the client id the provider gave you."), field="client_id")
-    if not SECRET_ENV.match(values["client_secret_env"]):
-        raise ValidationFailed(_l("Give the name of an environment variable that starts with OIDC_ "
-                                  "(capital letters, digits and _), for example OIDC_CLIENT_SECRET."),
-                               field="client_secret_env")
+    if not secret_env_allowed(values["client_secret_env"], org.code, values["issuer"]):
+        raise ValidationFailed(_l("Give the name of your organisation's environment variable: %(name)s "
+                                  "(or %(name)s_ followed by capital letters, digits and _).",
+                                  name=default_secret_env(org)), field="client_secret_env")
     if not values["claim"] or len(values["claim"]) > 200 or not _TOKEN.match(values["claim"]):
         raise ValidationFailed(_l("Enter the name of the claim, for example personalIdentityNumber."), field="claim")
     scopes = values["scopes"].split(" ")
@@ -61,7 +72,7 @@ def save(actor, org, data: dict) -> tuple[OidcSettings, bool]:
     A provider whose discovery fails is refused: the refusal is recorded (and committed by
     the caller) so a central admin can see who tried what, and nothing else changes."""
     require(actor, "oidc.configure", org)
-    values = _clean(data)
+    values = _clean(org, data)
     if values["enabled"]:
         try:
             discover(values["issuer"], fresh=True)
@@ -80,4 +91,4 @@ def save(actor, org, data: dict) -> tuple[OidcSettings, bool]:
     db.session.flush()
     audit.record(actor, SETTINGS_CHANGED, org, organisation_id=org.id, object_type="organisation",
                  label=org.name, before=before, after=values)
-    return found, secret_from_env(values["client_secret_env"]) is not None
+    return found, secret_from_env(values["client_secret_env"], org.code, values["issuer"]) is not None

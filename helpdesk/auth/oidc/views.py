@@ -177,6 +177,8 @@ def settings_page():
     org = _settings_org()
     found = settings.settings_of(org)
     form = OidcSettingsForm(obj=found) if request.method == "GET" else OidcSettingsForm()
+    if request.method == "GET" and found is None:
+        form.client_secret_env.data = settings.default_secret_env(org)
     status = 200
     if request.method == "POST":
         data = {name: form[name].data for name in ("enabled", "issuer", "client_id", "client_secret_env",

@@ -23,7 +23,7 @@ def op():
 
 @pytest.fixture
 def app_config():
-    return {"OIDC_CLIENT_SECRET": CLIENT_SECRET}
+    return {"OIDC_CLIENT_SECRET": CLIENT_SECRET, "OIDC_CLIENT_SECRET_EXK": CLIENT_SECRET}
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def exk_settings(demo_app, op):
     with demo_app.app_context():
         org = db.session.scalar(select(Organisation).where(Organisation.code == "EXK"))
         db.session.add(OidcSettings(organisation_id=org.id, issuer=op, client_id=CLIENT_ID,
-                                    client_secret_env="OIDC_CLIENT_SECRET"))
+                                    client_secret_env="OIDC_CLIENT_SECRET_EXK"))
         db.session.commit()
     return op
 

@@ -14,7 +14,7 @@ URL = "/admin/sign-in/e-legitimation"
 
 
 def _form(issuer, **extra):
-    return {"enabled": "y", "issuer": issuer, "client_id": "helpdesk", "client_secret_env": "OIDC_CLIENT_SECRET",
+    return {"enabled": "y", "issuer": issuer, "client_id": "helpdesk", "client_secret_env": "OIDC_CLIENT_SECRET_EXK",
             "claim": "personalIdentityNumber", "scopes": "openid profile", **extra}
 
 
@@ -41,7 +41,7 @@ def test_central_saves_a_provider_and_guardians_log_in_with_it(demo_app, as_user
     response = central.post(URL, data=_form(op))
     assert response.status_code == 302
     [saved] = _settings(demo_app)
-    assert (saved.issuer, saved.client_id, saved.client_secret_env) == (op, "helpdesk", "OIDC_CLIENT_SECRET")
+    assert (saved.issuer, saved.client_id, saved.client_secret_env) == (op, "helpdesk", "OIDC_CLIENT_SECRET_EXK")
     assert _operations(demo_app) == ["oidc_settings_changed"]
     # The secret is in the environment (the app config here), never in the row.
     assert "op-test-secret" not in repr({c.name: getattr(saved, c.name) for c in OidcSettings.__table__.columns})
@@ -62,7 +62,10 @@ def test_bad_input_is_refused_in_english_too(demo_app, as_user, op):
     central.post("/language", data={"lang": "en"})
     for data, words in [
         (_form("ftp://example.org"), "https://"),
-        (_form(op, client_secret_env="SECRET_KEY"), "OIDC_"),
+        (_form(op, client_secret_env="SECRET_KEY"), "OIDC_CLIENT_SECRET_EXK"),
+        # Not another organisation's secret, nor the installation-wide one for this issuer.
+        (_form(op, client_secret_env="OIDC_CLIENT_SECRET_GRB"), "OIDC_CLIENT_SECRET_EXK"),
+        (_form(op, client_secret_env="OIDC_CLIENT_SECRET"), "OIDC_CLIENT_SECRET_EXK"),
         (_form(op, scopes="profile"), "openid"),
         (_form(""), "Enter the provider"),
     ]:
@@ -89,3 +92,16 @@ def test_only_the_organisations_central_team_reaches_it(demo_app, as_user, op):
 def test_the_support_organisation_page_links_to_it(as_user):
     page = as_user("central@exempelkommun.se").get("/organisation/support").get_data(as_text=True)
     assert "/admin/sign-in/e-legitimation" in page
+
+
+def test_a_secret_is_only_read_from_the_organisations_own_variable(demo_app):
+    from helpdesk.auth.oidc.provider import secret_from_env
+
+    demo_app.config.update(OIDC_CLIENT_SECRET_GRB="grannbys", SECRET_KEY_COPY="x", OIDC_ISSUER="https://idp.example")
+    with demo_app.app_context():
+        assert secret_from_env("OIDC_CLIENT_SECRET_EXK", "EXK", "https://evil.example") == "op-test-secret"
+        assert secret_from_env("OIDC_CLIENT_SECRET_GRB", "EXK", "https://evil.example") is None
+        assert secret_from_env("SECRET_KEY", "EXK", "https://evil.example") is None
+        # The installation-wide secret goes to the installation-wide issuer only.
+        assert secret_from_env("OIDC_CLIENT_SECRET", "EXK", "https://evil.example") is None
+        assert secret_from_env("OIDC_CLIENT_SECRET", "EXK", "https://idp.example") == "op-test-secret"

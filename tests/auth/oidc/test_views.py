@@ -223,7 +223,8 @@ def test_a_guardian_in_two_organisations_chooses_which_account(demo_app, install
     demo_app.config.update(OIDC_ISSUER=None)
     with demo_app.app_context():
         exk = db.session.scalar(select(Organisation).where(Organisation.code == "EXK"))
-        db.session.add(OidcSettings(organisation_id=exk.id, issuer=installation_wide, client_id="helpdesk"))
+        db.session.add(OidcSettings(organisation_id=exk.id, issuer=installation_wide, client_id="helpdesk",
+                                    client_secret_env="OIDC_CLIENT_SECRET_EXK"))
         db.session.commit()
     assert log_in_with_op(other, "emma", start="/auth/oidc/login/exk").headers["Location"] == "/"
 
