@@ -22,7 +22,9 @@ NOBODY = "197001019871"
 # A number the tests give a new guardian without an account.
 NEWCOMER = "197505059878"
 ACCOUNTS = [f"emma:demo:{EMMA}:Emma Lindgren", f"ingen:demo:{NOBODY}:Nils Ingen",
-            f"ny:demo:{NEWCOMER}:Nora Ny", "utan:demo::Utan Nummer"]
+            f"ny:demo:{NEWCOMER}:Nora Ny", "utan:demo::Utan Nummer",
+            # Emma again, the way some providers write the number: 10 digits with a hyphen.
+            f"emma-kort:demo:{EMMA[2:8]}-{EMMA[8:]}:Emma Lindgren"]
 
 
 def _free_port() -> int:
