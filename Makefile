@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app helpdesk
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run serve test setup install translations bench clean-db
+.PHONY: run serve test setup install translations bench clean-db oidc-op
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ test: translations
 
 bench: setup
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The test OpenID provider for guardians' e-legitimation by hand (README): node and npm needed.
+OIDC_OP_PORT ?= 5311
+oidc-op:
+	cd tests/support/oidc_op && { [ -d node_modules ] || npm ci --no-audit --no-fund; } \
+	  && node server.js --port $(OIDC_OP_PORT) --redirect-uri http://$(HOST):$(PORT)/auth/oidc/callback
 
 clean-db:
 	rm -f instance/helpdesk.sqlite

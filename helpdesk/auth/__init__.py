@@ -17,3 +17,6 @@ def init_app(app) -> None:
     from helpdesk.auth import privacy_source
 
     privacy_source.register()  # what it holds about a person, for privacy
+    from helpdesk.auth import oidc
+
+    oidc.init_app(app)  # guardians' e-legitimation

@@ -16,3 +16,7 @@ CASES = [
     Case("auth.forgot_password", lambda r: "/forgot", EVERYONE, method="POST"),
     Case("auth.reset_password", lambda r: "/reset/not-a-token", EVERYONE, method="POST"),
 ]
+
+from tests.auth.oidc.matrix import CASES as OIDC_CASES  # noqa: E402  (guardians' e-legitimation)
+
+CASES += OIDC_CASES
