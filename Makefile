@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app helpdesk
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run serve test setup install translations bench clean-db oidc-op
+.PHONY: run serve test setup install translations bench clean-db oidc-op providers
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,13 @@ serve: translations
 	$(BIN)/gunicorn --workers $${WEB_WORKERS:-2} --bind $(HOST):$(PORT) 'helpdesk:create_app()'
 
 # The suite runs on every core (pytest-xdist); PYTEST_ARGS="-n0 -k name" for one test.
-test: translations
+# The identity providers the SSO tests log in through, run on loopback (npm's locked packages).
+providers:
+	@if command -v npm >/dev/null 2>&1; then \
+	  [ -d tests/support/oidc_op/node_modules ] || (cd tests/support/oidc_op && npm ci --no-audit --no-fund --silent); \
+	else echo "npm not found: the OpenID Connect tests will say so (apt-get install nodejs npm)"; fi
+
+test: translations providers
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 bench: setup
