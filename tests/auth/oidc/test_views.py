@@ -28,8 +28,14 @@ def _audit(app, operation):
 
 
 def _logged_in_as(client):
+    """The user id behind the client's login session (the cookie holds only a session id)."""
+    from helpdesk.auth.login_sessions import find_live
+
     with client.session_transaction() as sess:
-        return sess.get("_user_id"), sess.get("login_method")
+        session_id, method = sess.get("_user_id"), sess.get("login_method")
+    with client.application.app_context():
+        row = find_live(session_id) if session_id else None
+        return (row.user_id if row else None), method
 
 
 def test_a_guardian_logs_in_on_the_providers_own_page(demo_app, exk_settings):
@@ -39,7 +45,7 @@ def test_a_guardian_logs_in_on_the_providers_own_page(demo_app, exk_settings):
     user_id, method = _logged_in_as(client)
     assert method == "oidc"
     with demo_app.app_context():
-        user = db.session.get(User, int(user_id.split(":")[0]))
+        user = db.session.get(User, user_id)
         assert user.email == "vardnadshavare.norr@exempelkommun.se"
         assert any(r.role is Role.GUARDIAN for r in user.roles)
     home = client.get("/")
@@ -216,7 +222,7 @@ def test_a_guardian_in_two_organisations_chooses_which_account(demo_app, install
     response = client.post("/auth/oidc/choose", data={"person_id": str(kim_id)})
     assert response.status_code == 302
     with demo_app.app_context():
-        user = db.session.get(User, int(_logged_in_as(client)[0].split(":")[0]))
+        user = db.session.get(User, _logged_in_as(client)[0])
         assert user.email == "vardnadshavare@grannby.se"
     # The organisation in the URL decides without asking.
     other = demo_app.test_client()
