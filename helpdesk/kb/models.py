@@ -146,4 +146,7 @@ class SearchLog(db.Model):
     language: Mapped[str | None] = mapped_column(String(5))
     results_count: Mapped[int] = mapped_column(default=0)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    # "search" (the search page) or "suggestion" (asked while a question is written), so
+    # "searched for but not found" also shows what people looked for before asking.
+    origin: Mapped[str] = mapped_column(String(16), default="search", server_default="search")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -462,15 +462,19 @@ def stats(actor, limit: int = 10) -> Stats:
     return Stats(most_viewed, least, not_found, not_found_public, [(a, v) for a, v in comments])
 
 
-def log_search(user, text: str, lang: str | None, results_count: int) -> None:
+SEARCH_ORIGINS = ("search", "suggestion")
+
+
+def log_search(user, text: str, lang: str | None, results_count: int, origin: str = "search") -> None:
     """Keep what was searched for (civic numbers masked by the column) so the central team
-    sees gaps."""
+    sees gaps; `origin` is "search" or "suggestion"."""
     query = " ".join((text or "").split())[:200]
     if not query:
         return
     org_id = getattr(user, "organisation_id", None) if getattr(user, "is_authenticated", False) else None
     db.session.add(SearchLog(query=query.lower(), language=lang, results_count=results_count,
-                             organisation_id=org_id))
+                             organisation_id=org_id,
+                             origin=origin if origin in SEARCH_ORIGINS else "search"))
 
 
 # -- the hooks for the tickets capability ----------------------------------------------

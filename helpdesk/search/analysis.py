@@ -51,26 +51,34 @@ NORMALISE_EN = {
     "passwords": "password", "logging": "log", "logged": "log", "login": "log",
     "logins": "log", "down": "outage", "screenshots": "screenshot",
 }
-# Words users type for the same thing; each side finds the other.
-SYNONYMS_SV = [
-    {"bankid", "e-legitimation", "elegitimation", "legitimation"},
-    {"arbetslag", "arbetslagsgrupp"},
-    {"kommunadministratör", "organisationsadministratör"},
-    {"nödadmin", "nödadministration", "nödadministratör"},
-    {"tf", "tillfälligt", "reservnummer"},
-    {"driftstörning", "statussida", "avbrott"},
-    {"skärmdump", "skärmbild"},
-    {"förälder", "föräldrar", "vårdnadshavare"},
-    {"aktiveringsbrev", "inloggningsuppgifter"},
-    {"ta", "radera"},
-]
-SYNONYMS_EN = [
-    {"parent", "parents", "guardian"},
-    {"delete", "remove"},
-    {"outage", "down", "status"},
-    {"screenshot", "screen"},
-    {"coordination", "samordningsnummer"},
-]
+# Words users type for the same thing; each side finds the other. They are data
+# (synonyms.yaml), so the central team's words can be added without touching code.
+SYNONYMS_FILE = Path(__file__).resolve().parent / "synonyms.yaml"
+
+
+def load_synonyms(path: Path = SYNONYMS_FILE) -> dict[str, list[set[str]]]:
+    """{"sv": [group, ...], "en": [...]}: each group a set of lower-case words; groups that
+    share a word are merged into one."""
+    import yaml
+
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    out: dict[str, list[set[str]]] = {}
+    for lang in ("sv", "en"):
+        groups: list[set[str]] = []
+        for line in raw.get(lang) or []:
+            group = {str(w).strip().lower() for w in line if str(w).strip()}
+            for other in [g for g in groups if g & group]:
+                groups.remove(other)
+                group |= other
+            if len(group) > 1:
+                groups.append(group)
+        out[lang] = groups
+    return out
+
+
+_SYNONYMS = load_synonyms()
+SYNONYMS_SV = _SYNONYMS["sv"]
+SYNONYMS_EN = _SYNONYMS["en"]
 
 # Parts that occur in compounds but seldom alone in the articles.
 _BASE_WORDS = """

@@ -31,7 +31,8 @@ _listeners: list = []
 
 
 def on_search(fn) -> None:
-    """Call fn(user, text, lang, results_count) after each logged search (kb keeps stats)."""
+    """Call fn(user, text, lang, results_count, origin) after each logged search (kb keeps
+    stats); origin is "search" or "suggestion"."""
     if fn not in _listeners:
         _listeners.append(fn)
 
@@ -84,7 +85,7 @@ class SearchPage:
 
 def search(user, raw_text, *, lang: str | None = None, kinds: tuple[str, ...] = (),
            audience: str | None = None, tag: str | None = None, page: int = 1,
-           per_page: int = 10, log_query: bool = False) -> SearchPage:
+           per_page: int = 10, log_query: bool = False, origin: str = "search") -> SearchPage:
     """Search what `user` may open. Any input gives a clean answer: the text is cleaned of
     control characters and civic numbers, query syntax means nothing, and an empty query
     gives no results and a message."""
@@ -118,14 +119,17 @@ def search(user, raw_text, *, lang: str | None = None, kinds: tuple[str, ...] = 
             message = str(_l("Search is not available right now. Try again in a minute."))
     if log_query and page == 1:
         for fn in _listeners:
-            fn(user, text, lang, results.total)
+            fn(user, text, lang, results.total, origin)
     return SearchPage(text, results, page, per_page, message, filters)
 
 
 def suggest_articles(user, text, limit: int = 5, lang: str | None = None) -> list[dict]:
-    """Articles that may answer `text`, for the ticket form: [{"title","url","snippet","slug"}]."""
+    """Articles that may answer `text`, for the ticket form: [{"title","url","snippet","slug"}].
+    Logged as a suggestion (the caller commits), so a question that found no article shows
+    up in "searched for but not found" like a search does."""
     try:
-        found = search(user, text, lang=lang, kinds=("article",), per_page=limit)
+        found = search(user, text, lang=lang, kinds=("article",), per_page=limit,
+                       log_query=True, origin="suggestion")
     except Exception:  # a suggestion must never break the form it helps
         log.exception("search: suggestions failed")
         return []

@@ -137,6 +137,7 @@ def new():
             text = f"{form.subject.data or ''}\n{form.body.data or ''}".strip()
             if text:
                 suggestions = hooks.get("suggest_articles")(current_user, text, 5, str(get_locale() or "sv")) or []
+                db.session.commit()  # the suggestions are logged like a search
             if suggestions and (form.subject.data or "").strip() and (form.body.data or "").strip():
                 shown = ",".join(str(s.get("id") or s.get("slug") or "") for s in suggestions)
                 return render_template("tickets/new.html", form=form, suggestions=suggestions, shown=shown)

@@ -39,7 +39,7 @@
       credentials: "same-origin",
       headers: { "Accept": "application/json", "Content-Type": "application/json",
                  "X-CSRFToken": csrf ? csrf.value : "" },
-      body: JSON.stringify({ type: "article", per_page: 5, lang: lang, q: text })
+      body: JSON.stringify({ type: "article", per_page: 5, lang: lang, q: text, suggest: true })
     })
       .then(function (r) { return r.ok ? r.json() : { results: [] }; })
       .then(function (data) { if (text === asked) { render(data.results || []); } })

@@ -23,13 +23,15 @@ Det här är **text**.
 
 def test_loads_every_shipped_article_once(app):
     with app.app_context():
+        shipped = len(list(default_root().rglob("*.md")))
+        assert shipped >= 100  # 50 articles, each in Swedish and English
         first = load_articles(default_root())
         db.session.commit()
-        assert len(first.created) == 50 and not first.errors
+        assert len(first.created) == shipped and not first.errors
         again = load_articles(default_root())
         db.session.commit()
-        assert again.created == [] and again.updated == [] and len(again.unchanged) == 50
-        assert db.session.scalar(select(func.count(Article.id))) == 50
+        assert again.created == [] and again.updated == [] and len(again.unchanged) == shipped
+        assert db.session.scalar(select(func.count(Article.id))) == shipped
         art = db.session.scalar(select(Article).where(Article.slug == "losenord-glomt"))
         assert art.source is ArticleSource.SHIPPED and art.status is ArticleStatus.PUBLISHED
         assert art.organisation_id is None and art.audience is Audience.PUBLIC
@@ -93,4 +95,18 @@ def test_setup_step_loads_articles(app):
     with app.app_context():
         step()
         db.session.commit()
-        assert db.session.scalar(select(func.count(Article.id))) == 50
+        assert db.session.scalar(select(func.count(Article.id))) == len(list(default_root().rglob("*.md")))
+
+
+def test_every_shipped_article_has_its_other_language():
+    """Each Swedish article has an English translation beside it, of the same audience."""
+    from helpdesk.kb.loader import parse_file
+
+    parsed = [parse_file(p).meta for p in default_root().rglob("*.md")]
+    swedish = {m["slug"]: m for m in parsed if m["language"] == "sv"}
+    english = [m for m in parsed if m["language"] == "en"]
+    assert sorted(m["translation_of"] for m in english) == sorted(swedish)
+    for m in english:
+        assert m["audience"] == swedish[m["translation_of"]]["audience"], m["slug"]
+        assert m["category"] == swedish[m["translation_of"]]["category"], m["slug"]
+    assert any(m["audience"] == "guardian" for m in parsed)

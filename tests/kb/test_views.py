@@ -193,3 +193,17 @@ def test_control_characters_in_forms_never_500(demo_app, as_user):
     vote = demo_app.test_client().post("/kb/a/losenord-glomt/vote", data={"helpful": "yes", "comment": "\x00"})
     assert vote.status_code == 302
     assert demo_app.test_client().get("/search/?q=%00&tag=%00&type=%00&audience=%00&lang=%00&page=%00").status_code == 200
+
+
+def test_guardian_articles_for_guardians_and_the_login_help_for_everyone(demo_app, as_user):
+    visitor = demo_app.test_client()
+    guardian = as_user("vardnadshavare.norr@exempelkommun.se")
+    # Who answers a guardian assumes a login: guardians and staff read it, a visitor does not.
+    assert visitor.get("/kb/a/vardnadshavare-vem-svarar").status_code == 404
+    page = guardian.get("/kb/a/vardnadshavare-vem-svarar")
+    assert page.status_code == 200 and "lokalt ansvariga" in page.get_data(as_text=True)
+    assert as_user("larare.norr@exempelkommun.se").get("/kb/a/who-answers-guardians").status_code == 200
+    # "I can't log in" must reach someone who cannot log in.
+    assert visitor.get("/kb/a/vardnadshavare-kan-inte-logga-in").status_code == 200
+    # Administration articles stay closed to guardians.
+    assert guardian.get("/kb/a/byta-namn-pa-klass").status_code == 404

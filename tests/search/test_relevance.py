@@ -1,4 +1,5 @@
-"""The judged queries: the right article in the top 3 for at least 90% of them, per backend."""
+"""The judged queries: the right article in the top 3 for at least 95% of them on Whoosh and
+90% on PostgreSQL (whose stemming and typo handling are coarser)."""
 from bench.judged import judged_queries, measure
 from helpdesk.search import services
 from tests.search.conftest import user
@@ -6,11 +7,11 @@ from tests.search.conftest import user
 
 def test_judged_set_is_large_enough():
     queries = judged_queries()
-    assert len(queries) >= 40
+    assert len(queries) >= 150
     assert {q["language"] for q in queries} == {"sv", "en"}
 
 
-def test_top3_for_ninety_percent(indexed_app):
+def test_top3_for_ninety_five_percent(indexed_app):
     with indexed_app.test_request_context():
         reader = user("central@exempelkommun.se")  # reads every audience
 
@@ -19,7 +20,8 @@ def test_top3_for_ninety_percent(indexed_app):
             return [h.url.rsplit("/", 1)[-1] for h in found.results.hits]
 
         result = measure(run)
-    assert result["top3"] >= 0.90, result["misses"]
+    wanted = 0.95 if services.backend_name(indexed_app) == "whoosh" else 0.90
+    assert result["top3"] >= wanted, result["misses"]
     assert result["mrr10"] >= 0.80
 
 
