@@ -10,3 +10,6 @@ def init_app(app) -> None:
     from helpdesk.auth import privacy_source
 
     privacy_source.register()  # what it holds about a person, for privacy
+    from helpdesk.auth import saml
+
+    saml.init_app(app)  # staff log in with their school account
