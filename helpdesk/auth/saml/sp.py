@@ -48,14 +48,14 @@ def key_paths() -> tuple[Path, Path]:
 
 
 def generate_keypair(key_path: Path, cert_path: Path, common_name: str) -> None:
-    """A 3072-bit RSA key and a self-signed certificate valid ten years (SAML metadata
+    """A 2048-bit RSA key and a self-signed certificate valid ten years (SAML metadata
     carries the certificate itself, so no CA is involved)."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.x509.oid import NameOID
 
-    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64])])
     now = datetime.now(timezone.utc)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
@@ -63,7 +63,8 @@ def generate_keypair(key_path: Path, cert_path: Path, common_name: str) -> None:
             .not_valid_after(now + timedelta(days=3650)).sign(key, hashes.SHA256()))
     key_path.parent.mkdir(parents=True, exist_ok=True)
     # Written under a temporary name and renamed, so two processes never read half a key.
-    tmp_key, tmp_cert = key_path.with_suffix(f".{os.getpid()}.tmp"), cert_path.with_suffix(f".{os.getpid()}.tmp")
+    tmp_key = key_path.with_name(f"{key_path.name}.{os.getpid()}.tmp")
+    tmp_cert = cert_path.with_name(f"{cert_path.name}.{os.getpid()}.tmp")
     tmp_key.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                           serialization.NoEncryption()))
     tmp_key.chmod(0o600)
