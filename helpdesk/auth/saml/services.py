@@ -370,7 +370,7 @@ def single_logout(args: dict) -> tuple[str, list]:
             users.append(user)
         db.session.delete(login)
     response = client.create_logout_response(message, [BINDING_HTTP_REDIRECT], sign=False)
-    destination = client.metadata.single_logout_service(issuer, [BINDING_HTTP_REDIRECT], "idpsso")
+    destination = client.metadata.single_logout_service(issuer, BINDING_HTTP_REDIRECT, "idpsso")
     address = destination[0]["location"] if destination else None
     if not address:
         return None, users

@@ -11,6 +11,7 @@ audience, an assertion that has already expired, or no identifying attribute.
 from __future__ import annotations
 
 import html
+import re
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -37,6 +38,9 @@ USERS: dict[str, tuple[str, dict]] = {
     # In the IdP but in nobody's staff directory.
     "okand": ("okand-pass", {"eduPersonPrincipalName": ["okand@exempelkommun.se"],
                              "mail": ["okand@exempelkommun.se"]}),
+    # In the staff directory only once a test adds her (no portal account yet).
+    "nyanstalld": ("ny-pass", {"eduPersonPrincipalName": ["ny.larare@exempelkommun.se"],
+                               "mail": ["ny.larare@exempelkommun.se"]}),
     # Only an e-mail address, no eduPersonPrincipalName (for the mail fallback).
     "mailonly": ("mailonly-pass", {"mail": ["larare.soder@exempelkommun.se"]}),
 }
@@ -93,8 +97,20 @@ class SamlIdP:
                 "name_id_format": [NAMEID_FORMAT_TRANSIENT],
                 "want_authn_requests_signed": True,
             }},
-            "metadata": {"inline": [self._sp_metadata()]} if self._sp_metadata() else {},
+            "metadata": {"inline": self._known_sps()},
         }
+
+    def _known_sps(self) -> list[str]:
+        """The SP's metadata; with the audience switch also a second SP, a copy under the
+        other entity id, so the IdP will address an answer to it."""
+        xml = self._sp_metadata()
+        if not xml:
+            return []
+        found = re.search(r'entityID="([^"]+)"', xml)
+        if self.switches.audience and found:
+            other = xml.replace(found.group(0), f'entityID="{self.switches.audience}"')
+            return [xml, re.sub(r"<ds:Signature.*?</ds:Signature>", "", other, flags=re.S)]
+        return [xml]
 
     def _sp_metadata(self) -> str | None:
         if self.sp_metadata is None and self.sp_metadata_url:
