@@ -15,3 +15,8 @@ CASES = [
     Case("auth.forgot_password", lambda r: "/forgot", EVERYONE, method="POST"),
     Case("auth.reset_password", lambda r: "/reset/not-a-token", EVERYONE, method="POST"),
 ]
+
+# The school-account login (SAML) keeps its cases beside its tests.
+from tests.auth.saml.matrix import CASES as _SAML_CASES  # noqa: E402
+
+CASES += _SAML_CASES

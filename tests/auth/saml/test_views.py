@@ -173,3 +173,81 @@ def test_the_idps_logout_ends_the_persons_sessions(demo_app, sso):
     assert response.status_code == 303 and response.headers["Location"].startswith(sso.base_url + "/slo/redirect")
     assert not _logged_in(client) and not _logged_in(elsewhere)
     assert _audits(demo_app, "saml_logout")
+
+
+# ---------------------------------------------------------------- the settings page
+
+
+def test_the_settings_page_shows_the_sps_details_and_is_linked_from_support(demo_app, central):
+    page = central.get("/admin/sign-in/school-account").get_data(as_text=True)
+    assert "http://127.0.0.1:5000/auth/saml/metadata" in page
+    assert "centrala administratörer" in page  # the break-glass note
+    support = central.get("/organisation/support").get_data(as_text=True)
+    assert "/admin/sign-in/school-account" in support
+
+
+def test_only_the_organisations_central_admins_reach_the_settings(demo_app, as_user):
+    for email in ("larare.norr@exempelkommun.se", "lokal.norr@exempelkommun.se",
+                  "leverantor@leverantor.example", "drift@helpdesk.example"):
+        client = as_user(email)
+        assert client.get("/admin/sign-in/school-account").status_code == 404
+        assert client.post("/admin/sign-in/school-account", data={"id_attribute": "eppn"}).status_code == 404
+    # Grannby's central admin sees Grannby's settings, never Exempelkommun's.
+    page = as_user("central@grannby.se").get("/admin/sign-in/school-account").get_data(as_text=True)
+    assert "Grannby" in page and "Exempelkommun" not in page
+
+
+def _settings_refused(demo_app, central, data, words):
+    from helpdesk.auth.saml.models import SamlSettings
+
+    response = central.post("/admin/sign-in/school-account", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert words in response.get_data(as_text=True)
+    with demo_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SamlSettings)) == 0
+    assert _audits(demo_app, "saml_settings_refused")
+
+
+def test_metadata_that_does_not_parse_is_refused_and_nothing_is_saved(demo_app, central):
+    import io
+
+    for content in (b"<html>not metadata</html>", b"\xff\xfe garbage", b"",
+                    b'<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"/>'):
+        data = {"metadata_file": (io.BytesIO(content), "idp.xml"), "id_attribute": "eppn"}
+        _settings_refused(demo_app, central, data, "metadata")
+
+
+def test_a_metadata_address_that_is_down_is_refused(demo_app, central):
+    from tests.support.saml_idp import free_port
+
+    data = {"metadata_url": f"http://127.0.0.1:{free_port()}/metadata", "id_attribute": "eppn"}
+    _settings_refused(demo_app, central, data, "Det gick inte att hämta metadatan")
+
+
+def test_uploading_the_metadata_file_and_turning_off(demo_app, central, idp):
+    import io
+
+    data = {"metadata_file": (io.BytesIO(idp.metadata().encode()), "idp.xml"), "id_attribute": "mail"}
+    response = central.post("/admin/sign-in/school-account", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    page = central.get("/admin/sign-in/school-account").get_data(as_text=True)
+    assert idp.base_url + "/metadata" in page  # the IdP's entity id is shown as in use
+    assert _audits(demo_app, "saml_settings_saved")
+    assert central.post("/admin/sign-in/school-account/remove").status_code == 302
+    assert demo_app.test_client().get("/auth/saml/login/EXK").status_code == 404
+    assert _audits(demo_app, "saml_settings_removed")
+
+
+def test_password_login_off_keeps_central_admins_in(demo_app, sso, central):
+    assert central.post("/admin/sign-in/school-account", data={
+        "metadata_url": sso.base_url + "/metadata", "id_attribute": "eppn"}).status_code == 302
+    teacher = demo_app.test_client()
+    assert teacher.post("/login", data={"email": "larare.norr@exempelkommun.se", "password": "demo"}).status_code == 200
+    assert not _logged_in(teacher)
+    assert demo_app.test_client().post("/api/v1/auth/token", json={
+        "email": "larare.norr@exempelkommun.se", "password": "demo"}).status_code >= 400
+    login(demo_app.test_client(), "central2@exempelkommun.se")  # break-glass
+    login(demo_app.test_client(), "larare@grannby.se")  # another organisation is untouched
+    # The teacher still gets in with the school account.
+    assert teacher.post("/auth/saml/acs", data=idp_login(teacher, sso, "anna")).status_code == 303
+    assert _logged_in(teacher)
