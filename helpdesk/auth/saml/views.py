@@ -42,15 +42,6 @@ def _login_choices():
     return {"saml_login_organisations": services.organisations_with_saml}
 
 
-@bp.get("/auth/saml/login")
-def choose():
-    """The login page's organisation list (a plain GET form, so it works without JavaScript)."""
-    params = {"code": (request.args.get("code") or "-")[:20]}
-    if request.args.get("next"):
-        params["next"] = request.args["next"]
-    return redirect(url_for("saml.login", **params))
-
-
 @bp.get("/auth/saml/login/<code>")
 def login(code: str):
     try:

@@ -3,15 +3,12 @@
 Without SAML set up in the demo, the login and answers are refused for everyone (404/400);
 the settings page is the organisation's central admins' (Grannby's central admin reaches
 Grannby's own page)."""
-from tests.matrix import EVERYONE, LOGGED_IN, Case
+from tests.matrix import EVERYONE, Case
 
 CENTRAL = frozenset({"central", "other_org"})
 
 CASES = [
     Case("saml.metadata", lambda r: "/auth/saml/metadata", EVERYONE),
-    # Redirects everyone to /auth/saml/login/EXK, which the matrix reads as "to the login
-    # page" for a visitor.
-    Case("saml.choose", lambda r: "/auth/saml/login?code=EXK", LOGGED_IN),
     Case("saml.login", lambda r: "/auth/saml/login/EXK", frozenset(), name="not set up"),
     # Anyone may send an answer or a logout request; a bad one is a 400 page, never a login.
     Case("saml.acs", lambda r: "/auth/saml/acs", EVERYONE, method="POST", data={"SAMLResponse": "x"}),
