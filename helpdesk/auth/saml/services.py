@@ -253,7 +253,8 @@ def consume(saml_response: str):
         response = client.parse_authn_request_response(saml_response, BINDING_HTTP_POST,
                                                        outstanding={k: "" for k in pending})
     except Exception as exc:  # pysaml2 tells signature, audience, time, ... apart by class
-        _refuse_login("bad_response", label=type(exc).__name__)
+        # Class and message (pysaml2's words: "not signed", "Not for me", a time) for the log.
+        _refuse_login("bad_response", label=f"{type(exc).__name__}: {exc}"[:200])
     if response is None or response.assertion is None:
         _refuse_login("bad_response", label="no assertion")
     request = pending.get(response.in_response_to)
