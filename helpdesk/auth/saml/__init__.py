@@ -16,6 +16,9 @@ def init_app(app) -> None:
     csrf_exempt("saml.sls")
     add_setup_step(5, "SAML service provider key", _ensure_key)
     add_tick_job(30, "saml: metadata refresh", _refresh)
+    from helpdesk.auth.saml import privacy_source
+
+    privacy_source.register()  # the IdP's names for a person, for export and erasure
 
 
 def _ensure_key():

@@ -82,3 +82,18 @@ def test_a_central_admin_of_another_organisation_cannot_change_the_settings(demo
     with demo_app.app_context(), pytest.raises(PermissionDenied):
         services.save_settings(_user("central@grannby.se"), _exk(), metadata_xml=idp.metadata(),
                                metadata_url=None, id_attribute="eppn", password_login=True)
+
+
+def test_erasure_removes_the_idps_names_for_the_person(demo_app, sso):
+    from helpdesk.auth.saml.models import SamlLogin
+    from helpdesk.auth.saml.privacy_source import erase, export
+    from tests.auth.saml.conftest import idp_login
+
+    client = demo_app.test_client()
+    assert client.post("/auth/saml/acs", data=idp_login(client, sso, "anna")).status_code == 303
+    with demo_app.app_context():
+        user = _user("larare.norr@exempelkommun.se")
+        assert export(user.person, [user.id])["school_account_logins"]
+        assert erase(user.person, [user.id], dry_run=True, keep_directory=False)[0].count == 1
+        erase(user.person, [user.id], dry_run=False, keep_directory=False)
+        assert db.session.scalar(select(SamlLogin)) is None
