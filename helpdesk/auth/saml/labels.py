@@ -17,6 +17,9 @@ phrases.register("saml_login_refused", _l("School-account login refused"),
                  values=lambda e: {"reason": (e.after or {}).get("reason", "")})
 phrases.register("saml_account_created", _l("Account made at school-account login"),
                  _l("An account was made for %(object)s at their first login with a school account"))
+phrases.register("saml_account_linked", _l("Account linked at school-account login"),
+                 _l("The account with the address of %(object)s was linked to them at their first login "
+                    "with a school account"))
 phrases.register("saml_logout", _l("Logged out by the school account"),
                  _l("The school account's logout ended the sessions of %(object)s"))
 phrases.register_field("id_attribute", _l("Identifying attribute"))

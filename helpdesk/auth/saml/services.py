@@ -318,14 +318,24 @@ def _account_for(settings, value: str):
     user = accounts.account_of(person)
     if user is None:
         from helpdesk.admin.audit import record
+        from helpdesk.auth.services import find_user_by_email
 
         address = person.email or (value if settings.id_attribute == MAIL or accounts.valid_email(value) else "")
-        try:
-            user = accounts.create_account(address, person=person)
-        except ValidationFailed:
-            raise SamlRefused("no_account", None, organisation_id=settings.organisation_id, status=403,
-                              label=value) from None
-        record(None, "saml_account_created", person, organisation_id=settings.organisation_id,
+        existing = find_user_by_email(address) if address else None
+        if existing is not None:
+            # An account with the person's address but no directory person: link it.
+            if not accounts.link_account(existing, person):
+                raise SamlRefused("no_account", None, organisation_id=settings.organisation_id, status=403,
+                                  label=value)
+            user, operation = existing, "saml_account_linked"
+        else:
+            try:
+                user = accounts.create_account(address, person=person)
+            except ValidationFailed:
+                raise SamlRefused("no_account", None, organisation_id=settings.organisation_id, status=403,
+                                  label=value) from None
+            operation = "saml_account_created"
+        record(None, operation, person, organisation_id=settings.organisation_id,
                label=person.display_name, via="saml")
     if not user.enabled:
         raise SamlRefused("disabled", None, organisation_id=settings.organisation_id, status=403, label=value)

@@ -39,7 +39,8 @@ def test_a_demo_teacher_logs_in_through_the_idps_own_form(demo_app, sso):
         assert s["login_method"] == "saml"
 
 
-def test_first_login_makes_the_account_with_the_requester_role(demo_app, sso):
+def _new_teacher(demo_app):
+    """A teacher the sync brought to Norrskolan, without a portal account."""
     from helpdesk.directory.models import Duty, DutyRole, Person, PersonKind, School
 
     with demo_app.app_context():
@@ -51,6 +52,11 @@ def test_first_login_makes_the_account_with_the_requester_role(demo_app, sso):
         db.session.flush()
         db.session.add(Duty(person_id=person.id, school_id=school_id, role=DutyRole.TEACHER))
         db.session.commit()
+        return person.id
+
+
+def test_first_login_makes_the_account_with_the_requester_role(demo_app, sso):
+    _new_teacher(demo_app)
     client = demo_app.test_client()
     assert client.post("/auth/saml/acs", data=idp_login(client, sso, "nyanstalld")).status_code == 303
     assert _logged_in(client)
@@ -58,6 +64,23 @@ def test_first_login_makes_the_account_with_the_requester_role(demo_app, sso):
         user = db.session.scalar(select(User).where(User.email == "ny.larare@exempelkommun.se"))
         assert [a.role for a in user.roles] == [Role.STAFF] and user.password_hash is None
     assert _audits(demo_app, "saml_account_created")
+
+
+def test_an_account_with_the_persons_address_is_linked_not_duplicated(demo_app, sso):
+    from helpdesk.auth.services import new_session_key
+
+    person_id = _new_teacher(demo_app)
+    with demo_app.app_context():
+        db.session.add(User(email="ny.larare@exempelkommun.se", session_key=new_session_key()))
+        db.session.commit()
+    before = _users(demo_app)
+    client = demo_app.test_client()
+    assert client.post("/auth/saml/acs", data=idp_login(client, sso, "nyanstalld")).status_code == 303
+    assert _logged_in(client) and _users(demo_app) == before
+    with demo_app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "ny.larare@exempelkommun.se"))
+        assert user.person_id == person_id and [a.role for a in user.roles] == [Role.STAFF]
+    assert _audits(demo_app, "saml_account_linked")
 
 
 def test_someone_not_in_the_directory_is_told_whom_to_ask_and_nothing_is_made(demo_app, sso):
