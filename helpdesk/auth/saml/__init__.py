@@ -3,7 +3,6 @@ one identity provider per organisation (README: "Single sign-on for staff (SAML)
 
 
 def init_app(app) -> None:
-    from helpdesk import audit_phrases  # noqa: F401
     from helpdesk.auth.loader import csrf_exempt
     from helpdesk.auth.saml import labels, models, policies, views  # noqa: F401
     from helpdesk.core.cli import add_setup_step

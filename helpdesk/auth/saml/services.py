@@ -62,12 +62,10 @@ def idp_entity_id_of(xml: str) -> str:
     (not XML, not metadata, no IdP, no HTTP-Redirect sign-on address) is refused."""
     from saml2.mdstore import InMemoryMetaData
 
-    from helpdesk.auth.saml.sp import config
-
     if not xml or not xml.strip():
         raise ValidationFailed(_l("The metadata file is empty."), field="metadata_file")
     try:
-        md = InMemoryMetaData(config().attribute_converters, xml)
+        md = InMemoryMetaData(sp.config().attribute_converters, xml)
         md.load()
         idps = [eid for eid in md.keys() if "idpsso_descriptor" in md[eid]]
     except Exception:  # pysaml2 raises many kinds for bad XML; each means the same to the admin

@@ -16,7 +16,6 @@ import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
 
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
@@ -123,7 +122,7 @@ class SamlIdP:
         return self.sp_metadata
 
     def server(self) -> Server:
-        if self._server is None or self._server.config.getattr("policy", "idp") is None:
+        if self._server is None:
             conf = IdPConfig()
             conf.load(self._config(self.switches.lifetime_minutes))
             self._server = Server(config=conf)
@@ -241,4 +240,4 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-__all__ = ["SamlIdP", "USERS", "free_port", "urlencode"]
+__all__ = ["SamlIdP", "USERS", "Switches", "free_port"]
