@@ -86,4 +86,7 @@ def load(instance_path: Path) -> dict:
         # A sync run that would deactivate more than this share of an organisation's synced
         # people or groups is held until central confirms it (0.10 = 10 %).
         "SYNC_MAX_REMOVAL_SHARE": float(env("SYNC_MAX_REMOVAL_SHARE", "0.10")),
+        # SAML single sign-on: the portal's own key and certificate (else generated into instance/).
+        "SAML_SP_KEY_FILE": env("SAML_SP_KEY_FILE", ""),
+        "SAML_SP_CERT_FILE": env("SAML_SP_CERT_FILE", ""),
     }

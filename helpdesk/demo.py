@@ -151,6 +151,9 @@ class _Builder:
     def staff(self, org, school, role, given=None, family=None, email=None, key=None, source=None):
         source = source or (Source.SYNC if org.autosync else Source.MANUAL)
         p = self.person(org, PersonKind.STAFF, given, family, email=email, source=source, key=key)
+        # The school account's eduPersonPrincipalName, as the sync brings it: single sign-on
+        # (the test IdP's users, tests/support/saml_idp) matches on it.
+        p.eppn = email
         self.duty(p, school, role)
         return p
 

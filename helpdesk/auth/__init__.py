@@ -20,3 +20,7 @@ def init_app(app) -> None:
     from helpdesk.auth import oidc
 
     oidc.init_app(app)  # guardians' e-legitimation
+
+    from helpdesk.auth import saml
+
+    saml.init_app(app)  # staff log in with their school account

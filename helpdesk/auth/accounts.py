@@ -36,8 +36,6 @@ def create_account(email: str, *, person=None, organisation_id: int | None = Non
                    vendor_id: int | None = None) -> User:
     """A new, enabled account without a password (it is set through an invitation or an
     activation code). A directory person's account gets the base role of their kind."""
-    from helpdesk.directory.models import PersonKind
-
     address = normalise_email(email)
     if not valid_email(address):
         raise ValidationFailed(_l("Enter a valid e-mail address."), field="email")
@@ -47,12 +45,34 @@ def create_account(email: str, *, person=None, organisation_id: int | None = Non
     user = User(email=address, person_id=person.id if person is not None else None,
                 organisation_id=org_id, vendor_id=vendor_id, session_key=new_session_key(), enabled=True)
     if person is not None:
-        role = {PersonKind.STAFF: Role.STAFF, PersonKind.GUARDIAN: Role.GUARDIAN}.get(person.kind)
-        if role is not None:
-            user.roles.append(RoleAssignment(role=role, organisation_id=org_id))
+        _add_base_role(user, person)
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def _add_base_role(user: User, person) -> None:
+    """The requester role a directory person's kind gives (staff or guardian), once."""
+    from helpdesk.directory.models import PersonKind
+
+    role = {PersonKind.STAFF: Role.STAFF, PersonKind.GUARDIAN: Role.GUARDIAN}.get(person.kind)
+    if role is not None and not any(a.role is role and a.organisation_id == person.organisation_id
+                                    for a in user.roles):
+        user.roles.append(RoleAssignment(role=role, organisation_id=person.organisation_id))
+
+
+def link_account(user: User, person) -> bool:
+    """Tie an existing account that belongs to no directory person (made by hand or by an
+    invitation, same e-mail address) to the person, with their base role. Returns False,
+    changing nothing, for an account that is someone else's or outside the organisation."""
+    if user.person_id is not None or user.vendor_id is not None or \
+            user.organisation_id not in (None, person.organisation_id):
+        return False
+    user.person_id = person.id
+    user.organisation_id = person.organisation_id
+    _add_base_role(user, person)
+    db.session.flush()
+    return True
 
 
 def invite(user: User, *, invited_by=None, why: str = "") -> str:

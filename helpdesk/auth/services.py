@@ -52,6 +52,11 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not check_password_hash(user.password_hash, password or "") or not user.enabled:
         return None
+    from helpdesk.auth.saml.services import password_login_allowed
+
+    # The organisation may have turned password login off for its staff (school account only).
+    if not password_login_allowed(user):
+        return None
     user.last_login_at = utcnow()
     return user
 

@@ -20,3 +20,8 @@ CASES = [
 from tests.auth.oidc.matrix import CASES as OIDC_CASES  # noqa: E402  (guardians' e-legitimation)
 
 CASES += OIDC_CASES
+
+# The school-account login (SAML) keeps its cases beside its tests.
+from tests.auth.saml.matrix import CASES as _SAML_CASES  # noqa: E402
+
+CASES += _SAML_CASES
