@@ -139,9 +139,8 @@ def test_without_its_database_the_portal_answers_503_with_retry_after_never_500(
     page = client.get("/kb/", headers={"Accept-Language": "sv"})
     assert page.status_code == 503 and page.headers["Retry-After"] == "5"
     assert "databas" in page.get_data(as_text=True)
-    login = client.post("/login", data={"email": "central@exempelkommun.se", "password": "demo"},
-                        headers={"Accept-Language": "en"})
-    assert login.status_code == 503 and "cannot reach its database" in login.get_data(as_text=True)
+    login = client.post("/login", data={"email": "central@exempelkommun.se", "password": "demo"})
+    assert login.status_code == 503 and "når inte sin databas" in login.get_data(as_text=True)
     api = client.get("/api/v1/tickets", headers={"Authorization": "Bearer x"})
     assert api.status_code == 503 and api.json["error"] == "ServiceUnavailable" and api.json["retry_after"] == 5
     assert client.get("/livez").status_code == 200
