@@ -18,6 +18,10 @@ from sqlalchemy.engine import make_url
 
 from helpdesk import create_app
 from helpdesk.extensions import db
+from tests.support import app_build_cache
+
+# Each test builds its own app; the compiled URL builders and templates are shared.
+app_build_cache.install()
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 _counter = itertools.count()
