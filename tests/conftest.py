@@ -69,6 +69,10 @@ class _SQLiteTemplates:
         shutil.copyfile(self.root / f"{name}.sqlite", dest)
         return self.url(dest)
 
+    def keep(self, name: str, url: str) -> None:
+        """Make the database at `url` (its engine disposed) the template `name`."""
+        shutil.copyfile(make_url(url).database, self.root / f"{name}.sqlite")
+
     def drop(self, url: str) -> None:
         pass
 
@@ -79,6 +83,7 @@ class _PostgresTemplates:
         self.base = make_url(url).set(drivername="postgresql+psycopg")
         self.admin = create_engine(self.base, isolation_level="AUTOCOMMIT")
         self.prefix = f"hdt_{os.getpid()}"
+        self.names = ["empty", "demo"]
 
     def _url_for(self, dbname: str) -> str:
         return self.base.set(database=dbname).render_as_string(hide_password=False)
@@ -99,6 +104,12 @@ class _PostgresTemplates:
         self._recreate(dbname, template=f"{self.prefix}_tpl_{name}")
         return self._url_for(dbname)
 
+    def keep(self, name: str, url: str) -> None:
+        """Make the database at `url` (its engine disposed) the template `name`."""
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{self.prefix}_tpl_{name}" TEMPLATE "{make_url(url).database}"'))
+        self.names.append(name)
+
     def drop(self, url: str) -> None:
         dbname = make_url(url).database
         with self.admin.connect() as conn:
@@ -106,7 +117,7 @@ class _PostgresTemplates:
 
     def close(self) -> None:
         with self.admin.connect() as conn:
-            for name in ("empty", "demo"):
+            for name in self.names:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{self.prefix}_tpl_{name}" WITH (FORCE)'))
         self.admin.dispose()
 
