@@ -20,7 +20,7 @@ CHECKED_ROLES = [r for r in ROLES if r not in ("other_org", "local_other")]
 
 
 # Layout and markup do not depend on the database, so the sweep runs on SQLite only.
-@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("lang", ["sv", "en"])  # English words have other lengths
 @pytest.mark.parametrize("role", CHECKED_ROLES)
 def test_every_page_fits_a_narrow_screen_and_passes_axe(browser, live_server, demo_app, role, lang):
