@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -22,6 +23,13 @@ from tests.support import app_build_cache
 
 # Each test builds its own app; the compiled URL builders and templates are shared.
 app_build_cache.install()
+
+# CI (.ci/run sets HYPOTHESIS_PROFILE=ci): the same examples on every run, so a failure can
+# be run again and a green run means the same thing each time; no example database to
+# write, and no per-example deadline that a busy shared machine would trip. The number of
+# examples stays what each test asks for.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 _counter = itertools.count()
@@ -125,8 +133,8 @@ class _PostgresTemplates:
 def pytest_collection_modifyitems(config, items):
     """A test marked sqlite_only is left out of the PostgreSQL run.
 
-    (Parametrizing the session-wide `backend` fixture indirectly for this, as the browser
-    tests did, made pytest build both template databases again for every such test.)"""
+    (Choosing the backend per case with an indirect parametrization instead gave each case
+    its own param index, and pytest built the session's template databases for every test.)"""
     keep, left_out = [], []
     for item in items:
         on_postgres = getattr(item, "callspec", None) and item.callspec.params.get("backend") == "postgresql"
