@@ -13,11 +13,23 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from helpdesk import create_app
 from helpdesk.extensions import db
+from tests.support import app_build_cache
+
+# Each test builds its own app; the compiled URL builders and templates are shared.
+app_build_cache.install()
+
+# CI (.ci/run sets HYPOTHESIS_PROFILE=ci): the same examples on every run, so a failure can
+# be run again and a green run means the same thing each time; no example database to
+# write, and no per-example deadline that a busy shared machine would trip. The number of
+# examples stays what each test asks for.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 _counter = itertools.count()
@@ -65,6 +77,10 @@ class _SQLiteTemplates:
         shutil.copyfile(self.root / f"{name}.sqlite", dest)
         return self.url(dest)
 
+    def keep(self, name: str, url: str) -> None:
+        """Make the database at `url` (its engine disposed) the template `name`."""
+        shutil.copyfile(make_url(url).database, self.root / f"{name}.sqlite")
+
     def drop(self, url: str) -> None:
         pass
 
@@ -75,6 +91,7 @@ class _PostgresTemplates:
         self.base = make_url(url).set(drivername="postgresql+psycopg")
         self.admin = create_engine(self.base, isolation_level="AUTOCOMMIT")
         self.prefix = f"hdt_{os.getpid()}"
+        self.names = ["empty", "demo"]
 
     def _url_for(self, dbname: str) -> str:
         return self.base.set(database=dbname).render_as_string(hide_password=False)
@@ -95,6 +112,12 @@ class _PostgresTemplates:
         self._recreate(dbname, template=f"{self.prefix}_tpl_{name}")
         return self._url_for(dbname)
 
+    def keep(self, name: str, url: str) -> None:
+        """Make the database at `url` (its engine disposed) the template `name`."""
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{self.prefix}_tpl_{name}" TEMPLATE "{make_url(url).database}"'))
+        self.names.append(name)
+
     def drop(self, url: str) -> None:
         dbname = make_url(url).database
         with self.admin.connect() as conn:
@@ -102,9 +125,23 @@ class _PostgresTemplates:
 
     def close(self) -> None:
         with self.admin.connect() as conn:
-            for name in ("empty", "demo"):
+            for name in self.names:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{self.prefix}_tpl_{name}" WITH (FORCE)'))
         self.admin.dispose()
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test marked sqlite_only is left out of the PostgreSQL run.
+
+    (Choosing the backend per case with an indirect parametrization instead gave each case
+    its own param index, and pytest built the session's template databases for every test.)"""
+    keep, left_out = [], []
+    for item in items:
+        on_postgres = getattr(item, "callspec", None) and item.callspec.params.get("backend") == "postgresql"
+        (left_out if on_postgres and item.get_closest_marker("sqlite_only") else keep).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = keep
 
 
 def _load_demo():

@@ -45,8 +45,20 @@ def _denied(response, role) -> bool:
     return role == "anonymous" and response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-@pytest.mark.parametrize("role", list(ROLES))
+def _matrix_params():
+    """Every case as every role on SQLite; on PostgreSQL the requests a role is allowed to make.
+
+    A denial is decided in Python (access.can) about an object looked up by its id, or is the
+    login redirect, so PostgreSQL has nothing to add there; an allowed request runs the
+    page's own queries and writes, where the two databases can differ (GROUP BY, integer
+    sizes, text comparison). That keeps two thirds of the matrix off PostgreSQL.
+    """
+    return [pytest.param(role, case, id=f"{role}-{case.id}",
+                         marks=() if role in case.allowed else pytest.mark.sqlite_only)
+            for role in ROLES for case in CASES]
+
+
+@pytest.mark.parametrize("role, case", _matrix_params())
 def test_matrix(demo_app, case, role):
     client = demo_app.test_client()
     if ROLES[role]:

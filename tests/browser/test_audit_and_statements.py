@@ -15,7 +15,7 @@ def _check(page):
     assert_no_sideways_scroll(page)
 
 
-@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.sqlite_only
 def test_central_reads_and_filters_the_audit_log(browser, live_server):
     context, page = narrow_page(browser, live_server, "central@exempelkommun.se")
     page.goto("/admin/audit")
@@ -29,7 +29,7 @@ def test_central_reads_and_filters_the_audit_log(browser, live_server):
     context.close()
 
 
-@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.sqlite_only
 def test_a_visitor_reads_the_privacy_page_and_reports_a_problem(browser, live_server):
     context, page = narrow_page(browser, live_server, None)
     page.goto("/")

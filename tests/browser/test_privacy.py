@@ -64,7 +64,7 @@ def test_central_retention_export_and_erasure(page, demo_app):
     assert "Grannlund" not in page.content()
 
 
-@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # layout does not depend on the database
+@pytest.mark.sqlite_only  # layout does not depend on the database
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_every_privacy_page_state_fits_320px_and_passes_axe(browser, live_server, demo_app, lang):
     """The states the every-page sweep does not reach: a proposal with its dry run, the

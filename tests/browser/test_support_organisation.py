@@ -9,7 +9,6 @@ import copy
 import json
 from datetime import date
 import re
-import threading
 from email import message_from_bytes
 from email.policy import default
 from pathlib import Path
@@ -17,10 +16,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from helpdesk.demo import civic_no
 from tests.browser.conftest import assert_accessible, log_in
+from tests.support.serve import serving
 
 pytestmark = pytest.mark.browser
 SAMPLE = Path(__file__).parent.parent / "sync" / "data" / "export.json"
@@ -58,12 +57,8 @@ def _export(tmp_path) -> Path:
 
 @pytest.fixture
 def empty_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(app) as url:
+        yield url
 
 
 def _cli(app, *args) -> str:

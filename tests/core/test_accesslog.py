@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import io
 import logging
-import threading
 import urllib.request
 from urllib.parse import quote
 
 import pytest
-from werkzeug.serving import make_server
 
 from helpdesk.core.accesslog import AccessLogFilter, redact
+from tests.support.serve import serving
 
 TOKEN = "Zq3" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8s9"  # the shape of secrets.token_urlsafe(32)
 
@@ -25,14 +24,10 @@ def served_log(app):
     logger.addHandler(handler)
     old_level = logger.level
     logger.setLevel(logging.INFO)
-    server = make_server("127.0.0.1", 0, app, threaded=False)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}", stream.getvalue
+        with serving(app, threaded=False) as url:
+            yield url, stream.getvalue
     finally:
-        server.shutdown()
-        thread.join()
         logger.removeHandler(handler)
         logger.setLevel(old_level)
 
