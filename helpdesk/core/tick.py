@@ -69,8 +69,9 @@ def tick_command():
 
 
 def _worth_saying(outcome: str) -> bool:
-    # Every few seconds most jobs find nothing to do; the console shows only work done.
-    return "failed" in outcome or any(int(n) for n in re.findall(r"\d+", outcome))
+    # Every few seconds most jobs find nothing to do; the console shows only work done and
+    # failures ("failed: ..." from run_tick; a count such as "failed 0" is not one).
+    return "failed:" in outcome or any(int(n) for n in re.findall(r"\d+", outcome))
 
 
 def run_jobs(interval: float, *, stop: threading.Event, rounds: int | None = None,

@@ -64,6 +64,7 @@ def test_quiet_rounds_print_nothing():
     assert not tick._worth_saying("indexed 0, removed 0")
     assert not tick._worth_saying("sent 0, left for retry 0")
     assert not tick._worth_saying("another indexer holds the lease")
+    assert not tick._worth_saying("refreshed 0, failed 0")
     assert tick._worth_saying("indexed 3, removed 0")
     assert tick._worth_saying("failed: OperationalError")
 
