@@ -52,6 +52,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     def get_id(self) -> str:
         return self.login_session_id or ""
 
+    # UserMixin compares users by get_id(), which is the login session now: every user without
+    # one would equal every other. Users compare as rows do in a session: by identity.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
     @property
     def is_active(self) -> bool:
         return self.enabled

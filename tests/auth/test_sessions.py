@@ -120,3 +120,15 @@ def test_end_everywhere_ends_all_sessions_of_the_user(demo_app):
         sessions.end_everywhere(db.session.scalar(select(User).where(User.email == TEACHER)))
         db.session.commit()
     assert one.get("/account").status_code == 302 and two.get("/account").status_code == 302
+
+
+def test_two_different_users_are_never_equal_without_a_login_session(demo_app):
+    from sqlalchemy import select
+
+    from helpdesk.auth.models import User
+    from helpdesk.extensions import db
+
+    with demo_app.app_context():
+        a, b = db.session.scalars(select(User).order_by(User.id).limit(2)).all()
+        assert a != b and a not in [b] and len({a, b}) == 2
+        assert a == db.session.get(User, a.id)

@@ -14,6 +14,16 @@ def app_config():
     return {"LOG_FORMAT": "json"}
 
 
+@pytest.fixture(autouse=True)
+def _root_logging_restored():
+    """LOG_FORMAT=json puts a handler on the root logger; later tests in this process must not
+    inherit it."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers, root.level = handlers, level
+
+
 def test_each_request_gets_an_id_that_its_log_lines_carry(demo_app):
     lines: list[str] = []
 
