@@ -189,7 +189,8 @@ def build_demo() -> DemoContext:
     db.session.flush()
     ctx.orgs.update(exk=exk, grb=grb)
 
-    b.user("leverantor@leverantor.example", None, roles=[(Role.VENDOR_AGENT, None)], vendor=vendor)
+    b.user("leverantor@leverantor.example", None, roles=[(Role.VENDOR_AGENT, None)], vendor=vendor).name = \
+        "Vera Lind (Leverantören AB)"
 
     norr = b.school(exk, "Norrskolan", "41234567", "GR", "norr")
     soder = b.school(exk, "Söderskolan", "42345678", "GR", "soder")

@@ -50,3 +50,22 @@ class ValidationFailed(HelpdeskError):
 class Conflict(HelpdeskError):
     status_code = 409
     default_message = _l("That conflicts with the current state.")
+
+
+def validate_all(*checks):
+    """Run every check (a callable) and return their results; when any fails, raise one
+    ValidationFailed that carries all the problems (`problems`), so a form can show every
+    error at once instead of one per submit."""
+    results, problems = [], []
+    for check in checks:
+        try:
+            results.append(check())
+        except ValidationFailed as exc:
+            problems.append(exc)
+            results.append(None)
+    if problems:
+        first = problems[0]
+        combined = ValidationFailed(first.message, field=first.field, rule=first.rule)
+        combined.problems = problems
+        raise combined
+    return results

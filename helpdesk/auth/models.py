@@ -33,6 +33,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"), index=True)
     locale: Mapped[str | None] = mapped_column(String(5))
+    # The name shown for an account without a person (a vendor agent): never the e-mail.
+    name: Mapped[str | None] = mapped_column(String(200))
     enabled: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Changed when every session ends; also keys the per-request scope cache.
@@ -66,7 +68,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     def display_name(self) -> str:
         if self.person is not None:
             return self.person.display_name
-        return self.email
+        return self.name or self.email
 
 
 class RoleAssignment(db.Model):

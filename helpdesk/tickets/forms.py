@@ -9,10 +9,10 @@ from wtforms.validators import Optional
 from helpdesk.tickets.models import TicketCategory
 
 
-def category_choices():
+def category_choices(categories=None):
     from helpdesk.labels import label
 
-    return [("", _l("Choose a category"))] + [(c.value, label(c)) for c in TicketCategory]
+    return [("", _l("Choose a category"))] + [(c.value, label(c)) for c in categories or TicketCategory]
 
 
 class FileTicketForm(FlaskForm):

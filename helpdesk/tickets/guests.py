@@ -14,7 +14,7 @@ from helpdesk.directory.models import (
     Organisation,
     School,
 )
-from helpdesk.errors import Conflict, NotFound, ValidationFailed
+from helpdesk.errors import Conflict, NotFound, ValidationFailed, validate_all
 from helpdesk.extensions import db
 from helpdesk.models_base import utcnow
 from helpdesk.tickets import notifications
@@ -58,16 +58,24 @@ def start_guest_request(*, name, email, school_id, body, locale="sv", purpose: s
 
     from helpdesk.tickets.models import GuestRequest
 
-    name = _clean_text(name, "name", max_length=200, label=_l("your name"))
-    email = _clean_text(email, "email", max_length=254, label=_l("your e-mail address"))
-    try:
-        email = validate_email(email, check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
-        raise ValidationFailed(_l("Write a valid e-mail address."), field="email") from None
-    body = _clean_text(body, "body", max_length=BODY_MAX, label=_l("your question"))
-    school = db.session.get(School, school_id) if isinstance(school_id, int) else None
-    if school is None or not school.active:
-        raise ValidationFailed(_l("Choose your child's school."), field="school_id")
+    def checked_email():
+        written = _clean_text(email, "email", max_length=254, label=_l("your e-mail address"))
+        try:
+            return validate_email(written, check_deliverability=False).normalized.lower()
+        except EmailNotValidError:
+            raise ValidationFailed(_l("Write a valid e-mail address."), field="email") from None
+
+    def checked_school():
+        school = db.session.get(School, school_id) if isinstance(school_id, int) else None
+        if school is None or not school.active:
+            raise ValidationFailed(_l("Choose your child's school."), field="school_id")
+        return school
+
+    # Every field is checked, so the form can list all its problems at once.
+    name, email, school, body = validate_all(
+        lambda: _clean_text(name, "name", max_length=200, label=_l("your name")),
+        checked_email, checked_school,
+        lambda: _clean_text(body, "body", max_length=BODY_MAX, label=_l("your question")))
     token = secrets.token_urlsafe(32)
     request_ = GuestRequest(organisation_id=school.organisation_id, school_id=school.id, name=name,
                             email=email, body=body, locale=locale if locale in ("sv", "en") else "sv",

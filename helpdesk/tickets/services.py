@@ -29,7 +29,7 @@ from helpdesk.directory.models import (
     Person,
     School,
 )
-from helpdesk.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from helpdesk.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, validate_all
 from helpdesk.extensions import db
 from helpdesk.models_base import as_id, utcnow
 from helpdesk.text import mask_civic_numbers
@@ -272,16 +272,26 @@ def _route_new(ticket: Ticket, actor, school: School, actor_name: str | None = N
         _event(ticket, None, EventKind.ROUTED_TO_CENTRAL, from_value=Tier.LOCAL, to_value=Tier.CENTRAL)
 
 
+def guardian_categories() -> list[TicketCategory]:
+    """A guardian's questions: administration and the sync are school staff's business."""
+    return [c for c in TicketCategory if c is not TicketCategory.ADMINISTRATION]
+
+
 def file_ticket(actor, *, subject, body, category, school_id=None, student_id=None,
                 shown_article_ids: list[int] | None = None, attachments=()) -> Ticket:
     """A teacher or guardian files a question. Staff choose their school, guardians the child;
     it lands in the school's local queue, or central's when the school has no local contact."""
     require(actor, "tickets.file")
-    subject = _clean_text(subject, "subject", max_length=SUBJECT_MAX, label=_l("a subject"))
-    body = _clean_text(body, "body", max_length=BODY_MAX, label=_l("your question"))
-    category = _parse_enum(TicketCategory, category, "category", _l("Choose a category."))
-    school, student, role = _resolve_school(actor, school_id, student_id)
-    files = [_check_upload(f) for f in attachments if f is not None]
+    # Every field is checked, so the form can list all its problems at once.
+    category, where, subject, body, files = validate_all(
+        lambda: _parse_enum(TicketCategory, category, "category", _l("Choose a category.")),
+        lambda: _resolve_school(actor, school_id, student_id),
+        lambda: _clean_text(subject, "subject", max_length=SUBJECT_MAX, label=_l("a subject")),
+        lambda: _clean_text(body, "body", max_length=BODY_MAX, label=_l("your question")),
+        lambda: [_check_upload(f) for f in attachments if f is not None])
+    school, student, role = where
+    if role is RequesterRole.GUARDIAN and category not in guardian_categories():
+        raise ValidationFailed(_l("Choose a category."), field="category")
     masked_subject, changed = mask_civic_numbers(subject)
     org = db.session.get(Organisation, school.organisation_id)
     ticket = Ticket(

@@ -2,7 +2,6 @@
 notification settings, and the public "I can't log in" intake."""
 from __future__ import annotations
 
-from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -15,7 +14,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_datetime, format_timedelta, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -28,7 +27,7 @@ from helpdesk.directory.models import Person, School
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.extensions import db, limiter
 from helpdesk.models_base import as_id, utcnow
-from helpdesk.tickets import desk_settings, guests, reading, services
+from helpdesk.tickets import desk_settings, display, guests, reading, services
 from helpdesk.tickets.forms import (
     CannedReplyForm,
     ClosedDayForm,
@@ -50,9 +49,10 @@ from helpdesk.tickets.models import (
 bp = Blueprint("tickets", __name__)
 
 
-@bp.app_template_filter("tickets_when")
-def when(value: datetime | None) -> str:
-    return format_datetime(value, "short") if value else ""
+bp.add_app_template_filter(display.when, "tickets_when")
+bp.add_app_template_filter(display.requester_status, "tickets_requester_status")
+bp.add_app_template_filter(display.public_name, "tickets_public_name")
+bp.add_app_template_filter(display.requester_value, "tickets_requester_value")
 
 
 @bp.app_template_filter("tickets_value")
@@ -64,28 +64,20 @@ def value_label(value: str | None) -> str:
     return label(VALUE_LABELS[value]) if value in VALUE_LABELS else value
 
 
-def time_left(due: datetime | None, now: datetime | None = None) -> tuple[str, bool] | None:
-    """('3 hours', False) or ('2 days', True) when breached."""
-    if due is None:
-        return None
-    now = now or utcnow()
-    delta = due - now
-    if delta.total_seconds() < 0:
-        return format_timedelta(-delta, threshold=1.1), True
-    return format_timedelta(delta, threshold=1.1), False
-
-
 @bp.app_context_processor
 def _helpers():
-    return {"tickets_time_left": time_left}
+    return {"tickets_time_left": display.time_left, "tickets_steps": display.steps,
+            "tickets_expectation": display.expectation}
 
 
 def _form_errors(form, exc: ValidationFailed, mapping: dict[str, str] | None = None) -> None:
-    name = (mapping or {}).get(exc.field, exc.field)
-    target = getattr(form, name, None) if name else None
-    if target is None:
-        target = next(iter(f for f in form if f.type != "CSRFTokenField"))
-    target.errors = list(target.errors or []) + [str(exc.message)]
+    # A service that checks every field raises one error carrying all the problems.
+    for problem in getattr(exc, "problems", None) or [exc]:
+        name = (mapping or {}).get(problem.field, problem.field)
+        target = getattr(form, name, None) if name else None
+        if target is None:
+            target = next(iter(f for f in form if f.type != "CSRFTokenField"))
+        target.errors = list(target.errors or []) + [str(problem.message)]
 
 
 # ---------------------------------------------------------------- filing
@@ -114,8 +106,17 @@ def new():
     require(current_user, "tickets.file")
     choices = services.filing_choices(current_user)
     form = FileTicketForm()
-    form.category.choices = category_choices()
+    guardian = bool(choices.children) and not choices.schools
+    form.category.choices = category_choices(services.guardian_categories() if guardian else None)
     form.where.choices = _where_choices(choices)
+    # Guardians and staff read words meant for them; someone who is both keeps the mixed ones.
+    page = {"where_hint": _("Staff choose the school; guardians choose the child.")}
+    if guardian:
+        form.where.label.text = _("Which child is it about?")
+        page["where_hint"] = _("The question goes to the support at the child's school.")
+    elif not choices.children:
+        form.where.label.text = _("Which school is it about?")
+        page["where_hint"] = _("The question goes to the support at the school you choose.")
     suggestions = []
     if request.method == "POST":
         action = request.form.get("action", "preview")
@@ -130,17 +131,16 @@ def new():
             flash(_("Good that you found the answer. You can always ask later."), "success")
             return redirect(url_for("core.home"))
         school_id, student_id = _parse_where(form.where.data)
-        if len(form.where.choices) > 1 and school_id is None and student_id is None:
-            form.where.errors = [_("Choose the school or the child the question is about.")]
-            return render_template("tickets/new.html", form=form, suggestions=[], shown=""), 400
-        if action == "preview":
+        # The live suggestions (JavaScript) already showed articles and filled in `shown`:
+        # the question is sent without a second suggestions step.
+        if action == "preview" and not shown:
             text = f"{form.subject.data or ''}\n{form.body.data or ''}".strip()
             if text:
                 suggestions = hooks.get("suggest_articles")(current_user, text, 5, str(get_locale() or "sv")) or []
                 db.session.commit()  # the suggestions are logged like a search
             if suggestions and (form.subject.data or "").strip() and (form.body.data or "").strip():
                 shown = ",".join(str(s.get("id") or s.get("slug") or "") for s in suggestions)
-                return render_template("tickets/new.html", form=form, suggestions=suggestions, shown=shown)
+                return render_template("tickets/new.html", form=form, suggestions=suggestions, shown=shown, **page)
         try:
             ticket = services.file_ticket(
                 current_user, subject=form.subject.data, body=form.body.data,
@@ -149,11 +149,11 @@ def new():
         except ValidationFailed as exc:
             db.session.rollback()
             _form_errors(form, exc, {"school_id": "where", "student_id": "where", "attachment": "body"})
-            return render_template("tickets/new.html", form=form, suggestions=[], shown=""), 400
+            return render_template("tickets/new.html", form=form, suggestions=[], shown="", **page), 400
         db.session.commit()
         flash(_("Your question %(number)s has been sent.", number=ticket.number), "success")
         return redirect(url_for("tickets.show", ticket_id=ticket.id))
-    return render_template("tickets/new.html", form=form, suggestions=[], shown="")
+    return render_template("tickets/new.html", form=form, suggestions=[], shown="", **page)
 
 
 @bp.get("/tickets/mine")
