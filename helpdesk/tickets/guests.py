@@ -16,7 +16,7 @@ from helpdesk.directory.models import (
 )
 from helpdesk.errors import Conflict, NotFound, ValidationFailed, validate_all
 from helpdesk.extensions import db
-from helpdesk.models_base import utcnow
+from helpdesk.models_base import as_id, utcnow
 from helpdesk.tickets import notifications
 from helpdesk.tickets.models import (
     AuthorRole,
@@ -66,7 +66,7 @@ def start_guest_request(*, name, email, school_id, body, locale="sv", purpose: s
             raise ValidationFailed(_l("Write a valid e-mail address."), field="email") from None
 
     def checked_school():
-        school = db.session.get(School, school_id) if isinstance(school_id, int) else None
+        school = db.session.get(School, as_id(school_id)) if as_id(school_id) else None
         if school is None or not school.active:
             raise ValidationFailed(_l("Choose your child's school."), field="school_id")
         return school

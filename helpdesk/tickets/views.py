@@ -527,7 +527,7 @@ def guest_intake():
         school = form.school_id.data or ""
         try:
             guests.start_guest_request(name=form.name.data, email=form.email.data,
-                                         school_id=int(school) if school.isdigit() else None,
+                                         school_id=as_id(school),
                                          body=form.body.data, locale=str(get_locale() or "sv"))
         except ValidationFailed as exc:
             db.session.rollback()
