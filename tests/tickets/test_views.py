@@ -258,3 +258,98 @@ def test_targets_page_shows_errors_at_the_field_and_saves(demo_app, as_user):
     assert bad.status_code == 400 and 'id="central_resolution-error"' in bad.get_data(as_text=True)
     assert central.post("/tickets/targets", data=form).status_code == 302
     assert 'value="24"' in central.get("/tickets/targets").get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- the requester's view (issue 16)
+
+def test_requester_reads_where_the_question_is_and_when_to_expect_an_answer(demo_app, as_user):
+    from helpdesk.tickets.demo import CENTRAL_SUBJECT as escalated
+
+    c = as_user("larare.norr@exempelkommun.se")
+    page = c.get(f"/tickets/{tid(demo_app, escalated)}").text
+    # The desk's words stay with the desk.
+    assert "Lokal (skolan)" not in page and "Väntar på nivån ovanför" not in page and "Nivå" not in page
+    steps = re.search(r'<ol class="steps">(.*?)</ol>', page, re.S).group(1)
+    assert steps.index("Din skola") < steps.index("Kommunens support") < steps.index("Plattformens leverantör")
+    current = re.search(r'<li class="step step--current" aria-current="step">(.*?)</li>', steps, re.S).group(1)
+    assert "Kommunens support" in current and "har din fråga nu" in current
+    assert "Du kan räkna med ett svar senast" in page or "Vi siktar på att din fråga är löst senast" in page
+    # An agent keeps the desk's words.
+    agent = as_user("central@exempelkommun.se").get(f"/tickets/{tid(demo_app, escalated)}").text
+    assert 'class="steps"' not in agent and "Nivå" in agent
+
+
+def test_my_questions_use_the_requesters_words(demo_app, as_user):
+    page = as_user("larare.norr@exempelkommun.se").get("/tickets/mine").text
+    assert "Skickad vidare för mer hjälp" in page or "Vi arbetar med frågan" in page or "Mottagen" in page
+    assert "Väntar på nivån ovanför" not in page
+
+
+def test_requester_never_sees_the_vendor_agents_e_mail(demo_app, as_user):
+    from helpdesk.tickets.demo import VENDOR_SUBJECT
+
+    page = as_user("rektor.norr@exempelkommun.se").get(f"/tickets/{tid(demo_app, VENDOR_SUBJECT)}").text
+    assert "leverantor@leverantor.example" not in page
+    assert "Vera Lind" in page
+    steps = re.search(r'<ol class="steps">(.*?)</ol>', page, re.S).group(1)
+    assert 'aria-current="step">\n      Plattformens leverantör' in steps
+
+
+def test_all_errors_of_the_question_form_are_shown_at_once(as_user):
+    c = as_user("larare.norr@exempelkommun.se")
+    r = c.post("/tickets/new", data={"category": "", "subject": "", "body": ""})
+    assert r.status_code == 400
+    summary = re.search(r'<div class="alert alert--error" role="alert"[^>]*>(.*?)</div>', r.text, re.S).group(1)
+    for field in ("category", "subject", "body"):
+        assert f'href="#{field}"' in summary
+        assert f'id="{field}-error"' in r.text
+
+
+def test_all_errors_of_the_guest_form_are_shown_at_once(client):
+    page = client.get("/help/cannot-log-in")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', page.text)
+    r = client.post("/help/cannot-log-in", data={"csrf_token": token.group(1) or token.group(2), "name": "",
+                                                 "email": "inte-en-adress", "school_id": "", "body": ""})
+    assert r.status_code == 400
+    for field in ("name", "email", "school_id", "body"):
+        assert f'href="#{field}"' in r.text and f'id="{field}-error"' in r.text
+
+
+def test_a_guardian_is_not_offered_administration_and_reads_guardian_words(demo_app, as_user):
+    c = as_user("vardnadshavare.norr@exempelkommun.se")
+    page = c.get("/tickets/new").text
+    assert 'value="administration"' not in page
+    assert "Skola eller barn" not in page and "Personal väljer skolan" not in page
+    if 'id="where"' in page:
+        assert "Vilket barn gäller det?" in page
+    r = c.post("/tickets/new", data={"category": "administration", "subject": "Synk", "body": "Fråga"})
+    assert r.status_code == 400
+    teacher = as_user("larare.norr@exempelkommun.se").get("/tickets/new").text
+    assert 'value="administration"' in teacher
+
+
+def test_after_the_live_suggestions_the_question_is_sent_without_a_second_step(demo_app, as_user, monkeypatch):
+    monkeypatch.setitem(hooks._HOOKS, "suggest_articles", lambda user, text, limit=5, lang=None: [
+        {"id": 7, "title": "Byta lösenord", "url": "/kb/byta-losenord", "snippet": "", "slug": "byta-losenord"}])
+    c = as_user("larare.norr@exempelkommun.se")
+    form = {"category": "login", "subject": "Lösenordet igen", "body": "Hur byter jag lösenord?"}
+    # Without JavaScript: one step that says the question is not sent yet.
+    r = c.post("/tickets/new", data=form)
+    assert r.status_code == 200 and "Din fråga är inte skickad än" in r.text
+    # The live suggestions already showed article 7 and filled in `shown`: sent at once.
+    r = c.post("/tickets/new", data={**form, "shown": "7"})
+    assert r.status_code == 302
+    with demo_app.app_context():
+        assert db.session.scalar(select(Ticket.shown_article_ids).where(Ticket.subject == "Lösenordet igen")) == "7"
+
+
+def test_a_resolved_tickets_sla_table_shows_when_it_was_resolved(demo_app, as_user):
+    page = as_user("lokal.norr@exempelkommun.se").get(f"/tickets/{tid(demo_app, RESOLVED_SUBJECT)}").text
+    table = re.search(r'id="sla-heading".*?</table>', page, re.S).group(0)
+    assert "Löst " in table
+
+
+def test_time_left_on_the_ticket_page_is_in_business_hours(demo_app, as_user):
+    page = as_user("lokal.norr@exempelkommun.se").get(f"/tickets/{tid(demo_app, LOCAL_SUBJECT)}").text
+    assert "arbetstim" in page or "arbetsminut" in page
+    assert "dygn" not in page
