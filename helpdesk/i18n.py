@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import current_app, has_request_context, request, session
+from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
 PACKAGE = Path(__file__).resolve().parent
@@ -30,3 +31,15 @@ def select_locale() -> str:
     if chosen in languages:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+# One date format per language, used everywhere through the `when` template filter, in the
+# app's time zone (Europe/Stockholm): Swedish "2 dec. 2026 14:05", English "2 Dec 2026, 14:05".
+DATE_PATTERNS = {"sv": "d MMM y HH:mm", "en": "d MMM y, HH:mm"}
+
+
+def when(value) -> str:
+    if value is None:
+        return ""
+    lang = str(get_locale() or "sv")[:2]
+    return format_datetime(value, DATE_PATTERNS.get(lang, DATE_PATTERNS["sv"]))

@@ -9,15 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import g
-from flask_babel import format_datetime, get_locale, ngettext
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 
+from helpdesk.i18n import when  # noqa: F401 - the tickets_when filter: the app's one date format
 from helpdesk.models_base import utcnow
 from helpdesk.tickets.models import Ticket, TicketStatus, Tier
-
-# One pattern per language, used everywhere through the `tickets_when` filter:
-# Swedish "2 dec. 2026 14:05", English "2 Dec 2026, 14:05".
-DATE_PATTERNS = {"sv": "d MMM y HH:mm", "en": "d MMM y, HH:mm"}
 
 # What requesters read; agents keep the desk's words (helpdesk/tickets/labels.py).
 REQUESTER_STATUS = {
@@ -34,13 +31,6 @@ STEP_NAMES = {
     Tier.CENTRAL: _l("The municipality's support"),
     Tier.VENDOR: _l("The platform's vendor"),
 }
-
-
-def when(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    lang = str(get_locale() or "sv")[:2]
-    return format_datetime(value, DATE_PATTERNS.get(lang, DATE_PATTERNS["sv"]))
 
 
 def _calendar(organisation_id: int | None):
