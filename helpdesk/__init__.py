@@ -45,7 +45,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
         app.config.update(config)
 
     from helpdesk.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from helpdesk.i18n import select_locale, translation_directories, when
+    from helpdesk.i18n import select_locale, translation_directories
 
     db.init_app(app)
     import_module("helpdesk.leases")  # a table every capability may use
@@ -54,7 +54,6 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     limiter.init_app(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories()
     babel.init_app(app, locale_selector=select_locale)
-    app.add_template_filter(when, "when")  # the one date format per language
     login_manager.init_app(app)
 
     for name in CAPABILITIES:
