@@ -65,7 +65,7 @@ def admin_appoint():
         current_user, role=role, organisation_id=_org_id(body.get("organisation_id")),
         person_id=_optional_id(body, "person_id"), email=email,
         school_id=_optional_id(body, "school_id"), group_id=_optional_id(body, "group_id"),
-        vendor_id=_optional_id(body, "vendor_id"))
+        vendor_id=_optional_id(body, "vendor_id"), name=field(body, "name", required=False, max_length=200))
     db.session.commit()
     return {**role_json(outcome.assignment), "account_created": outcome.account_created,
             "warnings": [str(w) for w in outcome.warnings]}, 201

@@ -168,16 +168,18 @@ def _changed(change: str, user_id: int, role: Role, where: dict) -> None:
 
 
 def appoint(actor, *, role, organisation_id=None, person_id=None, email: str | None = None,
-            school_id=None, group_id=None, vendor_id=None, invite_reason: str = "") -> Outcome:
+            school_id=None, group_id=None, vendor_id=None, invite_reason: str = "",
+            name: str | None = None) -> Outcome:
     """Give a person a role. Central: central/local/group admins in its organisation; the
     operator: an organisation's central admins and a vendor's agents. A directory person
-    without an account gets one and an activation (invitation) e-mail."""
+    without an account gets one and an activation (invitation) e-mail. A vendor agent has no
+    person: `name` is what requesters see instead of the e-mail address."""
     scope = scope_of(actor)
     if not (can(actor, "organisation.appoint") or scope.is_operator):
         raise PermissionDenied()
     role = role.value if isinstance(role, Role) else role
     if role == Role.VENDOR_AGENT.value:
-        return _appoint_vendor_agent(actor, vendor_id, email)
+        return _appoint_vendor_agent(actor, vendor_id, email, name)
     org = _reachable_org(actor, organisation_id)  # scope first: another organisation is "not found"
     role = parse_role(role)
     if person_id is None and not email:
@@ -213,13 +215,19 @@ def appoint(actor, *, role, organisation_id=None, person_id=None, email: str | N
     return Outcome(a, user, _warnings(role, wanted), created)
 
 
-def _appoint_vendor_agent(actor, vendor_id, email) -> Outcome:
+def _appoint_vendor_agent(actor, vendor_id, email, name=None) -> Outcome:
     if not scope_of(actor).is_operator:
         raise PermissionDenied(_l("The platform operator appoints the vendor's agents."))
     vendor = db.session.get(Vendor, as_id(vendor_id) or 0)
     if vendor is None:
         raise NotFound(_l("That vendor could not be found."))
-    return _installation_role(actor, Role.VENDOR_AGENT, email, vendor=vendor)
+    name = " ".join((name or "").split())
+    if len(name) > 200:
+        raise ValidationFailed(_l("The name is too long (at most %(n)d characters).", n=200), field="name")
+    outcome = _installation_role(actor, Role.VENDOR_AGENT, email, vendor=vendor)
+    if name and outcome.user.person_id is None:
+        outcome.user.name = name
+    return outcome
 
 
 def _installation_role(actor, role: Role, email, *, vendor: Vendor | None = None) -> Outcome:

@@ -21,6 +21,7 @@ class InviteForm(FlaskForm):
 class VendorAgentForm(FlaskForm):
     vendor = SelectField(_l("Vendor"), coerce=int, validate_choice=False)
     email = EmailField(_l("E-mail address of the agent"))
+    name = StringField(_l("Name shown to teachers and guardians"))
 
 
 class AppointForm(FlaskForm):

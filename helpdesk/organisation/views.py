@@ -93,7 +93,8 @@ def vendor_agent():
         flash(_("%(email)s is now a vendor agent.", email=outcome.user.email), "success")
         return redirect(url_for("organisation.organisations_page"))
     return _attempt(form, lambda: appointments.appoint(
-        current_user, role=Role.VENDOR_AGENT, vendor_id=form.vendor.data, email=form.email.data),
+        current_user, role=Role.VENDOR_AGENT, vendor_id=form.vendor.data, email=form.email.data,
+        name=form.name.data),
         done, lambda: _operator_page(agent_form=form))
 
 

@@ -201,8 +201,10 @@ def test_the_operator_creates_organisations_and_appoints_vendor_agents(ctx):
     with pytest.raises(PermissionDenied):
         organisations.create_organisation(user(CENTRAL), code="ABC", name="Nej")
     outcome = appointments.appoint(operator, role="vendor_agent", vendor_id=org.vendor_id,
-                                   email="ny.agent@leverantor.example")
+                                   email="ny.agent@leverantor.example", name="  Nils   Ny ")
     assert outcome.account_created and outcome.user.vendor_id == org.vendor_id
+    # Requesters see the agent's name, never the e-mail address.
+    assert outcome.user.display_name == "Nils Ny"
     assert can(outcome.user, "boards.use")
     # The operator invites the first central admin, but does not appoint local admins.
     first = appointments.appoint(operator, role="central_admin", organisation_id=org.id, email="chef@nykommun.se")
