@@ -353,3 +353,18 @@ def test_time_left_on_the_ticket_page_is_in_business_hours(demo_app, as_user):
     page = as_user("lokal.norr@exempelkommun.se").get(f"/tickets/{tid(demo_app, LOCAL_SUBJECT)}").text
     assert "arbetstim" in page or "arbetsminut" in page
     assert "dygn" not in page
+
+
+def test_a_requester_is_told_in_words_when_the_answer_is_late(demo_app, as_user):
+    from datetime import timedelta
+
+    from helpdesk.models_base import utcnow
+
+    t = tid(demo_app, LOCAL_SUBJECT)
+    c = as_user("larare.norr@exempelkommun.se")
+    assert "arbetstim" in c.get(f"/tickets/{t}").text or "arbetsminut" in c.get(f"/tickets/{t}").text
+    with demo_app.app_context():
+        ticket = db.session.get(Ticket, t)
+        ticket.sla_due_at = utcnow() - timedelta(days=3)
+        db.session.commit()
+    assert "Det tar längre tid än vi siktat på" in c.get(f"/tickets/{t}").text
