@@ -72,6 +72,10 @@ def test_tick_escalates_and_mails_arrive_over_smtp(demo_app, smtp):
     assert len(to_local) == 1 and number in to_local[0], arrived
     assert len(to_central) == 1 and number in to_central[0] and to_central[0] != to_local[0], arrived
     assert to_teacher, arrived  # the requester hears that the status changed
+    # ... in a requester's words, not the desk's.
+    teacher_body = next(m for r, m in smtp.messages if "larare.norr@exempelkommun.se" in r).get_payload(decode=True).decode()
+    assert "nivån ovanför" not in teacher_body and "Nivå" not in teacher_body
+    assert any(w in teacher_body for w in ("Mottagen", "Vi arbetar med frågan", "Skickad vidare för mer hjälp"))
     body = next(m for r, m in smtp.messages if "central@exempelkommun.se" in r).get_payload(decode=True).decode()
     assert f"/tickets/{tid}" in body
 
