@@ -42,7 +42,6 @@ def demo_tickets(ctx) -> None:
     services.escalate(t, local, "Samma fel i två webbläsare och för två klasser.")
     services.escalate(t, central, "Felet går att återskapa för alla skolor i kommunen sedan i måndags.")
     services.update_vendor_case(t, vendor, "UNI-88412", "Under utredning")
-    services.add_message(t, vendor, "Vi har återskapat felet och arbetar på en rättning.")
 
     child = ctx.people.get("vh_norr")
     students = sorted(services.filing_choices(guardian).children, key=lambda c: c[0].id)

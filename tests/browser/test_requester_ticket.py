@@ -52,7 +52,11 @@ def test_guardian_reads_where_her_question_is_at_320px(browser, live_server):
     ctx.close()
 
 
-def test_teacher_sees_the_vendor_step_and_an_english_date(browser, live_server):
+def test_teacher_sees_the_vendor_step_and_an_english_date(browser, live_server, demo_app):
+    from helpdesk.tickets.demo import VENDOR_SUBJECT
+    from tests.tickets.test_views import vendor_reply
+
+    vendor_reply(demo_app, VENDOR_SUBJECT)
     ctx, page = narrow_page(browser, live_server, "rektor.norr@exempelkommun.se", lang="en")
     page.goto("/tickets/mine")
     page.get_by_role("link", name="Fel när omdömen exporteras till PDF").click()
