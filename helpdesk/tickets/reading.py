@@ -8,20 +8,18 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 
-from helpdesk.access import require, scope_of
+from helpdesk.access import scope_of
 from helpdesk.directory.models import (
     School,
 )
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.tickets.models import (
-    ACTIVE_STATUSES,
     Attachment,
     EventKind,
     Ticket,
-    TicketCategory,
     TicketEvent,
     TicketMessage,
     TicketStatus,

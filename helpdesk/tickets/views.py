@@ -22,9 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from helpdesk import hooks
-from helpdesk.access import can, require, scope_of
+from helpdesk.access import can, require
 from helpdesk.auth.models import Role, RoleAssignment, User
-from helpdesk.directory.models import Person, School
+from helpdesk.directory.models import Person
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.extensions import db, limiter
 from helpdesk.models_base import as_id, utcnow
@@ -42,8 +42,6 @@ from helpdesk.tickets.models import (
     Attachment,
     NotificationKind,
     Ticket,
-    TicketCategory,
-    TicketStatus,
     Tier,
 )
 
