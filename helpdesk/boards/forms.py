@@ -16,19 +16,9 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
-from markupsafe import Markup, escape
-from wtforms.widgets import CheckboxInput, html_params
+from wtforms.widgets import CheckboxInput
 
-
-class WrappedCheckboxList:
-    """A list of checkboxes, each inside its label, so box and name stay on one line whatever
-    the label styling (ListWidget put the label after the box, and labels are blocks)."""
-
-    def __call__(self, field, **kwargs):
-        kwargs.setdefault("id", field.id)
-        items = "".join(
-            f'<li><label for="{escape(sub.id)}">{sub()} {escape(sub.label.text)}</label></li>' for sub in field)
-        return Markup(f"<ul {html_params(**kwargs)}>{items}</ul>")
+from helpdesk.widgets import WrappedCheckboxList
 
 
 class MultiCheckboxField(SelectMultipleField):
