@@ -8,13 +8,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, assert_no_sideways_scroll, log_in, narrow_page
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_no_sideways_scroll,
+    log_in,
+    narrow_page,
+    open_admin_menu,
+)
 
 pytestmark = pytest.mark.browser
-
-
-def open_admin_menu(page):
-    page.get_by_role("navigation", name="Huvudmeny").locator("summary", has_text="Administration").click()
 
 
 def log_out(page):
