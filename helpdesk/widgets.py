@@ -12,7 +12,8 @@ class WrappedCheckboxList:
 
     def __call__(self, field, **kwargs):
         kwargs.setdefault("id", field.id)
-        kwargs["class"] = " ".join(filter(None, ["choice-list", kwargs.pop("class", kwargs.pop("class_", ""))]))
+        extra = str(kwargs.pop("class", kwargs.pop("class_", ""))).split()
+        kwargs["class"] = " ".join(["choice-list"] + [c for c in extra if c != "choice-list"])
         items = "".join(
             f'<li><label for="{escape(sub.id)}">{sub()} {escape(sub.label.text)}</label></li>' for sub in field)
         return Markup(f"<ul {html_params(**kwargs)}>{items}</ul>")
