@@ -29,7 +29,7 @@ def init_app(app) -> None:
         return {"admin_my_requests": lambda: approvals.requests_of(current_user, 5),
                 "admin_pending_count": lambda: approvals.pending_count(current_user)}
     app.cli.add_command(admin_cli)
-    add_nav(NavItem("admin.index", lambda: str(_l("Administration")),
+    add_nav(NavItem("admin.index", lambda: str(_l("Schools and groups")),
                     lambda user: can(user, "admin.access"), order=85))
     add_home_panel(HomePanel("admin/_home_panel.html", lambda user: can(user, "admin.access"), order=40))
     add_setup_step(20, "admin: course catalogue", _load_courses)

@@ -8,79 +8,26 @@ from __future__ import annotations
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from helpdesk.access import scope_of
 from helpdesk.admin import audit
+
+# Asking and finding live in approval_requests (no cycle with the operations); kept importable here.
+from helpdesk.admin.approval_requests import (  # noqa: F401
+    MAX_REASON,
+    create_request,
+    get_request,
+    pending_count,
+    queue_for,
+    requests_of,
+)
+from helpdesk.admin.guard import decide
 from helpdesk.admin.models import ApprovalRequest, ApprovalStatus
-from helpdesk.errors import Conflict, HelpdeskError, NotFound, PermissionDenied, ValidationFailed
+from helpdesk.admin.operations import HANDLERS, Context, plan
+from helpdesk.errors import Conflict, HelpdeskError, PermissionDenied, ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.models_base import utcnow
 from helpdesk.notify.services import queue_mail
-
-MAX_REASON = 2000
-
-
-def create_request(actor, name: str, params: dict, plan, decision, reason: str | None) -> ApprovalRequest:
-    """Queue an operation for central; the reason tells them why it is needed."""
-    reason = " ".join((reason or "").split()) if reason else ""
-    if not reason:
-        raise ValidationFailed(_l("Say why this is needed: the central team decides from it."),
-                               field="reason")
-    if len(reason) > MAX_REASON:
-        raise ValidationFailed(_l("The reason is too long (at most %(n)d characters).", n=MAX_REASON),
-                               field="reason")
-    school_ids = sorted(plan.target.school_ids)
-    req = ApprovalRequest(organisation_id=plan.target.organisation.id,
-                          school_id=school_ids[0] if school_ids else None,
-                          operation=name, rule=decision.rule, params=params, snapshot=plan.snapshot,
-                          summary=plan.summary[:300], reason=reason, requester_id=actor.id)
-    db.session.add(req)
-    db.session.flush()
-    audit.record(actor, "approval_requested", req, organisation_id=req.organisation_id, label=req.summary,
-                 after={"operation": name, "reason": reason}, rule=decision.rule, via="approval",
-                 approval_id=req.id)
-    return req
-
-
-def get_request(actor, request_id: int) -> ApprovalRequest:
-    req = db.session.get(ApprovalRequest, request_id)
-    if req is None:
-        raise NotFound()
-    scope = scope_of(actor)
-    if not (scope.is_central_for(req.organisation_id) or req.requester_id == getattr(actor, "id", None)):
-        raise NotFound()
-    return req
-
-
-def queue_for(actor, *, status: ApprovalStatus | None = ApprovalStatus.PENDING) -> list[ApprovalRequest]:
-    """Central sees their organisations' requests; everybody else their own."""
-    scope = scope_of(actor)
-    stmt = select(ApprovalRequest).order_by(ApprovalRequest.created_at.desc(), ApprovalRequest.id.desc())
-    if scope.central_org_ids:
-        stmt = stmt.where(ApprovalRequest.organisation_id.in_(scope.central_org_ids))
-    else:
-        stmt = stmt.where(ApprovalRequest.requester_id == actor.id)
-    if status is not None:
-        stmt = stmt.where(ApprovalRequest.status == status)
-    return list(db.session.scalars(stmt.limit(200)))
-
-
-def requests_of(actor, limit: int = 10) -> list[ApprovalRequest]:
-    return list(db.session.scalars(
-        select(ApprovalRequest).where(ApprovalRequest.requester_id == actor.id)
-        .order_by(ApprovalRequest.created_at.desc(), ApprovalRequest.id.desc()).limit(limit)))
-
-
-def pending_count(actor) -> int:
-    scope = scope_of(actor)
-    if not scope.central_org_ids:
-        return 0
-    from sqlalchemy import func
-
-    return db.session.scalar(select(func.count(ApprovalRequest.id)).where(
-        ApprovalRequest.organisation_id.in_(scope.central_org_ids),
-        ApprovalRequest.status == ApprovalStatus.PENDING)) or 0
 
 
 def _require_decider(actor, req: ApprovalRequest) -> None:
@@ -97,9 +44,6 @@ def approve(actor, req: ApprovalRequest, note: str | None = None):
 
     Returns the created/changed object, or None when it could not be carried out.
     """
-    from helpdesk.admin.guard import decide
-    from helpdesk.admin.operations import HANDLERS, Context, plan
-
     _require_decider(actor, req)
     note = _clean_note(note)
     params = dict(req.params)

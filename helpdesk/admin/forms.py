@@ -10,12 +10,26 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput
+
+from helpdesk.widgets import WrappedCheckboxList
 
 
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms 3.3 wants them."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def person_choices(people) -> list[SelectChoice]:
+    """A person select that starts empty, so nobody is picked by just submitting the form."""
+    return choices([("", _l("Choose a person"))] + [(p.id, p.display_name) for p in people])
+
+
+def _id_or_none(value):
+    # "" is the empty "choose a person" option; InputRequired then refuses it.
+    return int(value) if value not in ("", None) else None
+
 
 REASON_HINT = _l("The central team decides from this, so say why it is needed.")
 
@@ -46,15 +60,17 @@ class RenameForm(ReasonMixin, FlaskForm):
 
 
 class MembersForm(ReasonMixin, FlaskForm):
-    person_ids = SelectMultipleField(_l("People to add"), coerce=int, choices=[])
+    # Checkboxes, not a multi-select: a multi-select needs Ctrl-click and is poor on touch.
+    person_ids = SelectMultipleField(_l("People to add"), coerce=int, choices=[],
+                                     widget=WrappedCheckboxList(), option_widget=CheckboxInput())
 
 
 class MentorForm(ReasonMixin, FlaskForm):
-    mentor_id = SelectField(_l("Mentor"), coerce=int, choices=[])
+    mentor_id = SelectField(_l("Mentor"), coerce=_id_or_none, choices=[], validators=[InputRequired()])
 
 
 class GuardianForm(ReasonMixin, FlaskForm):
-    guardian_id = SelectField(_l("Guardian"), coerce=int, choices=[])
+    guardian_id = SelectField(_l("Guardian"), coerce=_id_or_none, choices=[], validators=[InputRequired()])
     relation_type = SelectField(_l("Relation"), choices=[])
 
 

@@ -100,14 +100,15 @@ _ALLOWED = {
 }
 
 RULE_TEXT = {
-    1: _l("With autosync, students, staff and guardians arrive through the nightly sync from "
-          "the school administrative system; they are not added by hand."),
-    2: _l("This person comes from the sync: students, staff and guardians are removed in the "
-          "school administrative system, and the sync removes them here."),
-    3: _l("This guardian relation comes from the sync: it is removed in the school "
-          "administrative system, not here."),
-    4: _l("This group comes from the sync: it is renamed, removed and given its members in the "
-          "school administrative system, not here."),
+    # Rules 1-4 refuse: each says what the rule means and what to do instead.
+    1: _l("The nightly sync brings students, staff and guardians from the school's administrative "
+          "system: add the person there, and they arrive here the next morning."),
+    2: _l("The nightly sync owns this person: remove them in the school's administrative system, "
+          "and the sync removes them here overnight."),
+    3: _l("The nightly sync owns this guardian relation: remove it in the school's administrative "
+          "system, and the sync removes it here overnight."),
+    4: _l("The nightly sync owns this group: rename it, remove it or change who is in it in the "
+          "school's administrative system, and the sync brings the change here overnight."),
     5: _l("New groups and classes, and who is in them, need the central team's agreement."),
     6: _l("Adding a person without a Swedish personal identity number needs the central "
           "team's agreement."),
@@ -121,8 +122,8 @@ GUARDIANS_FROM_SYNC = _l("With autosync, who is guardian of whom comes from the 
                          "administrative system through the nightly sync; a guardian is linked "
                          "to a child there, not here.")
 _REASON = {Operation.ADD_GUARDIAN_RELATION: GUARDIANS_FROM_SYNC}
-CLASS_FROM_SYNC = _l("This class comes from the sync: it is renamed, removed and given its "
-                     "students in the school administrative system, not here.")
+CLASS_FROM_SYNC = _l("The nightly sync owns this class: rename it, remove it or change its students in "
+                     "the school's administrative system, and the sync brings the change here overnight.")
 
 
 class Outcome(str, enum.Enum):

@@ -133,6 +133,23 @@ def staff_without_appraisal_mentor(school: School) -> list[Duty]:
         .order_by(Person.family_name, Person.given_name)))
 
 
+def group_appraisal_mentors(group: Group) -> tuple[list[tuple[Person, int]], int]:
+    """The appraisal mentors of the group's staff members, with how many each has, and how many
+    staff members the group has: the group page shows the mentor linked to the whole team."""
+    staff = select(Person.id).join(Membership, Membership.person_id == Person.id).where(
+        Membership.group_id == group.id, Membership.active, Person.active, Person.kind == PersonKind.STAFF)
+    counts: dict[int, int] = {}
+    mentors: dict[int, Person] = {}
+    for rel in db.session.scalars(
+            select(MentorRelation).options(selectinload(MentorRelation.mentor))
+            .where(MentorRelation.kind == MentorKind.APPRAISAL_MENTOR, MentorRelation.active,
+                   MentorRelation.mentee_id.in_(staff))):
+        counts[rel.mentor_id] = counts.get(rel.mentor_id, 0) + 1
+        mentors[rel.mentor_id] = rel.mentor
+    ranked = sorted(mentors.values(), key=lambda p: (-counts[p.id], p.family_name, p.given_name))
+    return [(p, counts[p.id]) for p in ranked], len(db.session.scalars(staff).all())
+
+
 def appraisees(mentor: Person) -> list[MentorRelation]:
     return list(db.session.scalars(
         select(MentorRelation).options(selectinload(MentorRelation.mentee))

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from helpdesk import hooks
 from helpdesk.access import can, require, scope_of
 from helpdesk.audit_phrases import object_type_name
-from helpdesk.admin import activation, approvals, audit, courses, operations, queries
+from helpdesk.admin import activation, approvals, audit, confirmations, courses, operations, queries
 from helpdesk.admin.forms import (
     ActivationForm,
     CourseForm,
@@ -26,6 +26,7 @@ from helpdesk.admin.forms import (
     ReasonOnlyForm,
     RenameForm,
     choices,
+    person_choices,
 )
 from helpdesk.admin.guard import Refused
 from helpdesk.admin.models import ApprovalStatus
@@ -60,14 +61,15 @@ def _perform(name: str, params: dict, back: str, *, form=None):
         db.session.commit()
     except Refused as exc:
         db.session.rollback()
-        flash(_("Not done: %(reason)s", reason=str(exc.reason)), "error")
+        flash(_("Not done: %(reason)s (For reference: sync rule %(n)s.)", reason=str(exc.reason),
+                n=exc.rule_number), "error")
         return redirect(back)
     except ValidationFailed as exc:
         db.session.rollback()
         flash(str(exc.message), "error")
         return redirect(back)
     if result.done:
-        flash(_("Done."), "success")
+        flash(confirmations.done_message(name, params, result.obj), "success")
     else:
         flash(_("Sent to the central team for approval. You can follow the request on your start page."),
               "success")
@@ -129,22 +131,26 @@ def _attach_error(form, exc: HelpdeskError) -> bool:
     return True
 
 
-def _form_perform(name: str, params: dict, form, page, back: str):
-    """Like _perform, but re-renders the form with the error tied to its field."""
+def _form_perform(name: str, params: dict, form, page, back: str, done_at=None):
+    """Like _perform, but re-renders the form with the error tied to its field. `done_at(obj)`
+    gives the page to land on when the change was carried out (e.g. the group just made)."""
     try:
         result = operations.perform(current_user, name, params, reason=form.reason.data)
         db.session.commit()
     except Refused as exc:
         db.session.rollback()
-        flash(_("Not done: %(reason)s", reason=str(exc.reason)), "error")
+        flash(_("Not done: %(reason)s (For reference: sync rule %(n)s.)", reason=str(exc.reason),
+                n=exc.rule_number), "error")
         return redirect(back)
     except ValidationFailed as exc:
         db.session.rollback()
         if not _attach_error(form, exc):
             flash(str(exc.message), "error")
         return page(status=400)
-    flash(_("Done.") if result.done else
+    flash(confirmations.done_message(name, params, result.obj) if result.done else
           _("Sent to the central team for approval. You can follow the request on your start page."), "success")
+    if result.done and done_at is not None and result.obj is not None:
+        return redirect(done_at(result.obj))
     return redirect(back)
 
 
@@ -159,7 +165,8 @@ def create_group(school_id: int):
     params = {"school_id": school.id, "name": form.name.data, "kind": form.kind.data}
     return _form_perform("create_group", params, form,
                          lambda status: _school_page(school, group_form=form, status=status),
-                         url_for("admin.school", school_id=school.id))
+                         url_for("admin.school", school_id=school.id),
+                         done_at=lambda group: url_for("admin.group", group_id=group.id))
 
 
 @bp.post("/schools/<int:school_id>/people")
@@ -208,7 +215,7 @@ def group(group_id: int):
     members_form = MembersForm(prefix="m")
     members_form.person_ids.choices = choices([(p.id, p.display_name) for p in queries.member_candidates(group)])
     mentor_form = MentorForm(prefix="t")
-    mentor_form.mentor_id.choices = choices([(p.id, p.display_name) for p in queries.staff_of_school(group.school_id)])
+    mentor_form.mentor_id.choices = person_choices(queries.staff_of_school(group.school_id))
     course_form = CourseForm(prefix="c")
     locale = str(get_locale() or "sv")
     course_form.course_id.choices = choices([(0, _("No course"))] + [
@@ -221,6 +228,7 @@ def group(group_id: int):
                            rename_form=RenameForm(prefix="r", data={"name": group.name}),
                            members_form=members_form, mentor_form=mentor_form, course_form=course_form,
                            current_course=current_course, login_form=LoginDetailsForm(prefix="l"),
+                           team_mentors=queries.group_appraisal_mentors(group),
                            reason_form=ReasonOnlyForm(prefix="x"))
 
 
@@ -284,7 +292,7 @@ def link_course(group_id: int):
 def assign_team_mentor(group_id: int):
     group = _group_or_404(group_id)
     form = MentorForm(prefix="t")
-    form.mentor_id.choices = choices([(p.id, p.display_name) for p in queries.staff_of_school(group.school_id)])
+    form.mentor_id.choices = person_choices(queries.staff_of_school(group.school_id))
     back = url_for("admin.group", group_id=group.id)
     if not form.validate():
         flash(_("Choose a mentor."), "error")
@@ -335,8 +343,8 @@ def person(person_id: int):
     rel = person_relations(person)
     school_ids = queries.person_school_ids(person)
     mentor_form = MentorForm(prefix="s")
-    mentor_form.mentor_id.choices = choices([(p.id, p.display_name) for p in queries.staff_of_schools(school_ids)
-                                     if p.id != person.id])
+    mentor_form.mentor_id.choices = person_choices(p for p in queries.staff_of_schools(school_ids)
+                                                   if p.id != person.id)
     appraisal_form = MentorForm(prefix="a")
     appraisal_form.mentor_id.choices = list(mentor_form.mentor_id.choices)
     guardian_form = _guardian_form(person)
@@ -368,8 +376,7 @@ def remove_person(person_id: int):
 def _mentor_post(person_id: int, prefix: str, name: str, key: str):
     person = _person_or_404(person_id)
     form = MentorForm(prefix=prefix)
-    form.mentor_id.choices = choices([(p.id, p.display_name)
-                              for p in queries.staff_of_schools(queries.person_school_ids(person))])
+    form.mentor_id.choices = person_choices(queries.staff_of_schools(queries.person_school_ids(person)))
     back = url_for("admin.person", person_id=person.id)
     if not form.validate():
         flash(_("Choose a mentor."), "error")
@@ -391,7 +398,7 @@ def link_appraisal_mentor(person_id: int):
 
 def _guardian_form(person: Person) -> GuardianForm:
     form = GuardianForm(prefix="v")
-    form.guardian_id.choices = choices([(p.id, p.display_name) for p in queries.guardian_candidates(person)])
+    form.guardian_id.choices = person_choices(queries.guardian_candidates(person))
     form.relation_type.choices = choices([(k.value, label(k)) for k in GuardianRelationType])
     return form
 

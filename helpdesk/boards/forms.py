@@ -16,11 +16,13 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput
+
+from helpdesk.widgets import WrappedCheckboxList
 
 
 class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
+    widget = WrappedCheckboxList()
     option_widget = CheckboxInput()
 
 
@@ -62,7 +64,9 @@ class MeetingForm(FlaskForm):
     title = StringField(_l("Title"))
     kind = SelectField(_l("Kind of meeting"), choices=[
         SelectChoice("check_in", _l("Check-in meeting")), SelectChoice("workshop", _l("Workshop"))], validate_choice=False)
-    starts_at = DateTimeLocalField(_l("Starts (Swedish time)"), format="%Y-%m-%dT%H:%M",
+    # The browser's date picker sends 2026-12-03T14:00; a browser without one sends what was
+    # typed, so the form also takes the 2026-12-03 14:00 that Swedes write.
+    starts_at = DateTimeLocalField(_l("Starts (Swedish time)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
                                    validators=[Optional()])
     duration = IntegerField(_l("Length in minutes"), default=60, validators=[Optional()])
     location = StringField(_l("Place or video link"))

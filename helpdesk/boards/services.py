@@ -604,6 +604,10 @@ def promote_to_faq(actor, thread: Thread):
     create = hooks.get("create_draft_article")
     if create is None:
         raise Conflict(_l("The knowledge base is not installed, so no article can be made."))
+    existing = promoted_article(actor, thread)
+    if existing is not None:
+        # Promoting twice used to make a second identical draft: hand back the one there is.
+        return existing
     question, answer = first_post(thread), accepted_post(thread)
     if question is None or answer is None:
         raise Conflict(_l("The thread has no accepted answer."))
@@ -615,6 +619,15 @@ def promote_to_faq(actor, thread: Thread):
     thread.promoted_article_id = getattr(article, "id", None)
     db.session.flush()
     return article
+
+
+def promoted_article(actor, thread: Thread) -> dict | None:
+    """The FAQ draft (or article) already made from the thread, as {"id", "title", "url"},
+    or None when there is none or it has since been deleted."""
+    if not thread.promoted_article_id:
+        return None
+    find = hooks.get("article_for")
+    return find(actor, thread.promoted_article_id) if find is not None else None
 
 
 def promote_ticket_to_faq(actor, ticket_id: int):

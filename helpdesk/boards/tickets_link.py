@@ -13,7 +13,7 @@ from helpdesk.auth.models import User
 from helpdesk.extensions import db
 from helpdesk.labels import label
 from helpdesk.text import mask_civic_numbers
-from helpdesk.tickets.models import Ticket, TicketCategory, TicketMessage, TicketStatus, Tier
+from helpdesk.tickets.models import EventKind, Ticket, TicketCategory, TicketEvent, TicketMessage, TicketStatus
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -68,10 +68,15 @@ def resolution_summary(ticket: Ticket) -> str | None:
 
 
 def escalated_tickets(organisation_id: int, since: datetime, limit: int = 20) -> list[tuple[int, str]]:
-    """Tickets of the organisation at the central or vendor tier, changed since `since`."""
+    """Tickets of the organisation escalated (by hand or by the clock) since `since`.
+
+    Asked of the history, not the tier: a ticket filed straight to central (a school without a
+    local contact) or sent back down was never escalated, or not in this period."""
+    escalated = (select(TicketEvent.ticket_id)
+                 .where(TicketEvent.kind.in_([EventKind.ESCALATED, EventKind.AUTO_ESCALATED]),
+                        TicketEvent.created_at >= since))
     rows = db.session.scalars(
-        select(Ticket).where(Ticket.organisation_id == organisation_id,
-                             Ticket.tier.in_([Tier.CENTRAL, Tier.VENDOR]), Ticket.updated_at >= since)
+        select(Ticket).where(Ticket.organisation_id == organisation_id, Ticket.id.in_(escalated))
         .order_by(Ticket.updated_at.desc()).limit(limit)
     )
     return [(t.id, ticket_title(t)) for t in rows]

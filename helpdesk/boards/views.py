@@ -169,6 +169,7 @@ def _thread_page(thread, reply_form=None, status=200):
         may_reply=can(current_user, "boards.reply", thread),
         may_promote=can(current_user, "boards.promote", thread),
         kb_installed=hooks.available("create_draft_article"),
+        faq_draft=services.promoted_article(current_user, thread),
         vendor_board=thread.board.kind is BoardKind.VENDOR,
         following=services.is_following(current_user, thread=thread),
         handle_of=services.handle_of,
@@ -302,12 +303,17 @@ def moderate(thread_id: int):
 @login_required
 def promote(thread_id: int):
     thread = services.get_thread(current_user, thread_id)
-    article = services.promote_to_faq(current_user, thread)
+    had_one = services.promoted_article(current_user, thread) is not None
+    services.promote_to_faq(current_user, thread)
     db.session.commit()
-    flash(_("A draft article was made from the thread. Edit it and publish it in the knowledge base."), "success")
-    target = getattr(article, "edit_url", None) or getattr(article, "url", None)
-    return redirect(target if isinstance(target, str) and target.startswith("/") else
-                    url_for("boards.thread", thread_id=thread.id))
+    if had_one:
+        flash(_("This thread already has an FAQ draft, so no second one was made. The link to it is below "
+                "the title."), "info")
+    else:
+        flash(_("A draft article was made from the thread. Edit it and publish it in the knowledge base: "
+                "the link to it is below the title."), "success")
+    # Back to the thread, whose header links the draft (a flash message cannot hold a link).
+    return redirect(url_for("boards.thread", thread_id=thread.id) + "#faq-draft")
 
 
 @bp.route("/posts/<int:post_id>/hide", methods=["GET", "POST"])

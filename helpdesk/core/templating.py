@@ -7,7 +7,7 @@ from flask_login import current_user
 from helpdesk.access import can
 from helpdesk.i18n import when
 from helpdesk.labels import label
-from helpdesk.nav import nav_for
+from helpdesk.nav import nav_for, nav_sections
 
 
 def role_summary(user) -> str:
@@ -42,5 +42,6 @@ def init_app(app) -> None:
             "can": lambda action, obj=None: can(current_user, action, obj),
             "current_locale": lambda: str(get_locale() or "sv"),
             "nav_items": lambda: nav_for(current_user),
+            "nav_sections": lambda: nav_sections(current_user),
             "role_summary": role_summary,
         }

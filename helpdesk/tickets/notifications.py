@@ -12,6 +12,7 @@ from sqlalchemy import select
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
 from helpdesk.notify.services import queue_mail
+from helpdesk.tickets.agents import tier_agents
 from helpdesk.tickets.models import NotificationKind, NotificationPreference, Ticket, Tier
 
 
@@ -46,8 +47,6 @@ def _wanted(users: list[User], kind: NotificationKind, actor=None) -> list[User]
 
 
 def _agents(ticket: Ticket, tier: Tier | None = None) -> list[User]:
-    from helpdesk.tickets.services import tier_agents
-
     if ticket.assignee_id and (tier is None or tier is ticket.tier):
         assignee = db.session.get(User, ticket.assignee_id)
         if assignee is not None:

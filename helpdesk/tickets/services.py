@@ -34,6 +34,7 @@ from helpdesk.extensions import db
 from helpdesk.models_base import as_id, utcnow
 from helpdesk.text import mask_civic_numbers
 from helpdesk.tickets import notifications, sla
+from helpdesk.tickets.agents import tier_agents  # noqa: F401 (kept importable from services)
 from helpdesk.tickets.models import (
     Attachment,
     AuthorRole,
@@ -147,25 +148,6 @@ def school_has_local_contact(school_id: int) -> bool:
     return bool(db.session.scalar(select(exists().where(
         RoleAssignment.role == Role.LOCAL_ADMIN, RoleAssignment.school_id == school_id,
         RoleAssignment.user_id == User.id, User.enabled))))
-
-
-def tier_agents(ticket: Ticket, tier: Tier | None = None) -> list[User]:
-    """The accounts that work the given tier (default: the ticket's tier) for this ticket."""
-    tier = tier or ticket.tier
-    stmt = select(User).where(User.enabled)
-    if tier is Tier.LOCAL:
-        stmt = stmt.where(User.id.in_(select(RoleAssignment.user_id).where(
-            RoleAssignment.role == Role.LOCAL_ADMIN, RoleAssignment.school_id == ticket.school_id)))
-    elif tier is Tier.CENTRAL:
-        stmt = stmt.where(User.id.in_(select(RoleAssignment.user_id).where(
-            RoleAssignment.role == Role.CENTRAL_ADMIN,
-            RoleAssignment.organisation_id == ticket.organisation_id)))
-    else:
-        if ticket.vendor_id is None:
-            return []
-        stmt = stmt.where(User.vendor_id == ticket.vendor_id, User.id.in_(select(RoleAssignment.user_id).where(
-            RoleAssignment.role == Role.VENDOR_AGENT)))
-    return list(db.session.scalars(stmt.order_by(User.email)))
 
 
 # ---------------------------------------------------------------- numbers

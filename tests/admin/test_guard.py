@@ -55,7 +55,7 @@ def test_rule_4_renaming_or_deleting_a_synced_class_is_refused_with_the_class_re
         perform(world.local, "rename_group", {"group_id": world.klass.id, "name": "6X"})
     assert exc.value.rule_number == 4
     with force_locale("sv"):
-        assert "Den här klassen kommer från synken" in str(exc.value.reason)
+        assert "Nattsynken äger den här klassen" in str(exc.value.reason)
     with pytest.raises(Refused):
         perform(world.central, "archive_group", {"group_id": world.klass.id})
     assert db.session.get(Group, world.klass.id).name == "6A"

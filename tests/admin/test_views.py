@@ -26,12 +26,15 @@ def test_local_admin_sees_sync_reason_instead_of_actions_on_a_synced_class(demo_
     c = as_user("lokal.norr@exempelkommun.se")
     g = ids(demo_app, lambda r: r.group("6A"))
     html = c.get(f"/admin/groups/{g}").get_data(as_text=True)
-    assert "Den här klassen kommer från synken" in html
+    assert "Nattsynken äger den här klassen" in html
     assert f"/admin/groups/{g}/rename" not in html and f"/admin/groups/{g}/archive" not in html
     assert "Från synken" in html  # source badges
     # Posting anyway is refused with the reason, and nothing changes.
     r = c.post(f"/admin/groups/{g}/rename", data={"r-name": "6X"}, follow_redirects=True)
-    assert "Den här klassen kommer från synken" in r.get_data(as_text=True)
+    # The refusal says what the rule means and what to do; the number is only a reference.
+    said = r.get_data(as_text=True)
+    assert "Nattsynken äger den här klassen: byt namn på den" in said and "skolans administrativa system" in said
+    assert "(Som referens: synkregel 4.)" in said
     with demo_app.app_context():
         from helpdesk.directory.models import Group
 
@@ -42,7 +45,8 @@ def test_removing_a_synced_student_is_refused_and_explained(demo_app, as_user):
     c = as_user("lokal.norr@exempelkommun.se")
     sid = _student_of(demo_app, "6A")
     page = c.get(f"/admin/people/{sid}").get_data(as_text=True)
-    assert "regel 2" in page and f"/admin/people/{sid}/remove" not in page
+    assert "Nattsynken äger den här personen: ta bort hen i skolans administrativa system" in page
+    assert "(Som referens: synkregel 2.)" in page and f"/admin/people/{sid}/remove" not in page
     r = c.post(f"/admin/people/{sid}/remove", follow_redirects=True)
     assert "Inte gjort" in r.get_data(as_text=True)
 
@@ -85,13 +89,23 @@ def test_work_team_and_appraisal_mentor_for_everybody(demo_app, as_user):
     school = ids(demo_app, lambda r: r.school("Norrskolan"))
     r = local.post(f"/admin/schools/{school}/groups", data={"g-name": "Arbetslag F-3", "g-kind": "work_team"},
                    follow_redirects=True)
-    assert "Klart." in r.get_data(as_text=True)
     team = ids(demo_app, lambda r: r.group("Arbetslag F-3"))
+    # Lands on the new group, and says what was done.
+    assert r.request.path == f"/admin/groups/{team}"
+    assert "Gruppen Arbetslag F-3 skapades." in r.get_data(as_text=True)
     people = ids(demo_app, lambda r: [r.person_of("larare.norr@exempelkommun.se"),
                                       r.person_of("lokal2.norr@exempelkommun.se")])
-    local.post(f"/admin/groups/{team}/members", data={"m-person_ids": [str(p) for p in people]})
+    r = local.post(f"/admin/groups/{team}/members", data={"m-person_ids": [str(p) for p in people]},
+                   follow_redirects=True)
+    assert "2 personer lades till i Arbetslag F-3." in r.get_data(as_text=True)
     rektor = ids(demo_app, lambda r: r.person_of("rektor.norr@exempelkommun.se"))
-    local.post(f"/admin/groups/{team}/appraisal-mentor", data={"t-mentor_id": str(rektor)})
+    assert "(hela gruppen)" not in local.get(f"/admin/groups/{team}").get_data(as_text=True)
+    r = local.post(f"/admin/groups/{team}/appraisal-mentor", data={"t-mentor_id": str(rektor)},
+                   follow_redirects=True)
+    assert "håller nu medarbetarsamtal med 2 personer i Arbetslag F-3." in r.get_data(as_text=True)
+    # The group page shows the mentor just linked to the whole team.
+    group_page = local.get(f"/admin/groups/{team}").get_data(as_text=True)
+    assert f'href="/admin/mentors/{rektor}"' in group_page and "(hela gruppen)" in group_page
     page = local.get(f"/admin/mentors/{rektor}").get_data(as_text=True)
     assert "Anna Berglund" in page and "Lena Wik" in page
     report = local.get(f"/admin/schools/{school}/appraisal-report").get_data(as_text=True)
@@ -146,11 +160,11 @@ def test_grannby_central_does_it_all_directly(demo_app, as_user):
     page = c.get(f"/admin/groups/{klass}").get_data(as_text=True)
     assert f"/admin/groups/{klass}/rename" in page and "Fråga centralt" not in page
     r = c.post(f"/admin/groups/{klass}/rename", data={"r-name": "3B"}, follow_redirects=True)
-    assert "Klart." in r.get_data(as_text=True)
+    assert "Gruppen heter nu 3B." in r.get_data(as_text=True)
     r = c.post(f"/admin/schools/{school}/people", data={
         "p-kind": "student", "p-given_name": "Ny", "p-family_name": "Elev", "p-civic_no": "201405062389"},
         follow_redirects=True)
-    assert "Klart." in r.get_data(as_text=True)
+    assert "Ny Elev lades till." in r.get_data(as_text=True)
 
 
 def test_audit_page_filters_and_exports(demo_app, as_user):
@@ -225,7 +239,7 @@ def test_guardians_are_linked_by_hand_only_without_autosync(demo_app, as_user):
     assert f'action="/admin/people/{child}/guardians"' in html and f'value="{guardian}"' in html
     r = c.post(f"/admin/people/{child}/guardians", data={"v-guardian_id": str(guardian),
                                                         "v-relation_type": "guardian"}, follow_redirects=True)
-    assert r.status_code == 200 and "Klart." in r.get_data(as_text=True)
+    assert r.status_code == 200 and "är nu vårdnadshavare till" in r.get_data(as_text=True)
     with demo_app.app_context():
         rel = db.session.scalar(select(GuardianRelation).where(GuardianRelation.student_id == child,
                                                                GuardianRelation.guardian_id == guardian))
@@ -244,3 +258,46 @@ def test_a_person_added_by_hand_is_listed_at_their_school(demo_app, as_user):
     assert "Sam Handlagd" in c.get(f"/directory/schools/{school}").get_data(as_text=True)
     klass = ids(demo_app, lambda r: r.group("3A"))
     assert "Sam Handlagd" in c.get(f"/admin/groups/{klass}").get_data(as_text=True)  # may join the class
+
+
+def test_group_page_forms_suit_touch_and_start_empty(demo_app, as_user):
+    local = as_user("lokal.norr@exempelkommun.se")
+    school = ids(demo_app, lambda r: r.school("Norrskolan"))
+    local.post(f"/admin/schools/{school}/groups", data={"g-name": "Arbetslag 4-6", "g-kind": "work_team"})
+    team = ids(demo_app, lambda r: r.group("Arbetslag 4-6"))
+    page = local.get(f"/admin/groups/{team}").get_data(as_text=True)
+    # Members are ticked in a checkbox list, each box inside its label: no Ctrl-click multi-select.
+    assert "<select" not in page.split('id="m-person_ids"')[1].split("</fieldset>")[0]
+    assert re.search(r'<label for="m-person_ids-0"><input[^>]*type="checkbox"', page)
+    assert "Ctrl" not in page
+    # The mentor select starts on an empty "choose a person", and sending it links nobody.
+    mentor_select = page.split('id="t-mentor_id"')[1].split("</select>")[0]
+    assert re.search(r'<option selected value="">Välj en person</option>', mentor_select), mentor_select
+    r = local.post(f"/admin/groups/{team}/appraisal-mentor", data={"t-mentor_id": ""}, follow_redirects=True)
+    assert "Välj en mentor." in r.get_data(as_text=True)
+    # No field is labelled only by its placeholder; the red archive button stands apart from "Rename".
+    assert "placeholder=" not in page
+    assert 'class="form-narrow danger-zone"' in page
+
+
+def test_person_page_mentor_selects_start_empty(demo_app, as_user):
+    local = as_user("lokal.norr@exempelkommun.se")
+    sid = _student_of(demo_app, "6A")
+    page = local.get(f"/admin/people/{sid}").get_data(as_text=True)
+    for select_id in ("s-mentor_id",):
+        if f'id="{select_id}"' in page:
+            first = page.split(f'id="{select_id}"')[1].split("</option>")[0]
+            assert first.endswith('value="">Välj en person')
+    assert "placeholder=" not in page
+
+
+def test_login_letters_page_has_a_header_and_a_print_button(demo_app, as_user):
+    local = as_user("lokal.norr@exempelkommun.se")
+    g = ids(demo_app, lambda r: r.group("7B"))
+    html = local.post(f"/admin/groups/{g}/login-details", data={"l-format": "letters", "l-lang": "sv"}).get_data(
+        as_text=True)
+    assert '<header class="site-header no-print">' in html and "<h1>Inloggningsuppgifter för 7B</h1>" in html
+    # The button needs the script (hidden until it runs); without it the page says how to print.
+    assert re.search(r'<button type="button" class="button" data-print hidden>Skriv ut breven</button>', html)
+    assert "/static/js/print.js" in html and "Ctrl+P" in html
+    assert 'href="/static/css/print.css" media="print"' in html

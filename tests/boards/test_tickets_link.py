@@ -92,3 +92,18 @@ def test_central_makes_an_faq_draft_from_a_resolved_ticket_on_its_page(demo_app,
         draft = db.session.scalar(select(Article).where(Article.origin_kind == "ticket",
                                                         Article.origin_id == ticket_id))
         assert draft is not None and "aktiveringsbrev" in draft.body and "1236" not in draft.body
+
+
+def test_a_ticket_that_reached_central_without_escalation_is_not_listed_as_escalated(demo_app, as_user):
+    """A school without a local contact files straight to central: that ticket was never escalated."""
+    ticket_id = _file_ticket(demo_app)
+    with demo_app.app_context():
+        from helpdesk.boards.models import Meeting
+        from helpdesk.tickets.models import Ticket, Tier
+
+        ticket = db.session.get(Ticket, ticket_id)
+        ticket.tier = Tier.CENTRAL  # where a routed-to-central ticket sits, with no escalation in its history
+        db.session.commit()
+        meeting_id = db.session.scalar(select(Meeting.id))
+    page = as_user("central@exempelkommun.se").get(f"/boards/meetings/{meeting_id}").get_data(as_text=True)
+    assert f'name="ref" value="{ticket_id}"' not in page

@@ -318,3 +318,48 @@ def test_change_a_meeting(demo_app, as_user):
     assert "SUMMARY:Avstämning i december" in text and "SEQUENCE:1" in text
     assert f"DTEND;TZID=Europe/Stockholm:{ics_value(CHANGED.replace(minute=45))}" in text
     assert as_user(NORR).get(f"/boards/meetings/{i['meeting']}/edit").status_code == 403
+
+
+def test_promoting_twice_links_the_existing_draft(demo_app, as_user):
+    """The second promotion makes no second draft; the thread links the one there is."""
+    from helpdesk.kb.models import Article
+
+    i = ids(demo_app)
+    central = as_user(CENTRAL)
+    first = central.post(f"/boards/threads/{i['solved']}/promote")
+    assert first.status_code == 302 and first.headers["Location"].endswith("#faq-draft")
+    page = central.get(f"/boards/threads/{i['solved']}").get_data(as_text=True)
+    with demo_app.app_context():
+        drafts = db.session.scalars(select(Article).where(
+            Article.origin_kind == "thread", Article.origin_id == i["solved"])).all()
+        assert len(drafts) == 1
+        draft_id = drafts[0].id
+    # The confirmation links the draft and the button now opens it instead of making another.
+    assert f'href="/kb/manage/{draft_id}/edit"' in page and 'id="faq-draft"' in page
+    assert f'action="/boards/threads/{i["solved"]}/promote"' not in page
+    assert central.post(f"/boards/threads/{i['solved']}/promote").status_code == 302
+    assert "redan ett utkast" in central.get(f"/boards/threads/{i['solved']}").get_data(as_text=True)
+    with demo_app.app_context():
+        assert db.session.scalar(select(func.count(Article.id)).where(
+            Article.origin_kind == "thread", Article.origin_id == i["solved"])) == 1
+
+
+def test_meeting_form_keeps_each_school_beside_its_box_and_takes_the_date_its_hint_shows(demo_app, as_user):
+    central = as_user(CENTRAL)
+    page = central.get("/boards/meetings/new").get_data(as_text=True)
+    # Each checkbox sits inside its own label, so the two cannot wrap onto separate lines.
+    boxes = re.findall(r'<li><label for="(schools-\d+)"><input[^>]*id="\1"[^>]*type="checkbox"', page)
+    assert len(boxes) >= 2, page
+    # The hint's example is a date the field accepts when typed (no date picker).
+    assert "2026-12-03 14:00" in page and "mm/dd" not in page
+    with demo_app.app_context():
+        from helpdesk.directory.models import School
+
+        norr = db.session.scalar(select(School.id).where(School.name == "Norrskolan"))
+    r = central.post("/boards/meetings/new", data={
+        "title": "Skrivet datum", "kind": "check_in", "starts_at": "2031-12-03 14:00", "duration": "60",
+        "location": "Sal 1", "schools": [str(norr)]})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    with demo_app.app_context():
+        meeting = db.session.scalar(select(Meeting).where(Meeting.title == "Skrivet datum"))
+        assert meeting is not None and meeting.starts_at.year == 2031

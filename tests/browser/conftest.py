@@ -6,6 +6,8 @@ in which case they fail.
 """
 from __future__ import annotations
 
+import re
+
 import os
 import shutil
 
@@ -52,6 +54,14 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def open_admin_menu(page):
+    """Open the main menu's "Administration" disclosure, where the admin tools are listed."""
+    nav = page.get_by_role("navigation", name=re.compile("^(Huvudmeny|Main menu)$"))
+    summary = nav.locator("details", has=page.locator("summary"))
+    if summary.count() and summary.first.get_attribute("open") is None:
+        nav.locator("summary").first.click()
 
 
 def log_in(page, email: str, password: str = "demo") -> None:

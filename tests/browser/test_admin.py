@@ -8,7 +8,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, assert_no_sideways_scroll, log_in, narrow_page
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_no_sideways_scroll,
+    log_in,
+    narrow_page,
+    open_admin_menu,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -20,18 +26,21 @@ def log_out(page):
 
 def test_local_admin_and_central_main_path(page):
     log_in(page, "lokal.norr@exempelkommun.se")
-    page.get_by_role("link", name="Administration", exact=True).first.click()
+    # The admin tools sit in the menu's "Administration" disclosure.
+    open_admin_menu(page)
+    page.get_by_role("link", name="Skolor och grupper", exact=True).click()
     assert_accessible(page)
     page.get_by_role("link", name="Norrskolan", exact=True).click()
     assert_accessible(page)
     # A synced class: no rename or remove, the reason instead.
     page.get_by_role("link", name="6A", exact=True).click()
-    expect(page.get_by_text("Den här klassen kommer från synken").first).to_be_visible()
+    expect(page.get_by_text("Nattsynken äger den här klassen").first).to_be_visible()
     expect(page.get_by_role("button", name="Byt namn")).to_have_count(0)
     assert_accessible(page)
     # A synced student cannot be removed either.
     page.locator("table a").first.click()
-    expect(page.get_by_text("Går inte här (regel 2)")).to_be_visible()
+    expect(page.get_by_text("Går inte här:")).to_be_visible()
+    expect(page.get_by_text("(Som referens: synkregel 2.)")).to_be_visible()
     expect(page.get_by_role("button", name="Ta bort personen")).to_have_count(0)
     assert_accessible(page)
 
@@ -72,15 +81,18 @@ def test_local_admin_and_central_main_path(page):
     page.get_by_label("Namn", exact=True).fill("Arbetslag F-3")
     page.get_by_label("Typ av grupp").select_option("work_team")
     page.get_by_role("button", name="Skapa grupp").click()
-    expect(page.get_by_text("Klart.")).to_be_visible()
-    page.get_by_role("link", name="Arbetslag F-3").click()
-    page.get_by_label("Personer att lägga till").select_option(label="Anna Berglund")
+    # Lands on the new group, which the confirmation names.
+    expect(page.get_by_text("Gruppen Arbetslag F-3 skapades.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Arbetslag F-3")
+    page.get_by_label("Anna Berglund").check()
+    page.get_by_label("Sofia Specialpedagog").check()
     page.get_by_role("button", name="Lägg till i gruppen").click()
-    page.get_by_label("Personer att lägga till").select_option(label="Sofia Specialpedagog")
-    page.get_by_role("button", name="Lägg till i gruppen").click()
+    expect(page.get_by_text("2 personer lades till i Arbetslag F-3.")).to_be_visible()
+    expect(page.get_by_label("Mentor")).to_have_value("")
     page.get_by_label("Mentor").select_option(label="Helena Rydberg")
     page.get_by_role("button", name="Koppla alla").click()
-    expect(page.get_by_text("Klart.")).to_be_visible()
+    expect(page.get_by_text("Helena Rydberg håller nu medarbetarsamtal med")).to_be_visible()
+    expect(page.get_by_role("link", name="Helena Rydberg")).to_be_visible()
     assert_accessible(page)
     page.goto("/admin/")
     page.get_by_role("link", name="Norrskolan", exact=True).click()
@@ -96,6 +108,8 @@ def test_local_admin_and_central_main_path(page):
     page.get_by_label("Format").select_option("letters")
     page.get_by_role("button", name="Dela ut inloggningsuppgifter").click()
     expect(page.locator(".login-letter")).to_have_count(6)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inloggningsuppgifter för 7B")
+    expect(page.get_by_role("button", name="Skriv ut breven")).to_be_visible()
     assert page.locator(".login-code").first.inner_text().count("-") == 2
     assert_accessible(page)
     # The same class's guardians: one letter each, saying whose guardian the reader is.
@@ -114,13 +128,26 @@ def test_grannby_central_does_it_directly(page):
     expect(page.get_by_text("Fråga centralt")).to_have_count(0)
     page.get_by_label("Nytt namn").fill("3B")
     page.get_by_role("button", name="Byt namn").click()
-    expect(page.get_by_text("Klart.")).to_be_visible()
+    expect(page.get_by_text("Gruppen heter nu 3B.")).to_be_visible()
+    # The red archive button is set apart from "Byt namn".
+    rename = page.get_by_role("button", name="Byt namn").bounding_box()
+    archive = page.get_by_role("button", name="Arkivera gruppen").bounding_box()
+    assert archive["y"] - (rename["y"] + rename["height"]) >= 16
     expect(page.get_by_role("heading", level=1)).to_have_text("3B")
     assert_accessible(page)
 
 
 def test_admin_pages_fit_a_narrow_screen(browser, live_server):
     context, page = narrow_page(browser, live_server, "central@exempelkommun.se")
+    # The central admin's menu: a few top items and a closed "Administration" disclosure,
+    # a short header at 320 px rather than 13 links.
+    page.goto("/")
+    nav = page.get_by_role("navigation", name="Huvudmeny")
+    expect(nav.get_by_role("link", name="Skolor och grupper")).to_be_hidden()
+    assert nav.bounding_box()["height"] <= 110, nav.bounding_box()  # 13 links took 225 px
+    open_admin_menu(page)
+    expect(nav.get_by_role("link", name="Skolor och grupper")).to_be_visible()
+    assert_accessible(page)
     page.goto("/admin/")
     page.get_by_role("link", name="Norrskolan", exact=True).click()
     page.wait_for_url(re.compile(r"/admin/schools/\d+"))

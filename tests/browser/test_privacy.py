@@ -9,13 +9,20 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, assert_no_sideways_scroll, log_in, narrow_page
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_no_sideways_scroll,
+    log_in,
+    narrow_page,
+    open_admin_menu,
+)
 
 pytestmark = pytest.mark.browser
 
 
 def test_central_retention_export_and_erasure(page, demo_app):
     log_in(page, "central@grannby.se")
+    open_admin_menu(page)
     page.get_by_role("link", name="Personuppgifter", exact=True).first.click()
     expect(page.get_by_role("heading", name="Personuppgifter: hur länge de sparas")).to_be_visible()
     assert_accessible(page)

@@ -58,6 +58,7 @@ def test_a_teacher_logs_in_with_her_school_account(browser, live_server, demo_ap
     content = page.content()
     assert "Anna Berglund" in content
     # The requester role: she may ask a question, and has no administration.
-    assert page.get_by_role("link", name="Administration").count() == 0
+    assert page.get_by_role("link", name="Skolor och grupper").count() == 0
+    assert page.locator("nav summary").count() == 0
     assert page.request.get(live_server + "/tickets/new").status == 200
     context.close()

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from helpdesk.demo import civic_no
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, log_in, open_admin_menu
 from tests.support.serve import serving
 
 pytestmark = pytest.mark.browser
@@ -109,6 +109,7 @@ def test_a_new_municipality_goes_into_service(browser, app, empty_server, tmp_pa
 
     assert "Norrskolan" in _cli(app, "sync", "import", str(_export(tmp_path)))
 
+    open_admin_menu(central)
     central.get_by_role("link", name="Administration").first.click()
     central.get_by_role("link", name="Supportorganisation").click()
     expect(central.get_by_role("heading", level=1)).to_have_text("Supportorganisation")

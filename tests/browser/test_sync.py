@@ -9,7 +9,13 @@ from playwright.sync_api import expect
 
 from helpdesk.extensions import db
 from helpdesk.sync.importer import run_import
-from tests.browser.conftest import assert_accessible, assert_no_sideways_scroll, log_in, narrow_page
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_no_sideways_scroll,
+    log_in,
+    narrow_page,
+    open_admin_menu,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -31,6 +37,7 @@ def test_a_held_run_is_shown_and_confirmed(page, browser, live_server, demo_app,
     context.close()
 
     log_in(page, "central@exempelkommun.se")
+    open_admin_menu(page)
     page.get_by_role("link", name="Synk", exact=True).first.click()
     expect(page.get_by_role("heading", name=f"Synkkörning {run_id} väntar på granskning")).to_be_visible()
     expect(page.get_by_text("inaktiverade (100 %)").first).to_be_visible()

@@ -17,6 +17,7 @@ from __future__ import annotations
 from flask import has_request_context
 from flask_babel import force_locale
 
+from helpdesk.admin.approval_requests import create_request
 from helpdesk.admin.guard import Refused, decide
 from helpdesk.admin.operations import course_links, groups, guardians, mentors, people  # noqa: F401 (register)
 from helpdesk.admin.operations.base import HANDLERS, Context, Handler, Plan, Result
@@ -62,8 +63,6 @@ def perform(actor, name: str, params: dict, *, reason: str | None = None) -> Res
     if decision.refused:
         raise Refused(decision.rule, decision.reason)
     if decision.needs_approval:
-        from helpdesk.admin.approvals import create_request
-
         return Result(decision, request=create_request(actor, name, params, p, decision, reason))
     obj = HANDLERS[name].apply(actor, params, Context(rule=decision.rule))
     return Result(decision, obj=obj)
