@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import login
+from tests.support.queries import statements as sql_of
 
 
 def test_security_headers_on_every_page(demo_client):
@@ -83,29 +84,13 @@ def test_unmigrated_database_gets_a_clear_message(tmp_path):
     assert ready.headers["Retry-After"] == "5"
 
 
-def _statements(app, call) -> tuple[object, list[str]]:
-    from sqlalchemy import event
-
-    from helpdesk.extensions import db
-
-    seen: list[str] = []
-    listener = lambda *args: seen.append(args[2])  # noqa: E731 (conn, cursor, statement, ...)
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            result = call()
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-    return result, seen
-
-
 def test_livez_touches_nothing_and_readyz_stays_cheap(demo_app):
     client = demo_app.test_client()
-    live, statements = _statements(demo_app, lambda: client.get("/livez"))
+    live, statements = sql_of(demo_app, lambda: client.get("/livez"))
     assert live.status_code == 200 and live.json == {"status": "alive"}
     assert statements == []
     client.get("/readyz")  # the first call looks at the schema once
-    ready, statements = _statements(demo_app, lambda: client.get("/readyz"))
+    ready, statements = sql_of(demo_app, lambda: client.get("/readyz"))
     assert ready.status_code == 200 and ready.json == {"status": "ready", "database": True, "search": True}
     assert statements and all("count(" not in s.lower() and "sqlite_master" not in s.lower()
                               and "information_schema" not in s.lower() for s in statements)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from helpdesk.extensions import db
 from helpdesk.tickets.demo import (
@@ -16,6 +16,7 @@ from helpdesk.tickets.demo import (
     VENDOR_SUBJECT,
 )
 from helpdesk.tickets.models import Ticket, TicketStatus, Tier
+from tests.support.queries import count_queries
 
 
 def tid(app, subject):
@@ -125,19 +126,6 @@ def test_bulk_bad_input_shows_the_error_at_its_field_and_changes_nothing(demo_ap
         "/tickets/queue/bulk", data={"ticket": picked, "action": "assign", "assignee": "me"}).status_code in (403, 404)
 
 
-def _count_queries(app, fn):
-    count = [0]
-    with app.app_context():
-        engine = db.engine
-
-    def before(*_a, **_k):
-        count[0] += 1
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        fn()
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-    return count[0]
 
 
 def test_queue_query_count_does_not_grow_with_the_number_of_tickets(demo_app, as_user):
@@ -146,7 +134,7 @@ def test_queue_query_count_does_not_grow_with_the_number_of_tickets(demo_app, as
     urls = ["/tickets/queue?tier=local", "/tickets/queue?tier=escalated", "/tickets/queue?tier=local&overdue=1",
             "/tickets/queue?tier=local&assigned=me&per_page=100"]
     local = as_user("lokal.norr@exempelkommun.se")
-    before = [_count_queries(demo_app, lambda u=u: local.get(u)) for u in urls]
+    before = [count_queries(demo_app, lambda u=u: local.get(u)) for u in urls]
     with demo_app.test_request_context():
         from helpdesk.auth.models import User
 
@@ -159,5 +147,5 @@ def test_queue_query_count_does_not_grow_with_the_number_of_tickets(demo_app, as
             if i % 4 == 1:
                 services.escalate(t, agent, "Provat det vanliga.")
         db.session.commit()
-    after = [_count_queries(demo_app, lambda u=u: local.get(u)) for u in urls]
+    after = [count_queries(demo_app, lambda u=u: local.get(u)) for u in urls]
     assert before == after and max(after) <= 12, (before, after)

@@ -4,13 +4,19 @@ from __future__ import annotations
 import io
 import re
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from helpdesk import hooks
 from helpdesk.extensions import db
-from helpdesk.tickets.demo import CENTRAL_SUBJECT, GRANNBY_SUBJECT, LOCAL_SUBJECT, RESOLVED_SUBJECT
+from helpdesk.tickets.demo import (
+    CENTRAL_SUBJECT,
+    GRANNBY_SUBJECT,
+    LOCAL_SUBJECT,
+    RESOLVED_SUBJECT,
+)
 from helpdesk.tickets.models import FilingDeflection, Ticket, TicketStatus, Tier
 from tests.support.clock import day_ahead
+from tests.support.queries import count_queries
 
 
 def tid(app, subject):
@@ -178,19 +184,6 @@ def test_guest_intake_verification_and_magic_link(demo_app):
     assert "Jag väntar." in c.get(follow).text
 
 
-def _count_queries(app, fn):
-    count = [0]
-    with app.app_context():
-        engine = db.engine
-
-    def before(*_a, **_k):
-        count[0] += 1
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        fn()
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-    return count[0]
 
 
 def test_queue_query_count_does_not_grow_with_page_size(demo_app, as_user):
@@ -204,12 +197,12 @@ def test_queue_query_count_does_not_grow_with_page_size(demo_app, as_user):
             services.file_ticket(teacher, subject=f"Fråga {i}", body="Text", category="usage")
         db.session.commit()
     c = as_user("lokal.norr@exempelkommun.se")
-    small = _count_queries(demo_app, lambda: c.get("/tickets/queue?tier=local&per_page=2"))
-    large = _count_queries(demo_app, lambda: c.get("/tickets/queue?tier=local&per_page=40"))
+    small = count_queries(demo_app, lambda: c.get("/tickets/queue?tier=local&per_page=2"))
+    large = count_queries(demo_app, lambda: c.get("/tickets/queue?tier=local&per_page=40"))
     assert small == large <= 10
     t = tid(demo_app, LOCAL_SUBJECT)
     # One more than the queue: the organisation's closed days, for time left in business hours.
-    assert _count_queries(demo_app, lambda: c.get(f"/tickets/{t}")) <= 11
+    assert count_queries(demo_app, lambda: c.get(f"/tickets/{t}")) <= 11
 
 
 def test_waiting_status_shows_on_the_page(demo_app, as_user):
