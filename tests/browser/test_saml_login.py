@@ -6,18 +6,15 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import assert_accessible, log_in
-from tests.support.saml_idp import SamlIdP, free_port
+from tests.support.saml_idp import running_idp
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def browser_idp(tmp_path):
-    port = free_port()
-    idp = SamlIdP(f"http://127.0.0.1:{port}", workdir=tmp_path / "idp")
-    httpd = idp.serve("127.0.0.1", port)
-    yield idp
-    httpd.shutdown()
+    with running_idp(tmp_path / "idp") as idp:
+        yield idp
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

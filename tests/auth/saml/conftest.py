@@ -8,16 +8,13 @@ import pytest
 import requests
 
 from tests.conftest import login
-from tests.support.saml_idp import SamlIdP, free_port
+from tests.support.saml_idp import running_idp
 
 
 @pytest.fixture
 def idp(tmp_path):
-    port = free_port()
-    idp = SamlIdP(f"http://127.0.0.1:{port}", workdir=tmp_path / "idp")
-    httpd = idp.serve("127.0.0.1", port)
-    yield idp
-    httpd.shutdown()
+    with running_idp(tmp_path / "idp") as idp:
+        yield idp
 
 
 @pytest.fixture

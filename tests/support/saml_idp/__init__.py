@@ -14,6 +14,7 @@ import html
 import re
 import tempfile
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -241,3 +242,15 @@ def free_port() -> int:
 
 
 __all__ = ["SamlIdP", "USERS", "Switches", "free_port"]
+
+
+@contextmanager
+def running_idp(workdir: Path):
+    """The test IdP served on a free loopback port for one test; stopped afterwards."""
+    port = free_port()
+    idp = SamlIdP(f"http://127.0.0.1:{port}", workdir=workdir)
+    httpd = idp.serve("127.0.0.1", port)
+    try:
+        yield idp
+    finally:
+        httpd.shutdown()
