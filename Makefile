@@ -54,7 +54,9 @@ providers:
 test: translations providers
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
+# The load test's locust is installed only here: the suite and the portal do not need it.
 bench: setup
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # The test OpenID provider for guardians' e-legitimation by hand (README): node and npm needed.

@@ -6,6 +6,7 @@ and the number of SQL queries of each.
 """
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import tempfile
@@ -15,8 +16,9 @@ from pathlib import Path
 
 from sqlalchemy import event, select
 
-N_TICKETS = 100_000
-N_MESSAGES = 500_000
+# BENCH_TICKETS makes a smaller world for trying a benchmark out; figures are quoted at 100,000.
+N_TICKETS = int(os.environ.get("BENCH_TICKETS", "100000"))
+N_MESSAGES = 5 * N_TICKETS
 RUNS = 60
 
 

@@ -1,0 +1,179 @@
+"""Load test: mixed traffic against the real server shape, on loopback, bounded in time.
+
+For each shape (SQLite with one gunicorn worker; PostgreSQL with four, when LOAD_PG_URL or
+TEST_DATABASE_URL names a server) it builds 100,000 tickets and 500,000 messages
+(bench_tickets._build), starts gunicorn on a free loopback port, and runs locust headless
+with bench/locustfile.py:
+
+1. mixed traffic (agents on the queue, ticket pages and replies; teachers searching and
+   filing; readers of the help pages) for LOAD_SECONDS (default 60) with LOAD_USERS
+   (default 60) people: throughput and p50/p95/p99 per endpoint, and the errors;
+2. the floor: /livez alone, as fast as it answers, then the heaviest page (the central queue)
+   alone the same way, printed side by side;
+3. afterwards, every reply that the server accepted under load is looked for in the database.
+
+Run alone with `make bench BENCH_ARGS=load` (or `python -m bench load`). Needs locust
+(`pip install -e '.[bench]'`; `make bench` installs it).
+"""
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from bench.bench_tickets import N_MESSAGES, N_TICKETS, _build
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
+USERS = int(os.environ.get("LOAD_USERS", "60"))
+FLOOR_SECONDS = int(os.environ.get("LOAD_FLOOR_SECONDS", "15"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_until_up(url: str, seconds: float = 60) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            with urllib.request.urlopen(url + "/livez", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the server at {url} did not come up")
+
+
+def _build_database(url: str, tmp: Path) -> None:
+    from helpdesk import create_app
+    from helpdesk.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "MAIL_SERVER": "", "SECRET_KEY": "bench",
+                      "MAIL_DROP_DIR": str(tmp / "mail"), "SEARCH_INDEX_DIR": str(tmp / "idx"),
+                      "UPLOAD_DIR": str(tmp / "up")}, instance_path=str(tmp / "instance"))
+    _build(app)
+    with app.app_context():
+        # Search answers from a full index, as after `flask search reindex`; its time is the
+        # full-reindex figure.
+        from helpdesk.search.services import get_backend, rebuild_index
+
+        t0 = time.perf_counter()
+        n = rebuild_index()
+        print(f"  search index ({get_backend().name}): {n:,} documents in {time.perf_counter() - t0:.0f} s",
+              flush=True)
+        db.engine.dispose()
+
+
+def _locust(host: str, tmp: Path, name: str, users: int, seconds: int, classes: list[str], env: dict) -> list[dict]:
+    prefix = tmp / name
+    subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+                    "-u", str(users), "-r", str(max(1, users // 5)), "-t", f"{seconds}s", "--host", host,
+                    "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING", *classes],
+                   check=False, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _print_rows(rows: list[dict]) -> None:
+    print(f"  {'endpoint':28} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6}")
+    for row in rows:
+        print(f"  {row['Name'][:28]:28} {int(row['Request Count']):8d} {int(row['Failure Count']):6d} "
+              f"{float(row['Requests/s']):7.1f} {row['50%']:>6} {row['95%']:>6} {row['99%']:>6}")
+
+
+def _replies_present(url: str, markers: list[str]) -> int:
+    from sqlalchemy import func, or_, select
+
+    from helpdesk.tickets.models import TicketMessage
+
+    body = TicketMessage.__table__.c.body
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return sum(conn.execute(select(func.count()).where(or_(*(body.contains(m) for m in part)))).scalar()
+                       for part in (markers[i:i + 500] for i in range(0, len(markers), 500)))
+    finally:
+        engine.dispose()
+
+
+def _run_shape(label: str, url: str, workers: int, tmp: Path) -> None:
+    print(f"-- {label}: {workers} gunicorn worker(s); load {os.getloadavg()[0]:.2f} at start", flush=True)
+    t0 = time.perf_counter()
+    _build_database(url, tmp)
+    print(f"  built {N_TICKETS:,} tickets and {N_MESSAGES:,} messages in {time.perf_counter() - t0:.0f} s", flush=True)
+    port = _free_port()
+    host = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-load", "MAIL_SERVER": "",
+           "MAIL_DROP_DIR": str(tmp / "mail"), "SEARCH_INDEX_DIR": str(tmp / "idx"),
+           "UPLOAD_DIR": str(tmp / "up"), "LOG_LEVEL": "WARNING"}
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", f"helpdesk:create_app(instance_path={str(tmp / 'instance')!r})"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    try:
+        _wait_until_up(host)
+        replies_log = tmp / "replies.log"
+        replies_log.write_text("")
+        mixed = _locust(host, tmp, "mixed", USERS, SECONDS, ["Agent", "Teacher", "Reader"],
+                        {"LOAD_REPLIES_LOG": str(replies_log), "LOAD_MARKER": f"load-{port}"})
+        print(f"  mixed traffic, {USERS} people for {SECONDS} s (load {os.getloadavg()[0]:.2f}):")
+        _print_rows(mixed)
+        floor = _locust(host, tmp, "floor", 8, FLOOR_SECONDS, ["Floor"], {})
+        heavy = _locust(host, tmp, "heavy", 8, FLOOR_SECONDS, ["HeaviestPage"], {})
+        livez = float(next(r for r in floor if r["Name"] == "Aggregated")["Requests/s"])
+        queue = float(next(r for r in heavy if r["Name"] == "/tickets/queue")["Requests/s"])
+        print(f"  saturated: /livez {livez:.1f} req/s, central queue page {queue:.1f} req/s "
+              f"({100 * queue / livez if livez else 0:.0f}% of the floor)")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    markers = [m for m in replies_log.read_text().split() if m]
+    print(f"  replies accepted under load: {len(markers)}; present in the database afterwards: "
+          f"{_replies_present(url, markers)}", flush=True)
+
+
+def main() -> None:
+    if shutil.which("locust", path=str(BIN)) is None:
+        print("locust is not installed: pip install -e '.[bench]' (make bench does)")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        (tmp / "sqlite").mkdir()
+        _run_shape("SQLite", f"sqlite:///{tmp / 'sqlite' / 'load.sqlite'}", 1, tmp / "sqlite")
+    pg = os.environ.get("LOAD_PG_URL") or os.environ.get("TEST_DATABASE_URL")
+    if not pg:
+        print("-- PostgreSQL: skipped (set LOAD_PG_URL, e.g. postgresql://postgres@127.0.0.1:5432/test)")
+        return
+    from sqlalchemy.engine import make_url
+
+    base = make_url(pg)
+    load_url = base.set(database="helpdesk_load")
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text('DROP DATABASE IF EXISTS "helpdesk_load" WITH (FORCE)'))
+        conn.execute(text('CREATE DATABASE "helpdesk_load"'))
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            _run_shape("PostgreSQL", load_url.render_as_string(hide_password=False), 4, tmp)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text('DROP DATABASE IF EXISTS "helpdesk_load" WITH (FORCE)'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
