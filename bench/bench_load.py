@@ -82,7 +82,7 @@ def _locust(host: str, tmp: Path, name: str, users: int, seconds: int, classes: 
     subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                     "-u", str(users), "-r", str(max(1, users // 5)), "-t", f"{seconds}s", "--host", host,
                     "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING", *classes],
-                   check=False, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   check=False, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with open(f"{prefix}_stats.csv", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
@@ -159,7 +159,7 @@ def main() -> None:
         return
     from sqlalchemy.engine import make_url
 
-    base = make_url(pg)
+    base = make_url(pg).set(drivername="postgresql+psycopg")
     load_url = base.set(database="helpdesk_load")
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import uuid
 
 from locust import HttpUser, between, task
 
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-TICKET_LINK = re.compile(r'href="/tickets/(\d+)"')
-WHERE = re.compile(r'name="where"[^>]*value="([^"]+)"|<option value="(school:\d+)"')
+from bench.pages import CSRF, TICKET_LINK, WHERE
 MARKER = os.environ.get("LOAD_MARKER", "load-marker")
 REPLIES_LOG = os.environ.get("LOAD_REPLIES_LOG", "/dev/null")
 QUESTIONS = ["inloggning", "byta namn på klass", "vårdnadshavare", "lösenord", "mentor",
