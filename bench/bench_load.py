@@ -87,6 +87,15 @@ def _locust(host: str, tmp: Path, name: str, users: int, seconds: int, classes: 
         return list(csv.DictReader(fh))
 
 
+def _worker_memory(server: subprocess.Popen) -> list[int]:
+    """Resident memory (MB) of each gunicorn worker, from /proc."""
+    sizes = []
+    for pid in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split():
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))) // 1024)
+    return sizes
+
+
 def _print_rows(rows: list[dict]) -> None:
     print(f"  {'endpoint':28} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6}")
     for row in rows:
@@ -131,6 +140,7 @@ def _run_shape(label: str, url: str, workers: int, tmp: Path) -> None:
                         {"LOAD_REPLIES_LOG": str(replies_log), "LOAD_MARKER": f"load-{port}"})
         print(f"  mixed traffic, {USERS} people for {SECONDS} s (load {os.getloadavg()[0]:.2f}):")
         _print_rows(mixed)
+        print(f"  worker memory after the load (RSS): {', '.join(f'{m} MB' for m in _worker_memory(server))}")
         floor = _locust(host, tmp, "floor", 8, FLOOR_SECONDS, ["Floor"], {})
         heavy = _locust(host, tmp, "heavy", 8, FLOOR_SECONDS, ["HeaviestPage"], {})
         livez = float(next(r for r in floor if r["Name"] == "Aggregated")["Requests/s"])

@@ -1,0 +1,191 @@
+"""A million tickets on PostgreSQL: does the queue still answer as fast as at a hundred thousand?
+
+Builds the demo and then, inside PostgreSQL (INSERT ... SELECT over generate_series, so the
+rows never travel through Python), BENCH_MILLION tickets (default 1,000,000) with five messages
+each and a creation event, spread over the demo's schools; indexes the tickets for search in
+the same way (to_tsvector over subject and messages, with the access tokens the ticket source
+gives), ANALYZEs, and measures through the Flask test client as the central admin of the demo
+municipality: the queue page, the API list, a ticket page, a search and, when the insight
+capability is installed, the overview for twelve months. Prints median, p95 and the number of
+SQL queries of each, with the machine's load.
+
+Needs PostgreSQL: LOAD_PG_URL or TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test);
+works in its own database `helpdesk_million`, dropped afterwards. Run alone with
+`make bench BENCH_ARGS=million`.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
+
+from bench.bench_tickets import _measure
+
+N = int(os.environ.get("BENCH_MILLION", "1000000"))
+STEP = 100_000  # rows per INSERT ... SELECT, each its own statement
+
+
+def _defaults(table, given: dict[str, str]) -> dict[str, str]:
+    """The SELECT list for every NOT NULL column: what `given` says, else the model's scalar
+    default as a literal (an INSERT ... SELECT does not run Python-side defaults)."""
+    out = dict(given)
+    for col in table.columns:
+        if col.name in out or col.nullable or col.primary_key or col.server_default is not None:
+            continue
+        if col.default is not None and col.default.is_callable and "DateTime" in type(col.type).__name__:
+            out[col.name] = "(now() AT TIME ZONE 'utc')"
+            continue
+        default = col.default.arg if col.default is not None and col.default.is_scalar else None
+        if default is None:
+            raise RuntimeError(f"bench_million: say what {table.name}.{col.name} holds")
+        value = getattr(default, "value", default)
+        out[col.name] = ("TRUE" if value else "FALSE") if isinstance(value, bool) else \
+            str(value) if isinstance(value, (int, float)) else "'" + str(value).replace("'", "''") + "'"
+    return out
+
+
+def _insert_select(conn, table, given: dict[str, str], frm: str, params: dict) -> None:
+    cols = _defaults(table, given)
+    conn.execute(text(f"INSERT INTO {table.name} ({', '.join(cols)}) SELECT {', '.join(cols.values())} "
+                      f"FROM {frm}"), params)
+
+
+def _generate(app) -> int:
+    from helpdesk.auth.models import User
+    from helpdesk.demo import build_demo
+    from helpdesk.directory.models import Organisation, School
+    from helpdesk.extensions import db
+    from helpdesk.search.models import SearchAccess, SearchEntry
+    from helpdesk.tickets.models import Ticket, TicketEvent, TicketMessage
+
+    with app.test_request_context():
+        db.create_all()
+        build_demo()
+        db.session.commit()
+        schools = db.session.execute(select(School.id, School.organisation_id).order_by(School.id)).all()
+        vendor = {o.id: o.vendor_id for o in db.session.scalars(select(Organisation))}
+        teacher = db.session.scalar(select(User.id).where(User.email == "larare.norr@exempelkommun.se"))
+        start = (db.session.scalar(select(Ticket.id).order_by(Ticket.id.desc()).limit(1)) or 0) + 1
+        conn = db.session.connection()
+        # The schools as a VALUES list the generator picks from by g % n.
+        conn.execute(text("CREATE TEMP TABLE bench_school (k int, school_id int, org_id int, vendor_id int)"))
+        conn.execute(text("INSERT INTO bench_school VALUES (:k, :s, :o, :v)"),
+                     [{"k": k, "s": s, "o": o, "v": vendor[o]} for k, (s, o) in enumerate(schools)])
+        n_schools = len(schools)
+        for lo in range(0, N, STEP):
+            frm = ("generate_series(CAST(:lo AS int), CAST(:hi AS int)) AS g "
+                   "JOIN bench_school b ON b.k = g % :n")
+            params = {"lo": lo, "hi": min(N, lo + STEP) - 1, "n": n_schools, "start": start, "teacher": teacher}
+            created = "(now() AT TIME ZONE 'utc') - (g % 1000000) * interval '1 minute'"
+            # 60 % closed, 10 % resolved, the rest active, as bench_tickets; tiers 45/40/15.
+            status = ("CASE WHEN g % 100 < 60 THEN 'closed' WHEN g % 100 < 70 THEN 'resolved' "
+                      "WHEN g % 100 < 82 THEN 'open' WHEN g % 100 < 90 THEN 'new' "
+                      "WHEN g % 100 < 95 THEN 'waiting_for_requester' ELSE 'waiting_for_tier_above' END")
+            tier = "CASE WHEN g % 20 < 9 THEN 'local' WHEN g % 20 < 17 THEN 'central' ELSE 'vendor' END"
+            active = "(g % 100 >= 70 AND NOT (g % 100 BETWEEN 90 AND 94))"
+            _insert_select(conn, Ticket.__table__, {
+                "id": ":start + g", "number": "'M-' || lpad(g::text, 8, '0')", "organisation_id": "b.org_id",
+                "school_id": "b.school_id", "requester_id": ":teacher", "requester_role": "'staff'",
+                "requester_name": "'Anna Berglund'",
+                "category": "(ARRAY['login','usage','bug','other'])[1 + g % 4]",
+                "subject": "'Fråga nummer ' || g || ' om inloggning och klasser'", "tier": tier,
+                "status": status, "vendor_id": "b.vendor_id",
+                "vendor_escalated_at": f"CASE WHEN g % 20 >= 17 THEN {created} END",
+                "created_at": created, "updated_at": created, "message_count": "5", "attachment_count": "0",
+                "sla_due_at": f"CASE WHEN {active} THEN {created} + (g % 200 + 1) * interval '1 hour' END",
+                "sla_due_kind": f"CASE WHEN {active} THEN ({tier}) || '_resolution' END",
+            }, frm, params)
+            _insert_select(conn, TicketEvent.__table__, {
+                "ticket_id": ":start + g", "actor_id": ":teacher", "actor_name": "'Anna Berglund'",
+                "kind": "'created'", "to_value": "'local'", "tier_after": tier, "status_after": status,
+                "created_at": created}, frm, params)
+            _insert_select(conn, TicketMessage.__table__, {
+                "ticket_id": ":start + g", "author_id": ":teacher", "author_name": "'Anna Berglund'",
+                "author_role": "CASE WHEN m % 2 = 0 THEN 'requester' ELSE 'local' END",
+                "internal": "(m = 3)", "shared_with_vendor": "FALSE",
+                "body": "'Jag har provat att logga ut och in igen men schemat för klass ' || g % 97 || "
+                        "' visas fortfarande inte. Vad kan jag göra?'",
+                "created_at": f"{created} + m * interval '1 minute'"},
+                frm + " CROSS JOIN generate_series(0, 4) AS m", params)
+            # Search: the subject and public messages, with the ticket source's access tokens.
+            _insert_select(conn, SearchEntry.__table__, {
+                "kind": "'ticket'", "object_id": ":start + g", "language": "'sv'",
+                "title": "'M-' || lpad(g::text, 8, '0') || ' Fråga nummer ' || g || ' om inloggning och klasser'",
+                "body": "'Jag har provat att logga ut och in igen men schemat för klass ' || g % 97 || ' visas inte.'",
+                "tags": "'|' || (ARRAY['login','usage','bug','other'])[1 + g % 4] || '|'", "audience": "''",
+                "url": "'/tickets/' || (:start + g)",
+                "tsv": "setweight(to_tsvector('swedish', 'Fråga nummer ' || g || ' om inloggning och klasser'), 'A')"
+                       " || setweight(to_tsvector('swedish', 'Jag har provat att logga ut och in igen men "
+                       "schemat för klass ' || g % 97 || ' visas inte.'), 'D')"}, frm, params)
+            conn.execute(text(
+                f"INSERT INTO {SearchAccess.__table__.name} (entry_id, token) "
+                "SELECT e.id, t.token FROM search_entry e JOIN ticket k ON k.id = e.object_id "
+                "CROSS JOIN LATERAL (VALUES ('ticket:school:' || k.school_id), ('ticket:org:' || k.organisation_id), "
+                "('ticket:requester:' || k.requester_id)) AS t(token) "
+                "WHERE e.kind = 'ticket' AND e.object_id BETWEEN :start + :lo AND :start + :hi"), params)
+            db.session.commit()
+            conn = db.session.connection()
+            print(f"  {min(N, lo + STEP):>9,} tickets", flush=True)
+        conn.exec_driver_sql("ANALYZE")
+        db.session.commit()
+        exk = db.session.scalar(select(Organisation.id).where(Organisation.code == "EXK"))
+        return db.session.scalar(select(Ticket.id).where(Ticket.organisation_id == exk, Ticket.tier == "central",
+                                                         Ticket.id >= start).limit(1))
+
+
+def main() -> None:
+    from helpdesk import create_app
+
+    pg = os.environ.get("LOAD_PG_URL") or os.environ.get("TEST_DATABASE_URL")
+    if not pg:
+        print("-- skipped: set LOAD_PG_URL, e.g. postgresql://postgres@127.0.0.1:5432/test")
+        return
+    base = make_url(pg).set(drivername="postgresql+psycopg")
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text('DROP DATABASE IF EXISTS "helpdesk_million" WITH (FORCE)'))
+        conn.execute(text('CREATE DATABASE "helpdesk_million"'))
+    url = base.set(database="helpdesk_million").render_as_string(hide_password=False)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            app = create_app({
+                "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+                "MAIL_SERVER": "", "MAIL_DROP_DIR": str(tmp / "mail"), "SEARCH_BACKEND": "postgres",
+                "SEARCH_INDEX_DIR": str(tmp / "idx"), "UPLOAD_DIR": str(tmp / "up"), "SECRET_KEY": "bench",
+            }, instance_path=str(tmp / "instance"))
+            print(f"load {os.getloadavg()[0]:.2f}; generating {N:,} tickets, {5 * N:,} messages", flush=True)
+            t0 = time.perf_counter()
+            ticket_id = _generate(app)
+            print(f"generated in {time.perf_counter() - t0:.0f} s (load {os.getloadavg()[0]:.2f})", flush=True)
+            client = app.test_client()
+            assert client.post("/login", data={"email": "central@exempelkommun.se", "password": "demo"}).status_code == 302
+            pages = [
+                ("central queue page (25 per page)", "/tickets/queue?tier=central", "GET"),
+                ("API list (25)", "/api/v1/tickets", "GET"),
+                ("ticket page, 5 messages", f"/tickets/{ticket_id}", "GET"),
+                ("search 'schemat klass'", "/api/v1/search?q=schemat+klass", "GET"),
+            ]
+            if "insight.overview" in app.view_functions:
+                pages.append(("insight overview, 12 months", "/insight?period=12m", "GET"))
+            print(f"{'what':40} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+            for name, page, _method in pages:
+                median, p95, queries = _measure(app, client, page)
+                print(f"{name:40} {median:10.1f} {p95:8.1f} {queries:8d}", flush=True)
+            print(f"(load {os.getloadavg()[0]:.2f} at the end)")
+            from helpdesk.extensions import db
+
+            with app.app_context():
+                db.engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text('DROP DATABASE IF EXISTS "helpdesk_million" WITH (FORCE)'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
