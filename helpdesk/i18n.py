@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
 PACKAGE = Path(__file__).resolve().parent
@@ -36,6 +36,18 @@ def select_locale() -> str:
 # One date format per language, used everywhere through the `when` template filter, in the
 # app's time zone (Europe/Stockholm): Swedish "2 dec. 2026 14:05", English "2 Dec 2026, 14:05".
 DATE_PATTERNS = {"sv": "d MMM y HH:mm", "en": "d MMM y, HH:mm"}
+
+
+DAY_PATTERNS = {"sv": "d MMM y", "en": "d MMM y"}
+
+
+def day(value) -> str:
+    """A date (or the date of a moment, in the app's time zone) in the language's one format."""
+    if value is None:
+        return ""
+    lang = str(get_locale() or "sv")[:2]
+    pattern = DAY_PATTERNS.get(lang, DAY_PATTERNS["sv"])
+    return format_date(value, pattern) if type(value).__name__ == "date" else format_datetime(value, pattern)
 
 
 def when(value) -> str:

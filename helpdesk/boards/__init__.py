@@ -23,7 +23,6 @@ def init_app(app) -> None:
     from helpdesk.boards.services import ticket_discussion
 
     hooks.provide("ticket_discussion", ticket_discussion)
-    app.add_template_filter(_board_time, "board_time")
     app.context_processor(_template_globals)
     add_nav(NavItem("boards.index", lambda: str(_l("Support group")),
                     lambda user: can(user, "boards.use"), order=40))
@@ -35,13 +34,6 @@ def init_app(app) -> None:
 
     app.cli.add_command(boards_cli)
     add_setup_step(40, "boards: default boards for every organisation", setup_step)
-
-
-def _board_time(value) -> str:
-    """A moment as Swedish local time, e.g. 2026-11-23 14:05."""
-    from helpdesk.boards.services import STOCKHOLM
-
-    return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def _template_globals():

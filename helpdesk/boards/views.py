@@ -502,7 +502,6 @@ def _meeting_page(meeting, minutes_form=None, note_form=None, status=200):
     editable = can(current_user, "boards.edit_meeting", meeting)
     return render_template(
         "boards/meeting.html", meeting=meeting, editable=editable,
-        local_start=meeting.starts_at.astimezone(services.STOCKHOLM),
         candidates=meeting_service.agenda_candidates(current_user, meeting) if editable else None,
         minutes_form=minutes_form or forms.MinutesForm(formdata=None, data={"minutes": meeting.minutes or ""}),
         note_form=note_form or forms.AgendaNoteForm(formdata=None),

@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from helpdesk.access import can
-from helpdesk.i18n import when
+from helpdesk.i18n import day, when
 from helpdesk.labels import label
 from helpdesk.nav import nav_for, nav_sections
 
@@ -35,6 +35,7 @@ def role_summary(user) -> str:
 def init_app(app) -> None:
     app.add_template_filter(label, "label")
     app.add_template_filter(when, "when")  # the one date format per language
+    app.add_template_filter(day, "day")  # the same, date only
 
     @app.context_processor
     def globals_():
