@@ -119,9 +119,20 @@ def test_restart_throws_the_stopped_build_away(indexed_app):
             shadows = db.session.scalars(text(
                 "SELECT tablename FROM pg_tables WHERE tablename LIKE 'search_entry\\_\\_%'")).all()
             assert shadows == [f"search_entry__{second}"]
+        indexes = _index_names()
         services.reindex()
         assert not backend.has_build(second)
         assert rebuild.pending() is None
+        # The swapped-in tables carry the live ones' index and constraint names (which the
+        # migrations name), and nothing of the build is left over.
+        assert _index_names() == indexes
+
+
+def _index_names():
+    if db.engine.dialect.name != "postgresql":
+        return None
+    return sorted(db.session.execute(text(
+        "SELECT tablename, indexname FROM pg_indexes WHERE tablename LIKE 'search\\_%'")).all())
 
 
 def test_the_command_says_a_stopped_rebuild_continues(indexed_app):

@@ -140,17 +140,17 @@ def _plain_indexes(table: str) -> list[tuple[str, str]]:
         {"t": table}).all()
 
 
-def _renames(build: str) -> list[tuple[str, str, str]]:
-    """What finish() gives the build, as (live table, shadow table, kind of object)."""
+def _pairs(build: str) -> list[tuple[str, str]]:
+    """(live table, the build's table), entries first (the access rows refer to them)."""
     entry, access = _tables(build)
-    return [(ENTRY, entry, "table"), (ACCESS, access, "table")]
+    return [(ENTRY, entry), (ACCESS, access)]
 
 
 def finish(build: str) -> None:
     """Index the build like the live tables, then swap it in. The index building runs in
     its own transaction (readers go on meanwhile); the swap is a few renames."""
-    tables = _renames(build)
-    for live, shadow, _ in tables:
+    tables = _pairs(build)
+    for live, shadow in tables:
         for name, contype, definition in _constraints(live):
             if contype == "f":
                 definition = definition.replace(f"REFERENCES {ENTRY}(", f"REFERENCES {tables[0][1]}(")
@@ -162,13 +162,14 @@ def finish(build: str) -> None:
         db.session.execute(text(f"ANALYZE {shadow}"))
     db.session.commit()
     # The swap: one short transaction (it waits for running searches to finish).
-    sequence = db.session.scalar(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": ENTRY})
-    if sequence:
-        db.session.execute(text(f"ALTER SEQUENCE {sequence} OWNED BY {tables[0][1]}.id"))
+    for live, shadow in tables:
+        sequence = db.session.scalar(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": live})
+        if sequence:
+            db.session.execute(text(f"ALTER SEQUENCE {sequence} OWNED BY {shadow}.id"))
     names = {live: ([c[0] for c in _constraints(live)], [i[0] for i in _plain_indexes(live)])
-             for live, _, _ in tables}
+             for live, _ in tables}
     db.session.execute(text(f"DROP TABLE {ACCESS}, {ENTRY}"))
-    for live, shadow, _ in tables:
+    for live, shadow in tables:
         db.session.execute(text(f"ALTER TABLE {shadow} RENAME TO {live}"))
         constraints, indexes = names[live]
         for name in constraints:
