@@ -26,7 +26,6 @@ from helpdesk.search.models import IndexOutbox, SearchRebuild
 from helpdesk.search.sources import sources
 
 log = logging.getLogger(__name__)
-BATCH = 1000
 
 
 @dataclass
@@ -67,7 +66,7 @@ def run(backend: SearchBackend, *, restart: bool = False, batch_size: int | None
     """Build (or go on building) the new index and swap it in when complete. Stops early,
     unfinished, after `max_batches` batches. `renew()` is called after each batch (the
     caller keeps its lease)."""
-    batch_size = batch_size or int(current_app.config.get("SEARCH_REBUILD_BATCH") or BATCH)
+    batch_size = batch_size or int(current_app.config.get("SEARCH_REBUILD_BATCH") or backend.build_batch)
     order = _order()
     row = pending()
     if row is not None and (restart or row.backend != backend.name or row.kind not in order

@@ -81,6 +81,8 @@ class SearchBackend(ABC):
     """What every backend implements; the services know nothing else of it."""
 
     name = "base"
+    # Documents per batch (and transaction) of a full rebuild.
+    build_batch = 1000
 
     @abstractmethod
     def ready(self) -> bool:

@@ -143,6 +143,8 @@ def partition_of(kind: str) -> str:
 
 class WhooshBackend(SearchBackend):
     name = "whoosh"
+    # Documents per rebuild batch: each batch is a segment, merged at the end.
+    build_batch = 5000
 
     def __init__(self, root: str | os.PathLike, procs: int = 1, cache_postings: int = 2_000_000):
         self.root = Path(root)
@@ -283,7 +285,7 @@ class WhooshBackend(SearchBackend):
         return path
 
     def _write(self, path: Path, docs: Iterable[SearchDocument], deleted: Iterable[str],
-               replace: bool) -> None:
+               replace: bool, merge: bool = True) -> None:
         work: dict[str, tuple[list, list]] = {p: ([], []) for p in PARTITIONS}
         for key in deleted:
             work[partition_of(key.split(":", 1)[0])][0].append(key)
@@ -302,16 +304,22 @@ class WhooshBackend(SearchBackend):
             except Exception:
                 writer.cancel()
                 raise
-            writer.commit()
+            writer.commit(merge=merge)
 
     def add_to_build(self, build: str, docs: list[SearchDocument], replace: bool = False) -> None:
-        self._write(self._build_path(build), docs, (), replace)
+        # A segment per batch, merged once at the end: merging small segments after every
+        # batch would rewrite the same postings again and again.
+        self._write(self._build_path(build), docs, (), replace, merge=False)
 
     def update_build(self, build: str, docs: list[SearchDocument], deleted: list[str]) -> None:
         self._write(self._build_path(build), docs, deleted, True)
 
     def finish_build(self, build: str) -> None:
         path = self._build_path(build)
+        for part in PARTITIONS:
+            ix = index.open_dir(str(path / part))
+            if len(ix._segments()) > 1:
+                ix.optimize()
         new = self.root / build.replace("build-", "gen-", 1)
         os.replace(path, new)
         self._swap(new)
