@@ -147,6 +147,8 @@ def _run_rounds(app, interval: float, *, stop: threading.Event, rounds: int | No
                 db.session.rollback()
                 log.exception("periodic work failed; trying again in %s s", interval)
         done += 1
+        if rounds is not None and done >= rounds:
+            break  # no wait after the last round
         stop.wait(max(0.0, interval - (time.monotonic() - started)))
     return done
 
