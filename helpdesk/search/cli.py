@@ -31,15 +31,23 @@ def work_command(once: bool, interval: float, batch: int):
 
 
 @search_cli.command("reindex")
-def reindex_command():
-    """Build a fresh index beside the live one and swap it in."""
-    from helpdesk.search import services
+@click.option("--restart", is_flag=True, help="Throw away a stopped rebuild and start over.")
+@click.option("--batches", type=click.IntRange(min=1), default=None,
+              help="Stop after this many batches (run again to continue).")
+def reindex_command(restart: bool, batches: int | None):
+    """Build a fresh index beside the live one, in batches, and swap it in. A rebuild that
+    was stopped continues where it stopped; search answers from the old index meanwhile."""
+    from helpdesk.search import rebuild, services
 
     started = time.monotonic()
     try:
-        n = services.reindex()
+        n = services.reindex(restart=restart, max_batches=batches)
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from None
+    if rebuild.pending() is not None:
+        click.echo(f"search: {n} documents built so far; stopped before the end. Run the same "
+                   f"command again to continue (search answers from the old index meanwhile).")
+        return
     click.echo(f"search: reindexed {n} documents in {time.monotonic() - started:.1f} s "
                f"({services.backend_name()})")
 
@@ -47,7 +55,11 @@ def reindex_command():
 @search_cli.command("status")
 def status_command():
     """Say which backend is used and how many documents it holds."""
-    from helpdesk.search import services
+    from helpdesk.search import rebuild, services
 
     for key, value in services.health().items():
         click.echo(f"{key}: {value}")
+    building = rebuild.status()
+    if building:
+        click.echo(f"rebuild: {building['documents']} documents built so far (since "
+                   f"{building['started_at']:%Y-%m-%d %H:%M} UTC); `flask search reindex` continues it")

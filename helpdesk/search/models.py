@@ -74,3 +74,24 @@ class SearchWord(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     word: Mapped[str] = mapped_column(String(64), unique=True)
     language: Mapped[str] = mapped_column(String(5), default="sv")
+
+
+class SearchRebuild(db.Model):
+    """A full reindex under way: which backend build it fills and how far it got.
+
+    The rebuild goes through the sources in order, in batches of ids, each batch its own
+    transaction that also moves this cursor (kind, last_id); a stopped or crashed rebuild
+    continues from here. `outbox_high` is the last outbox row that existed when it started:
+    rows up to it are covered by the rebuild, later ones are applied after the swap. The
+    row is deleted when the new index is swapped in (or the build is discarded)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    backend: Mapped[str] = mapped_column(String(16))
+    build: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32), default="")
+    last_id: Mapped[int] = mapped_column(default=0)
+    outbox_high: Mapped[int] = mapped_column(default=0)
+    documents: Mapped[int] = mapped_column(default=0)
+    batches: Mapped[int] = mapped_column(default=0)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 from helpdesk import leases
 from helpdesk.access import scope_of
 from helpdesk.extensions import db
-from helpdesk.search import analysis
+from helpdesk.search import analysis, rebuild
 from helpdesk.search.backends.base import SearchBackend, SearchQuery, SearchResults
 from helpdesk.search.models import IndexOutbox
 from helpdesk.search.sources import get_source, reader_tokens, sources
@@ -187,6 +187,7 @@ def process_outbox(batch_size: int = 500, max_batches: int | None = None) -> dic
                 present = {d.object_id for d in found}
                 removed.extend(f"{kind}:{i}" for i in sorted(ids - present))
             backend.update(docs, removed)
+            rebuild.apply(backend, docs, removed)
             db.session.execute(delete(IndexOutbox).where(IndexOutbox.id.in_([r.id for r in rows])))
             db.session.commit()
             counts["indexed"] += len(docs)
@@ -208,26 +209,24 @@ def all_documents():
             yield from source.load(ids[start:start + 500])
 
 
-def rebuild_index(reason: str = "requested") -> int:
-    """Build a fresh index from every source and swap it in. The outbox rows that exist
-    now are covered by the rebuild and removed with it."""
+def rebuild_index(reason: str = "requested", *, restart: bool = False,
+                  max_batches: int | None = None) -> rebuild.Progress:
+    """Build a fresh index from every source in batches (continuing a stopped rebuild)
+    and swap it in; the caller holds the lease. See helpdesk.search.rebuild."""
     backend = get_backend()
-    high = db.session.scalar(select(IndexOutbox.id).order_by(IndexOutbox.id.desc()).limit(1))
     if reason != "requested":
         log.warning("search: the %s index is %s; rebuilding it from the database", backend.name, reason)
-    n = backend.rebuild(all_documents())
-    if high is not None:
-        db.session.execute(delete(IndexOutbox).where(IndexOutbox.id <= high))
-    db.session.commit()
-    log.info("search: %s index rebuilt with %d documents", backend.name, n)
-    return n
+    return rebuild.run(backend, restart=restart, max_batches=max_batches,
+                       renew=lambda: acquire_lease())
 
 
-def reindex() -> int:
+def reindex(*, restart: bool = False, max_batches: int | None = None) -> int:
+    """Rebuild the index (continuing a stopped rebuild unless `restart`); the number of
+    documents in the new index, or built so far when stopped after `max_batches`."""
     if not acquire_lease():
         raise RuntimeError("another indexer holds the lease; try again when it is done")
     try:
-        return rebuild_index()
+        return rebuild_index(restart=restart, max_batches=max_batches).documents
     except Exception:
         db.session.rollback()
         raise

@@ -107,3 +107,33 @@ def test_two_job_runners_on_one_postgresql_do_each_piece_of_work_once(demo_app, 
             TicketEvent.ticket_id == overdue, TicketEvent.kind == EventKind.AUTO_ESCALATED))
         assert escalations == 1
         assert db.session.get(Ticket, overdue).tier is Tier.CENTRAL
+
+
+def test_the_indexer_keeps_its_own_pace_while_another_job_hangs(demo_app, monkeypatch):
+    """The job runner runs the search indexer in a thread of its own: a new document is
+    indexed while the round's other jobs are still busy (here one waits until it is)."""
+    import threading
+
+    indexed = threading.Event()
+
+    def stuck():
+        # Waits, as a slow job would, until the indexer has drained the outbox beside it.
+        with demo_app.app_context():
+            for _ in range(1200):  # a bound, so a broken indexer fails the test, not hangs it
+                if indexed.wait(0.05):
+                    break
+                db.session.rollback()
+                if _pending(IndexOutbox) == 0:
+                    indexed.set()
+        return "done"
+
+    monkeypatch.setattr(tick, "_JOBS", [*tick._JOBS, (5, "slow job", stuck)])
+    with demo_app.app_context():
+        db.session.add(IndexOutbox(kind="article", object_id=1))
+        db.session.commit()
+        # The round's interval is far longer than the test: only the indexer's own pace
+        # (SEARCH_INDEX_INTERVAL) can drain the outbox while "slow job" waits.
+        demo_app.config["SEARCH_INDEX_INTERVAL"] = 0.1
+        done = tick.run_jobs(3600, stop=threading.Event(), rounds=1, echo=lambda line: None)
+    assert done == 1
+    assert indexed.is_set()

@@ -81,6 +81,8 @@ class SearchBackend(ABC):
     """What every backend implements; the services know nothing else of it."""
 
     name = "base"
+    # Documents per batch (and transaction) of a full rebuild.
+    build_batch = 1000
 
     @abstractmethod
     def ready(self) -> bool:
@@ -100,9 +102,57 @@ class SearchBackend(ABC):
         """Add or replace documents and remove the keys in `deleted`, all at once."""
         ...
 
-    @abstractmethod
     def rebuild(self, docs: Iterable[SearchDocument]) -> int:
-        """Build a fresh index from `docs` beside the live one and swap it in."""
+        """Build a fresh index from `docs` beside the live one and swap it in, in one go
+        (services.rebuild runs the resumable version of this, batch by batch)."""
+        build = self.begin_build()
+        n, batch = 0, []
+        try:
+            for doc in docs:
+                batch.append(doc)
+                n += 1
+                if len(batch) >= 2000:
+                    self.add_to_build(build, batch)
+                    batch = []
+            self.add_to_build(build, batch)
+        except Exception:
+            self.discard_build(build)
+            raise
+        self.finish_build(build)
+        return n
+
+    # -- a build beside the live index: filled in batches, then swapped in ---------------
+    # Searches keep reading the live index until finish_build swaps the new one in. A
+    # build outlives the process that started it (its name is kept in SearchRebuild), so
+    # a stopped rebuild continues where it was.
+    @abstractmethod
+    def begin_build(self) -> str:
+        """Start an empty index beside the live one; returns its name."""
+        ...
+
+    @abstractmethod
+    def add_to_build(self, build: str, docs: list[SearchDocument], replace: bool = False) -> None:
+        """Add a batch to the build. With `replace`, documents that may already be there
+        (the first batch after a crash) replace their copy instead of doubling it."""
+        ...
+
+    @abstractmethod
+    def update_build(self, build: str, docs: list[SearchDocument], deleted: list[str]) -> None:
+        """Apply changes to documents the build already holds (the indexer between runs)."""
+        ...
+
+    @abstractmethod
+    def finish_build(self, build: str) -> None:
+        """Swap the build in as the live index."""
+        ...
+
+    def has_build(self, build: str) -> bool:
+        """Is the build still there (a crash may have taken it)?"""
+        return True
+
+    @abstractmethod
+    def discard_build(self, build: str) -> None:
+        """Throw the build away (the live index stays); a missing build is no error."""
         ...
 
     @abstractmethod

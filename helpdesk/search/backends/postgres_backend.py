@@ -6,19 +6,22 @@ analysis.expand_text (normalised words and compound parts), under a GIN index. T
 met with pg_trgm similarity against `search_word` (words from public help text only, so a
 suggestion never reveals a private ticket); without pg_trgm, no typo tolerance.
 The backend works in the caller's transaction: the indexer's commit makes the documents
-and the drained outbox rows final together, and a rebuild is one transaction, so readers
-see the old documents until the new ones are committed.
+and the drained outbox rows final together. A rebuild fills shadow tables batch by batch
+and swaps them in at the end (postgres_writer), so readers see the old documents until the
+new ones are all there.
 """
 from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Iterable
 
-from sqlalchemy import bindparam, delete, func, insert, literal_column, select, text
+from sqlalchemy import bindparam, func, select, text
 
 from helpdesk.extensions import db
 from helpdesk.search import analysis
+from helpdesk.search.backends import postgres_writer
 from helpdesk.search.backends.base import (
     SearchBackend,
     SearchDocument,
@@ -26,7 +29,7 @@ from helpdesk.search.backends.base import (
     SearchQuery,
     SearchResults,
 )
-from helpdesk.search.models import SearchAccess, SearchEntry, SearchWord
+from helpdesk.search.models import SearchEntry, SearchWord
 
 log = logging.getLogger(__name__)
 CONFIGS = {"sv": "swedish", "en": "english"}
@@ -103,60 +106,32 @@ class PostgresBackend(SearchBackend):
     def count(self) -> int:
         return db.session.scalar(select(func.count(SearchEntry.id))) or 0
 
-    # -- writing ------------------------------------------------------------------------
+    # -- writing (postgres_writer: batched statements, builds in shadow tables) ----------
     def update(self, docs: Iterable[SearchDocument], deleted: Iterable[str]) -> None:
-        docs = list(docs)
-        keys = [tuple(k.split(":", 1)) for k in deleted] + [(d.kind, str(d.object_id)) for d in docs]
-        for kind, oid in keys:
-            db.session.execute(delete(SearchEntry).where(SearchEntry.kind == kind,
-                                                         SearchEntry.object_id == int(oid)))
-        self._insert(docs)
+        postgres_writer.replace(list(docs), list(deleted))
 
-    def _insert(self, docs: list[SearchDocument]) -> None:
-        if not docs:
-            return
-        words: set[str] = set()
-        for doc in docs:
-            cfg = CONFIGS.get(doc.language, "swedish")
-            lang = doc.language if doc.language in CONFIGS else "sv"
-            def weighted(value: str, weight: str):
-                return func.setweight(func.to_tsvector(literal_column(f"'{cfg}'::regconfig"), value),
-                                      literal_column(f"'{weight}'"))
+    def begin_build(self) -> str:
+        build = f"b{time.time_ns() // 1000}"
+        postgres_writer.begin(build)
+        return build
 
-            tsv = (weighted(analysis.expand_text(doc.title, lang), "A")
-                   .op("||")(weighted(analysis.expand_text(" ".join(doc.tags), lang), "B"))
-                   .op("||")(weighted(analysis.expand_text(doc.body, lang), "D")))
-            entry_id = db.session.execute(insert(SearchEntry).values(
-                kind=doc.kind, object_id=doc.object_id, language=lang, title=doc.title[:300],
-                body=doc.body, tags="|" + "|".join(t.lower() for t in doc.tags) + "|",
-                audience=doc.audience or "", url=doc.url[:300], tsv=tsv,
-            ).returning(SearchEntry.id)).scalar_one()
-            rows = [{"entry_id": entry_id, "token": t[:64]} for t in sorted(doc.access)]
-            rows += [{"entry_id": entry_id, "token": ("!" + t)[:64]} for t in sorted(doc.exclude)]
-            if rows:
-                db.session.execute(insert(SearchAccess), rows)
-            if doc.public_words:
-                words.update(w for w in analysis.words(f"{doc.title} {' '.join(doc.tags)} {doc.body}")
-                             if 3 <= len(w) <= 64 and not w.isdigit())
-        if words:
-            from sqlalchemy.dialects.postgresql import insert as pg_insert
+    def add_to_build(self, build: str, docs: list[SearchDocument], replace: bool = False) -> None:
+        if replace:
+            postgres_writer.replace(docs, [], build)
+        else:
+            postgres_writer.insert(docs, build)
 
-            stmt = pg_insert(SearchWord).on_conflict_do_nothing(index_elements=["word"])
-            db.session.execute(stmt, [{"word": w, "language": "sv"} for w in sorted(words)])
+    def update_build(self, build: str, docs: list[SearchDocument], deleted: list[str]) -> None:
+        postgres_writer.replace(docs, deleted, build)
 
-    def rebuild(self, docs: Iterable[SearchDocument]) -> int:
-        db.session.execute(delete(SearchAccess))
-        db.session.execute(delete(SearchEntry))
-        n = 0
-        batch: list[SearchDocument] = []
-        for doc in docs:
-            batch.append(doc)
-            n += 1
-            if len(batch) >= 500:
-                self._insert(batch)
-                batch = []
-        self._insert(batch)
-        return n
+    def finish_build(self, build: str) -> None:
+        postgres_writer.finish(build)
+
+    def has_build(self, build: str) -> bool:
+        return postgres_writer.exists(build)
+
+    def discard_build(self, build: str) -> None:
+        postgres_writer.discard(build)
 
     # -- reading ------------------------------------------------------------------------
     def _nearest(self, word: str) -> str | None:

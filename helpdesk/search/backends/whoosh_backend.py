@@ -143,6 +143,8 @@ def partition_of(kind: str) -> str:
 
 class WhooshBackend(SearchBackend):
     name = "whoosh"
+    # Documents per rebuild batch: each batch is a segment, merged at the end.
+    build_batch = 5000
 
     def __init__(self, root: str | os.PathLike, procs: int = 1, cache_postings: int = 2_000_000):
         self.root = Path(root)
@@ -232,32 +234,16 @@ class WhooshBackend(SearchBackend):
 
     # -- writing ------------------------------------------------------------------------
     def update(self, docs: Iterable[SearchDocument], deleted: Iterable[str]) -> None:
-        ixs = self._open()
-        if ixs is None:
+        path = self._current_path()
+        if path is None:
             raise RuntimeError("the search index does not exist yet")
-        work: dict[str, tuple[list, list]] = {p: ([], []) for p in PARTITIONS}
-        for key in deleted:
-            work[partition_of(key.split(":", 1)[0])][0].append(key)
-        for doc in docs:
-            work[partition_of(doc.kind)][1].append(doc)
-        for part, (keys, part_docs) in work.items():
-            if not keys and not part_docs:
-                continue
-            writer = ixs[part].writer(timeout=30, limitmb=128)
-            try:
-                for key in keys:
-                    writer.delete_by_term("key", key)
-                for doc in part_docs:
-                    writer.update_document(**_doc_fields(doc))
-            except Exception:
-                writer.cancel()
-                raise
-            writer.commit()
+        self._write(path, docs, deleted, True)
 
     def rebuild(self, docs: Iterable[SearchDocument], procs: int | None = None) -> int:
+        """In one go, with one writer per sub-index (and `procs` processes each)."""
         procs = procs or self.procs
-        self.root.mkdir(parents=True, exist_ok=True)
-        new = self.root / f"gen-{time.time_ns()}"
+        build = self.begin_build()
+        new = self.root / build
         writers = {}
         kwargs = {"limitmb": 256}
         if procs > 1:
@@ -265,8 +251,7 @@ class WhooshBackend(SearchBackend):
         n = 0
         try:
             for part in PARTITIONS:
-                (new / part).mkdir(parents=True)
-                writers[part] = index.create_in(str(new / part), make_schema()).writer(**kwargs)
+                writers[part] = index.open_dir(str(new / part)).writer(**kwargs)
             for doc in docs:
                 writers[partition_of(doc.kind)].add_document(**_doc_fields(doc))
                 n += 1
@@ -278,10 +263,73 @@ class WhooshBackend(SearchBackend):
                     writer.cancel()
                 except Exception:
                     pass
-            shutil.rmtree(new, ignore_errors=True)
+            self.discard_build(build)
             raise
-        self._swap(new)
+        self.finish_build(build)
         return n
+
+    # A build is a directory `build-<n>/` beside the generations; finishing renames it to
+    # `gen-<n>/` and swaps CURRENT, so a half-built one is never read or cleaned up by _swap.
+    def begin_build(self) -> str:
+        self.root.mkdir(parents=True, exist_ok=True)
+        build = f"build-{time.time_ns()}"
+        for part in PARTITIONS:
+            (self.root / build / part).mkdir(parents=True)
+            index.create_in(str(self.root / build / part), make_schema())
+        return build
+
+    def _build_path(self, build: str) -> Path:
+        path = self.root / build
+        if not build.startswith("build-") or not path.is_dir():
+            raise RuntimeError(f"the search index build {build!r} is gone")
+        return path
+
+    def _write(self, path: Path, docs: Iterable[SearchDocument], deleted: Iterable[str],
+               replace: bool, merge: bool = True) -> None:
+        work: dict[str, tuple[list, list]] = {p: ([], []) for p in PARTITIONS}
+        for key in deleted:
+            work[partition_of(key.split(":", 1)[0])][0].append(key)
+        for doc in docs:
+            work[partition_of(doc.kind)][1].append(doc)
+        for part, (keys, part_docs) in work.items():
+            if not keys and not part_docs:
+                continue
+            writer = index.open_dir(str(path / part)).writer(timeout=30, limitmb=128)
+            try:
+                for key in keys:
+                    writer.delete_by_term("key", key)
+                add = writer.update_document if replace else writer.add_document
+                for doc in part_docs:
+                    add(**_doc_fields(doc))
+            except Exception:
+                writer.cancel()
+                raise
+            writer.commit(merge=merge)
+
+    def add_to_build(self, build: str, docs: list[SearchDocument], replace: bool = False) -> None:
+        # A segment per batch, merged once at the end: merging small segments after every
+        # batch would rewrite the same postings again and again.
+        self._write(self._build_path(build), docs, (), replace, merge=False)
+
+    def update_build(self, build: str, docs: list[SearchDocument], deleted: list[str]) -> None:
+        self._write(self._build_path(build), docs, deleted, True)
+
+    def finish_build(self, build: str) -> None:
+        path = self._build_path(build)
+        for part in PARTITIONS:
+            ix = index.open_dir(str(path / part))
+            if len(ix._segments()) > 1:
+                ix.optimize()
+        new = self.root / build.replace("build-", "gen-", 1)
+        os.replace(path, new)
+        self._swap(new)
+
+    def has_build(self, build: str) -> bool:
+        return build.startswith("build-") and all((self.root / build / p).is_dir() for p in PARTITIONS)
+
+    def discard_build(self, build: str) -> None:
+        if build.startswith("build-"):
+            shutil.rmtree(self.root / build, ignore_errors=True)
 
     def _swap(self, new: Path) -> None:
         old = self._current_path()

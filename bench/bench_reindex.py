@@ -1,0 +1,93 @@
+"""Full search reindex at scale: 10,000 articles + 100,000 ticket-like documents, on Whoosh
+(SQLite) and on PostgreSQL full-text search (when TEST_DATABASE_URL is set; a temporary
+database is made beside it). Prints the wall time of `reindex` (batches, each its own
+transaction, into a build beside the live index, then swapped in) and the machine's load.
+
+    python -m bench reindex
+    BENCH_ARTICLES=2000 BENCH_TICKETS=20000 python -m bench reindex   # a quicker run
+    BENCH_PROFILE=1 python -m bench reindex    # where the time goes (cProfile, top 20)
+"""
+from __future__ import annotations
+
+import cProfile
+import os
+import pstats
+import random
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from bench.bench_search import N_ARTICLES, N_TICKETS, _app, _build_demo, _fill_articles, _ticket_source, _vocabulary
+
+
+def _load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _reindex(app, label: str, sv, en) -> None:
+    from helpdesk.extensions import db
+    from helpdesk.search import services
+    from helpdesk.search.sources import register_source, sources
+
+    original = {s.kind: s for s in sources()}
+    register_source(_ticket_source(sv, en, N_TICKETS))
+    try:
+        with app.test_request_context():
+            services.ensure_index()
+            db.session.commit()
+            _fill_articles(random.Random(12000), sv, en, N_ARTICLES - 50)
+            profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
+            before = _load()
+            started = time.perf_counter()
+            if profile:
+                profile.enable()
+            n = services.reindex(restart=True)
+            if profile:
+                profile.disable()
+            wall = time.perf_counter() - started
+            print(f"full reindex, {label}: {n:,} documents in {wall:.1f} s "
+                  f"({'OK' if wall < 180 else 'OVER'} the 3 min target; {before} before, {_load()} after)")
+            if profile:
+                pstats.Stats(profile).sort_stats("cumulative").print_stats(20)
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        from helpdesk.search import sources as sources_module
+
+        sources_module._SOURCES.clear()
+        sources_module._SOURCES.update(original)
+
+
+def main() -> None:
+    sv, en = _vocabulary()
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        app = _app(tmp)
+        _build_demo(app)
+        _reindex(app, "Whoosh on SQLite", sv, en)
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        print("full reindex, PostgreSQL: skipped (set TEST_DATABASE_URL)")
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url).set(drivername="postgresql+psycopg")
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        with tempfile.TemporaryDirectory() as tmpdir:
+            app = _app(Path(tmpdir), base.set(database=name).render_as_string(hide_password=False), "postgres")
+            _build_demo(app)
+            _reindex(app, "PostgreSQL full-text search", sv, en)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
