@@ -24,7 +24,7 @@ from helpdesk.api.spec import Schema, operation
 
 
 class SearchQuery(Schema):
-    q: str | None = Field(None, max_length=500)
+    q: str | None = Field(None, description="The words; very long text is cut, not refused.")
     type: Literal["article", "thread", "ticket", ""] | None = None
     lang: str | None = Field(None, max_length=10)
     audience: str | None = Field(None, max_length=40)
