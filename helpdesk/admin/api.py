@@ -41,7 +41,7 @@ class Outcome(Schema):
     """Done (200/201), or waiting for a second person's approval (202, `id` of the request)."""
 
     status: Literal["done", "needs_approval"]
-    rule: str | None
+    rule: int | None
     id: int | None = None
     ids: list[int] | None = None
 
@@ -130,7 +130,7 @@ class ApprovalsQuery(Schema):
 class ApprovalOut(Schema):
     id: int
     operation: str
-    rule: str | None
+    rule: int | None
     params: dict
     summary: str | None
     reason: str | None

@@ -40,7 +40,7 @@ class Error(Schema):
     error: str
     message: str
     field: str | None = None
-    rule: str | None = None
+    rule: int | str | None = None
     retry_after: int | None = None
 
 
@@ -67,7 +67,8 @@ class Operation:
 
 def _problem(exc: ValidationError) -> ValidationFailed:
     first = exc.errors()[0]
-    name = ".".join(str(p) for p in first["loc"]) or "body"
+    # The top-level field is named (as the rest of the API does), not a path inside it.
+    name = str(first["loc"][0]) if first["loc"] else "body"
     kind = first["type"]
     if kind == "missing":
         message = _l("The field %(name)s is required.", name=name)
