@@ -87,3 +87,28 @@ def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_schema(dem
             case.call_and_validate(headers=headers, checks=[not_a_server_error, response_schema_conformance])
 
         run()
+
+
+def test_a_script_files_and_escalates_knowing_only_the_document(demo_app):
+    """The README's example: operations found by operationId in the document, scoped tokens."""
+    client = demo_app.test_client()
+    doc = _document(demo_app)
+    ops = {op["operationId"]: (path, method) for path, item in doc["paths"].items() for method, op in item.items()}
+
+    def token(email):
+        return client.post(f"{PREFIX}/auth/token", json={"email": email, "password": "demo",
+                                                          "scopes": ["write"]}).get_json()["token"]
+
+    def call(raw, operation, body=None, **ids):
+        path, method = ops[operation]
+        r = client.open(path.format(**ids), method=method.upper(), json=body, headers={"Authorization": f"Bearer {raw}"})
+        assert r.status_code < 300, r.get_json()
+        return r.get_json()
+
+    teacher, local_admin = token("larare.norr@exempelkommun.se"), token("lokal.norr@exempelkommun.se")
+    school_id = next(r["school_id"] for r in call(local_admin, "me")["roles"] if r["school_id"])
+    ticket = call(teacher, "tickets_create", {"subject": "Kan inte logga in", "category": "login",
+                                              "body": "Eleven i 7B kommer inte in.", "school_id": school_id})
+    assert ticket["tier"] == "local"
+    escalated = call(local_admin, "tickets_escalate", {"note": "Kontot är låst i plattformen."}, ticket_id=ticket["id"])
+    assert escalated["tier"] == "central"
