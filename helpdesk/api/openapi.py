@@ -115,7 +115,7 @@ def api_rules(app):
 
 def build_document(app) -> dict:
     spec = APISpec(title="Helpdesk API", version="1", openapi_version="3.1.0",
-                   info={"description": DESCRIPTION}, servers=[{"url": "/"}])
+                   info={"description": DESCRIPTION})
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer",
                                                "description": "A personal access token (hd_...)."})
     found = []
