@@ -63,6 +63,8 @@ def load(instance_path: Path) -> dict:
         "LOGIN_ADDRESS_RATE_LIMIT": env("LOGIN_ADDRESS_RATE_LIMIT", "100 per 5 minutes"),
         "LOGIN_ACCOUNT_RATE_LIMIT": env("LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes"),
         "LOGIN_LOCKOUT_MAX_MINUTES": int(env("LOGIN_LOCKOUT_MAX_MINUTES", "60")),
+        # Requests per personal access token (helpdesk/api/tokens.py); past it, 429 + Retry-After.
+        "API_TOKEN_RATE_LIMIT": env("API_TOKEN_RATE_LIMIT", "600 per minute"),
         "IDLE_TIMEOUT": timedelta(minutes=int(env("IDLE_TIMEOUT_MINUTES", "45"))),
         "REMEMBER_COOKIE_DURATION": timedelta(days=14),
         "REMEMBER_COOKIE_HTTPONLY": True,

@@ -27,6 +27,147 @@ from helpdesk.directory.services import get_in_reach
 from helpdesk.errors import ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.models_base import as_id
+from typing import Literal
+
+from pydantic import Field
+
+from helpdesk.api.spec import MAX_ID, Schema, operation
+
+
+OptionalId = Field(None, ge=1, le=MAX_ID)
+
+
+class Outcome(Schema):
+    """Done (200/201), or waiting for a second person's approval (202, `id` of the request)."""
+
+    status: Literal["done", "needs_approval"]
+    rule: int | None
+    id: int | None = None
+    ids: list[int] | None = None
+
+
+class Reason(Schema):
+    reason: str | None = Field(None, max_length=2000, description="Why; shown to whoever approves.")
+
+
+class SchoolQuery(Schema):
+    school_id: int = Field(ge=1, le=MAX_ID)
+    kind: str | None = Field(None, max_length=20)
+
+
+class PersonOut(Schema):
+    id: int
+    given_name: str
+    family_name: str
+    kind: str
+    source: str
+    active: bool
+
+
+class PersonList(Schema):
+    items: list[PersonOut]
+
+
+class GroupOut(Schema):
+    id: int
+    name: str
+    kind: str
+    source: str
+    school_id: int | None
+
+
+class GroupList(Schema):
+    items: list[GroupOut]
+
+
+class NewPerson(Reason):
+    kind: str | None = Field(None, max_length=20)
+    given_name: str | None = Field(None, max_length=100)
+    family_name: str | None = Field(None, max_length=100)
+    school_id: int | None = OptionalId
+    civic_no: str | None = Field(None, max_length=20, description="Personnummer; never shown unmasked again.")
+    temporary_id: str | None = Field(None, max_length=20)
+    birth_date: str | None = Field(None, max_length=10)
+    role: str | None = Field(None, max_length=40)
+    role_title: str | None = Field(None, max_length=100)
+    email: str | None = Field(None, max_length=254)
+
+
+class NewGroup(Reason):
+    kind: str | None = Field(None, max_length=20)
+    name: str | None = Field(None, max_length=200)
+    school_id: int | None = OptionalId
+
+
+class GroupName(Reason):
+    name: str | None = Field(None, max_length=200)
+
+
+class Members(Reason):
+    person_ids: list[int]
+
+
+class AppraisalMentor(Reason):
+    staff_id: int | None = OptionalId
+    mentor_id: int | None = OptionalId
+
+
+class StudentMentor(Reason):
+    student_id: int | None = OptionalId
+    mentor_id: int | None = OptionalId
+
+
+class GuardianRelation(Reason):
+    student_id: int | None = OptionalId
+    guardian_id: int | None = OptionalId
+    relation_type: str | None = Field(None, max_length=40)
+
+
+class ApprovalsQuery(Schema):
+    status: str | None = Field(None, max_length=20, description="pending (default), approved, declined, or all")
+
+
+class ApprovalOut(Schema):
+    id: int
+    operation: str
+    rule: int | None
+    params: dict
+    summary: str | None
+    reason: str | None
+    status: str
+    requester_id: int | None
+    created_at: str
+    decided_by_id: int | None
+    note: str | None
+
+
+class ApprovalList(Schema):
+    items: list[ApprovalOut]
+
+
+class Decision(Schema):
+    note: str | None = Field(None, max_length=2000)
+
+
+class AuditQuery(Schema):
+    page: int | None = Field(None, ge=1, le=100_000)
+
+
+class AuditEntry(Schema):
+    id: int
+    created_at: str
+    operation: str
+    summary: str
+    changes: list[dict]
+    object_type: str | None
+    object_id: int | str | None
+
+
+class AuditPage(Schema):
+    total: int
+    page: int
+    items: list[AuditEntry]
+
 
 
 def _respond(result, created: bool = True):
@@ -56,6 +197,7 @@ def _person_json(p: Person) -> dict:
 
 @api.get("/admin/people")
 @api_login_required
+@operation("People at a school", tag="admin", scope="admin", query=SchoolQuery, responses={200: PersonList})
 def admin_people():
     require(current_user, "admin.access")
     school = _school_arg()
@@ -78,6 +220,7 @@ def admin_people():
 
 @api.get("/admin/groups")
 @api_login_required
+@operation("Groups at a school", tag="admin", scope="admin", query=SchoolQuery, responses={200: GroupList})
 def admin_groups():
     require(current_user, "admin.access")
     school = _school_arg()
@@ -98,6 +241,7 @@ _PERSON_FIELDS = ("kind", "given_name", "family_name", "school_id", "civic_no", 
 
 @api.post("/admin/people")
 @api_login_required
+@operation("Add a person (the sync guard may ask for approval)", tag="admin", scope="admin", body=NewPerson, responses={201: Outcome, 202: Outcome})
 def admin_create_person():
     body = json_body()
     params = {k: body.get(k) for k in _PERSON_FIELDS}
@@ -115,6 +259,7 @@ def _reason() -> str | None:
 
 @api.delete("/admin/people/<int:person_id>")
 @api_login_required
+@operation("Remove a person", tag="admin", scope="admin", body=Reason, body_optional=True, responses={200: Outcome, 202: Outcome})
 def admin_remove_person(person_id: int):
     return _respond(operations.perform(current_user, "remove_person", {"person_id": person_id},
                                        reason=_reason()), created=False)
@@ -122,6 +267,7 @@ def admin_remove_person(person_id: int):
 
 @api.post("/admin/groups")
 @api_login_required
+@operation("Create a group", tag="admin", scope="admin", body=NewGroup, responses={201: Outcome, 202: Outcome})
 def admin_create_group():
     body = json_body()
     params = {"kind": body.get("kind"), "name": body.get("name"), "school_id": body.get("school_id")}
@@ -130,6 +276,7 @@ def admin_create_group():
 
 @api.patch("/admin/groups/<int:group_id>")
 @api_login_required
+@operation("Rename a group", tag="admin", scope="admin", body=GroupName, responses={200: Outcome, 202: Outcome})
 def admin_rename_group(group_id: int):
     body = json_body()
     return _respond(operations.perform(current_user, "rename_group", {"group_id": group_id,
@@ -139,6 +286,7 @@ def admin_rename_group(group_id: int):
 
 @api.delete("/admin/groups/<int:group_id>")
 @api_login_required
+@operation("Archive a group", tag="admin", scope="admin", body=Reason, body_optional=True, responses={200: Outcome, 202: Outcome})
 def admin_archive_group(group_id: int):
     return _respond(operations.perform(current_user, "archive_group", {"group_id": group_id},
                                        reason=_reason()), created=False)
@@ -146,6 +294,7 @@ def admin_archive_group(group_id: int):
 
 @api.post("/admin/groups/<int:group_id>/members")
 @api_login_required
+@operation("Add members to a group", tag="admin", scope="admin", body=Members, responses={201: Outcome, 202: Outcome})
 def admin_add_members(group_id: int):
     body = json_body()
     return _respond(operations.perform(current_user, "add_members",
@@ -155,6 +304,7 @@ def admin_add_members(group_id: int):
 
 @api.post("/admin/appraisal-mentors")
 @api_login_required
+@operation("Link a member of staff to an appraisal mentor", tag="admin", scope="admin", body=AppraisalMentor, responses={201: Outcome, 202: Outcome})
 def admin_link_appraisal_mentor():
     body = json_body()
     return _respond(operations.perform(current_user, "link_appraisal_mentor",
@@ -164,6 +314,7 @@ def admin_link_appraisal_mentor():
 
 @api.post("/admin/student-mentors")
 @api_login_required
+@operation("Link a student to a mentor", tag="admin", scope="admin", body=StudentMentor, responses={201: Outcome, 202: Outcome})
 def admin_link_student_mentor():
     body = json_body()
     return _respond(operations.perform(current_user, "link_student_mentor",
@@ -173,6 +324,7 @@ def admin_link_student_mentor():
 
 @api.post("/admin/guardian-relations")
 @api_login_required
+@operation("Add a guardian relation", tag="admin", scope="admin", body=GuardianRelation, responses={201: Outcome, 202: Outcome})
 def admin_add_guardian_relation():
     body = json_body()
     params = {k: body.get(k) for k in ("student_id", "guardian_id", "relation_type")}
@@ -181,6 +333,7 @@ def admin_add_guardian_relation():
 
 @api.delete("/admin/guardian-relations/<int:relation_id>")
 @api_login_required
+@operation("Remove a guardian relation", tag="admin", scope="admin", body=Reason, body_optional=True, responses={200: Outcome, 202: Outcome})
 def admin_remove_guardian_relation(relation_id: int):
     return _respond(operations.perform(current_user, "remove_guardian_relation", {"relation_id": relation_id},
                                        reason=_reason()), created=False)
@@ -202,6 +355,7 @@ def _approval_json(r) -> dict:
 
 @api.get("/admin/approvals")
 @api_login_required
+@operation("Approval requests the caller may decide", tag="admin", scope="admin", query=ApprovalsQuery, responses={200: ApprovalList})
 def admin_approvals():
     require(current_user, "admin.access")
     status = request.args.get("status", "pending")
@@ -227,18 +381,21 @@ def _decision(request_id: int, approve: bool):
 
 @api.post("/admin/approvals/<int:request_id>/approve")
 @api_login_required
+@operation("Approve a request (not your own)", tag="admin", scope="admin", body=Decision, body_optional=True, responses={200: ApprovalOut})
 def admin_approve(request_id: int):
     return _decision(request_id, True)
 
 
 @api.post("/admin/approvals/<int:request_id>/decline")
 @api_login_required
+@operation("Decline a request", tag="admin", scope="admin", body=Decision, body_optional=True, responses={200: ApprovalOut})
 def admin_decline(request_id: int):
     return _decision(request_id, False)
 
 
 @api.get("/admin/audit")
 @api_login_required
+@operation("The audit log, filtered like its page", tag="admin", scope="admin", query=AuditQuery, responses={200: AuditPage})
 def admin_audit():
     """The audit log with the page's filters; each item also reads in words (`summary`)."""
     require(current_user, "admin.audit")

@@ -1,11 +1,11 @@
 """How a request becomes a user: the session cookie, or a bearer token on the API."""
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
-from helpdesk.auth.services import load_session_user, user_for_token
+from helpdesk.auth.services import load_session_user, token_for
 from helpdesk.extensions import csrf, login_manager
 
 
@@ -60,8 +60,11 @@ def init_login(app) -> None:
 
         if not request.path.startswith("/api/") or database_down():
             return None
-        token = bearer_token()
-        return user_for_token(token) if token else None
+        raw = bearer_token()
+        token = token_for(raw) if raw else None
+        # The API's auth layer (helpdesk/api/tokens.py) reads the token's scopes from here.
+        g.api_token = token
+        return token.user if token else None
 
     @login_manager.unauthorized_handler
     def unauthorized():

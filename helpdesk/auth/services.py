@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
@@ -151,27 +152,48 @@ def reset_password(token: str, password: str, confirm: str, purpose: str = "rese
     return user
 
 
-def issue_token(user: User, name: str) -> tuple[ApiToken, str]:
+TOKEN_SCOPES = ("read", "write", "admin")
+DEFAULT_SCOPES = ("read", "write")
+# The account page offers one choice; each includes the ones below it.
+SCOPES_UP_TO = {"read": ("read",), "write": ("read", "write"), "admin": TOKEN_SCOPES}
+MAX_TOKEN_DAYS = 366
+
+
+def issue_token(user: User, name: str, scopes=DEFAULT_SCOPES, expires_in_days: int | None = None
+                ) -> tuple[ApiToken, str]:
+    """A personal access token with its scopes and expiry; the raw token is returned once
+    and only its SHA-256 is kept."""
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise ValidationFailed(_l("Give the token a name of at most 100 characters."), field="name")
+    scopes = list(dict.fromkeys(scopes or ()))
+    if not scopes or any(s not in TOKEN_SCOPES for s in scopes):
+        raise ValidationFailed(_l("Choose the token's scopes: read, write or admin."), field="scopes")
+    if expires_in_days is not None and (isinstance(expires_in_days, bool) or not isinstance(expires_in_days, int)
+                                        or not 1 <= expires_in_days <= MAX_TOKEN_DAYS):
+        raise ValidationFailed(_l("A token lasts from 1 to %(n)d days.", n=MAX_TOKEN_DAYS), field="expires_in_days")
     raw = "hd_" + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name, token_hash=_digest(raw), prefix=raw[:10],
-                     created_at=utcnow())
+    now = utcnow()
+    token = ApiToken(user_id=user.id, name=name, token_hash=_digest(raw), prefix=raw[:10], created_at=now,
+                     scopes=" ".join(s for s in TOKEN_SCOPES if s in scopes),
+                     expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None)
     db.session.add(token)
     return token, raw
 
 
-def user_for_token(raw: str) -> User | None:
+def token_for(raw: str) -> ApiToken | None:
+    """The live token for a raw bearer value: revoked, expired or a disabled owner's is None,
+    at once (checked on every request, nothing cached)."""
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
-    if token is None or token.revoked_at is not None or not token.user.enabled:
-        return None
     now = utcnow()
+    if (token is None or token.revoked_at is not None or not token.user.enabled
+            or (token.expires_at is not None and token.expires_at <= now)):
+        return None
     # Write last-use at most once a minute, so reading the API does not write every time.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         token.last_used_at = now
         db.session.commit()
-    return token.user
+    return token
 
 
 def tokens_of(user: User) -> list[ApiToken]:

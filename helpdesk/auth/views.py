@@ -101,9 +101,12 @@ def create_token():
     form = TokenForm(prefix="tok")
     if form.validate_on_submit():
         try:
-            _token, raw = services.issue_token(current_user, form.name.data)
+            _token, raw = services.issue_token(
+                current_user, form.name.data, scopes=services.SCOPES_UP_TO[form.scope.data],
+                expires_in_days=int(form.expires.data) if form.expires.data else None)
         except ValidationFailed as exc:
-            form.name.errors.append(str(exc.message))
+            getattr(form, {"scopes": "scope", "expires_in_days": "expires"}.get(exc.field, "name")).errors.append(
+                str(exc.message))
         else:
             db.session.commit()
             # Shown once, in this response only: it is stored hashed and cannot be shown again.

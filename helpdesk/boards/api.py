@@ -11,6 +11,90 @@ from helpdesk.boards import services
 from helpdesk.boards.models import BoardKind
 from helpdesk.boards.views import download
 from helpdesk.extensions import db
+from pydantic import Field
+
+from helpdesk.api.spec import MAX_ID, Binary, Schema, operation
+
+
+class Author(Schema):
+    id: int
+    name: str | None
+
+
+class BoardOut(Schema):
+    id: int
+    name: str
+    kind: str
+    organisation_id: int | None
+    description: str | None
+
+
+class BoardList(Schema):
+    boards: list[BoardOut]
+
+
+class ThreadOut(Schema):
+    id: int
+    board_id: int
+    title: str
+    author: Author
+    solved: bool
+    accepted_post_id: int | None
+    pinned: bool
+    locked: bool
+    replies: int
+    created_at: str
+    last_activity_at: str
+    unread: int | None = None
+
+
+class ThreadPage(Schema):
+    board: BoardOut
+    page: int
+    pages: int
+    total: int
+    threads: list[ThreadOut]
+
+
+class PostOut(Schema):
+    id: int
+    author: Author
+    created_at: str
+    edited_at: str | None
+    hidden: bool
+    quoted_post_id: int | None
+    body: str | None = None
+    body_html: str | None = None
+    attachments: list[dict] | None = None
+
+
+class ThreadWithPosts(ThreadOut):
+    page: int
+    pages: int
+    posts: list[PostOut]
+
+
+class PageQuery(Schema):
+    page: int | None = Field(None, ge=1, le=10_000)
+
+
+class ThreadsQuery(PageQuery):
+    filter: str | None = Field(None, max_length=20)
+
+
+class NewThread(Schema):
+    title: str
+    body: str
+
+
+class NewPost(Schema):
+    body: str
+    quoted_post_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class Accept(Schema):
+    post_id: int = Field(ge=1, le=MAX_ID)
+
 
 
 def _author(user, board) -> dict:
@@ -53,6 +137,7 @@ def post_json(post, board) -> dict:
 
 @api.get("/boards")
 @api_login_required
+@operation("Boards the caller may read", tag="boards", responses={200: BoardList})
 def api_boards():
     boards = services.visible_boards(current_user)
     db.session.commit()
@@ -61,6 +146,7 @@ def api_boards():
 
 @api.get("/boards/<int:board_id>/threads")
 @api_login_required
+@operation("Threads on a board, a page at a time", tag="boards", query=ThreadsQuery, responses={200: ThreadPage})
 def api_threads(board_id: int):
     board = services.get_board(current_user, board_id)
     page_arg = request.args.get("page", "1")
@@ -73,6 +159,7 @@ def api_threads(board_id: int):
 
 @api.post("/boards/<int:board_id>/threads")
 @api_login_required
+@operation("Start a thread (JSON, or multipart/form-data with files under `attachments`)", tag="boards", body=NewThread, multipart="attachments", responses={201: ThreadOut})
 def api_start_thread(board_id: int):
     board = services.get_board(current_user, board_id)
     body, uploads = body_and_files("attachments")
@@ -84,12 +171,14 @@ def api_start_thread(board_id: int):
 
 @api.get("/boards/attachments/<int:attachment_id>")
 @api_login_required
+@operation("Download a post's attachment", tag="boards", responses={200: Binary})
 def api_board_attachment(attachment_id: int):
     return download(services.get_attachment(current_user, attachment_id))
 
 
 @api.get("/threads/<int:thread_id>")
 @api_login_required
+@operation("A thread with a page of its posts", tag="boards", query=PageQuery, responses={200: ThreadWithPosts})
 def api_thread(thread_id: int):
     thread = services.get_thread(current_user, thread_id)
     page_arg = request.args.get("page", "1")
@@ -102,6 +191,7 @@ def api_thread(thread_id: int):
 
 @api.post("/threads/<int:thread_id>/posts")
 @api_login_required
+@operation("Reply in a thread", tag="boards", body=NewPost, multipart="attachments", responses={201: PostOut})
 def api_reply(thread_id: int):
     thread = services.get_thread(current_user, thread_id)
     body, uploads = body_and_files("attachments")
@@ -114,6 +204,7 @@ def api_reply(thread_id: int):
 
 @api.post("/threads/<int:thread_id>/accept")
 @api_login_required
+@operation("Accept a post as the answer", tag="boards", body=Accept, responses={200: ThreadOut})
 def api_accept(thread_id: int):
     thread = services.get_thread(current_user, thread_id)
     body = json_body()

@@ -5,6 +5,28 @@ from flask_login import current_user
 
 from helpdesk.api import api
 from helpdesk.kb import services
+from pydantic import Field
+
+from helpdesk.api.spec import MAX_ID, Binary, Schema, operation
+
+
+class Article(Schema):
+    id: int
+    slug: str
+    title: str
+    language: str
+    translation_of: int | None
+    audience: str
+    tags: list[str]
+    category: str | None
+    status: str
+    source: str
+    organisation_id: int | None
+    updated: str | None
+    body_markdown: str
+    html: str
+    url: str
+
 
 
 def describe(article) -> dict:
@@ -20,5 +42,6 @@ def describe(article) -> dict:
 
 
 @api.get("/articles/<slug>")
+@operation("A help article with its rendered HTML (public ones need no token)", tag="articles", public=True, responses={200: Article})
 def article(slug: str):
     return describe(services.read_article(current_user, slug))

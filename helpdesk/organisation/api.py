@@ -11,6 +11,52 @@ from helpdesk.errors import ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.models_base import as_id
 from helpdesk.organisation import appointments
+from pydantic import Field
+
+from helpdesk.api.spec import MAX_ID, Schema, operation
+
+
+class RoleAppointment(Schema):
+    id: int
+    role: str
+    user_id: int
+    person_id: int | None
+    name: str | None
+    email: str
+    organisation_id: int | None
+    school_id: int | None
+    group_id: int | None
+
+
+class RoleList(Schema):
+    roles: list[RoleAppointment]
+
+
+class RolesQuery(Schema):
+    organisation_id: int | None = Field(None, ge=1, le=MAX_ID)
+    school_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class Appoint(Schema):
+    role: str = Field(max_length=32)
+    email: str | None = Field(None, max_length=254)
+    name: str | None = Field(None, max_length=200)
+    organisation_id: int | None = Field(None, ge=1, le=MAX_ID)
+    person_id: int | None = Field(None, ge=1, le=MAX_ID)
+    school_id: int | None = Field(None, ge=1, le=MAX_ID)
+    group_id: int | None = Field(None, ge=1, le=MAX_ID)
+    vendor_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class Appointed(RoleAppointment):
+    account_created: bool
+    warnings: list[str]
+
+
+class Removed(Schema):
+    status: str
+    warnings: list[str]
+
 
 
 def role_json(a) -> dict:
@@ -31,6 +77,7 @@ def _org_id(value):
 
 @api.get("/admin/roles")
 @api_login_required
+@operation("Support roles in an organisation (default: the caller's)", tag="admin", scope="admin", query=RolesQuery, responses={200: RoleList})
 def admin_roles():
     require(current_user, "organisation.view_support")
     school_id = request.args.get("school_id") or None
@@ -57,6 +104,7 @@ def _field_message(name):
 
 @api.post("/admin/roles")
 @api_login_required
+@operation("Appoint a support role", tag="admin", scope="admin", body=Appoint, responses={201: Appointed})
 def admin_appoint():
     body = json_body()
     role = field(body, "role", max_length=32)
@@ -73,6 +121,7 @@ def admin_appoint():
 
 @api.delete("/admin/roles/<int:assignment_id>")
 @api_login_required
+@operation("Remove a support role", tag="admin", scope="admin", responses={200: Removed})
 def admin_remove_role(assignment_id: int):
     warnings = appointments.remove(current_user, assignment_id)
     db.session.commit()

@@ -16,6 +16,43 @@ from helpdesk.api.helpers import field, json_body
 from helpdesk.errors import ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.search import services
+from typing import Literal
+
+from pydantic import Field
+
+from helpdesk.api.spec import Schema, operation
+
+
+class SearchQuery(Schema):
+    q: str | None = Field(None, description="The words; very long text is cut, not refused.")
+    type: Literal["article", "thread", "ticket", ""] | None = None
+    lang: str | None = Field(None, max_length=10)
+    audience: str | None = Field(None, max_length=40)
+    tag: str | None = Field(None, max_length=100)
+    page: int | None = Field(None, ge=1, le=10_000)
+    per_page: int | None = Field(None, ge=1, le=100)
+    suggest: bool | None = None
+
+
+class Hit(Schema):
+    type: str
+    id: int | str
+    title: str
+    url: str
+    snippet: str | None
+    score: float | None
+
+
+class SearchResults(Schema):
+    query: str
+    results: list[Hit]
+    total: int
+    total_is_exact: bool
+    page: int
+    suggestion: str | None
+    state: str | None
+    message: str | None = None
+
 
 
 def _parameters() -> dict:
@@ -33,6 +70,7 @@ def _parameters() -> dict:
 
 
 @api.route("/search", methods=["GET", "POST"])
+@operation("Search articles, threads and tickets the caller may see (POST keeps the words out of URLs)", tag="search", public=True, scope="read", query=SearchQuery, body=SearchQuery, responses={200: SearchResults})
 def search():
     p = _parameters()
     kind = p["type"] or ""

@@ -1,6 +1,8 @@
 """API: /api/v1/tickets, served by the same service functions as the pages."""
 from __future__ import annotations
 
+from typing import Literal
+
 from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,6 +16,110 @@ from helpdesk.models_base import as_id
 from helpdesk.tickets import reading, services
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.views import download
+from helpdesk.api.spec import MAX_ID, Binary, Schema, operation
+from pydantic import Field
+
+
+class TicketSummary(Schema):
+    id: int
+    number: str | int
+    subject: str
+    category: str
+    tier: str
+    status: str
+    organisation_id: int | None
+    school_id: int | None
+    assignee_id: int | None
+    created_at: str | None
+    updated_at: str | None
+    sla_due_at: str | None
+
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    size: int | None
+    url: str
+
+
+class MessageOut(Schema):
+    id: int
+    author: str | None
+    author_role: str
+    internal: bool
+    shared_with_vendor: bool
+    body: str
+    created_at: str | None
+    attachments: list[AttachmentOut]
+
+
+class HistoryEntry(Schema):
+    kind: str
+    actor: str | None
+    at: str | None
+
+
+class TicketDetail(TicketSummary):
+    requester: dict
+    resolution_summary: str | None
+    rating: int | None
+    messages: list[MessageOut]
+    history: list[HistoryEntry]
+
+
+class TicketPage(Schema):
+    data: list[TicketSummary]
+    next_cursor: int | None = Field(description="Pass as `cursor` for the next page; null on the last.")
+
+
+class TicketListQuery(Schema):
+    tier: str | None = Field(None, max_length=20)
+    status: str | None = Field(None, max_length=20)
+    school: int | None = Field(None, ge=1, le=MAX_ID)
+    assigned: str | None = Field(None, max_length=20)
+    cursor: int | None = Field(None, ge=1, le=MAX_ID)
+    limit: int | None = Field(None, ge=1, le=100)
+
+
+class NewTicket(Schema):
+    subject: str | None = Field(None, max_length=services.SUBJECT_MAX)
+    body: str | None = Field(None, max_length=services.BODY_MAX)
+    category: str | None = Field(None, max_length=40)
+    school_id: int | None = Field(None, ge=1, le=MAX_ID)
+    student_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class TicketCreated(Schema):
+    id: int
+    number: str | int
+    tier: str
+    status: str
+
+
+class NewMessage(Schema):
+    body: str | None = Field(None, max_length=services.BODY_MAX)
+    internal: bool | None = None
+    share_with_vendor: bool | None = None
+
+
+class MessageCreated(Schema):
+    id: int
+    internal: bool
+    status: str
+
+
+class RoutingNote(Schema):
+    note: str | None = Field(None, max_length=services.NOTE_MAX)
+
+
+class Assignment(Schema):
+    assignee_id: int | Literal["me"] | None = Field(None, description="A user id, \"me\", or null to unassign.")
+
+
+class StatusChange(Schema):
+    status: str = Field(max_length=20)
+    note: str | None = Field(None, max_length=services.NOTE_MAX)
+    resolution_summary: str | None = None
 
 
 def _iso(value):
@@ -67,6 +173,7 @@ def _int_arg(name: str):
 
 @api.post("/tickets")
 @api_login_required
+@operation("File a ticket (JSON, or multipart/form-data with files under `attachment`)", tag="tickets", body=NewTicket, multipart="attachment", responses={201: TicketCreated})
 def tickets_create():
     body, files = body_and_files("attachment")
     ticket = services.file_ticket(
@@ -81,6 +188,7 @@ def tickets_create():
 
 @api.get("/tickets")
 @api_login_required
+@operation("Tickets the caller may see, newest first, a page at a time", tag="tickets", query=TicketListQuery, responses={200: TicketPage})
 def tickets_list():
     limit = _int_arg("limit") or 25
     rows, next_cursor = reading.list_tickets(
@@ -92,12 +200,14 @@ def tickets_list():
 
 @api.get("/tickets/<int:ticket_id>")
 @api_login_required
+@operation("One ticket with the messages and history the caller may see", tag="tickets", responses={200: TicketDetail})
 def tickets_get(ticket_id: int):
     return ticket_detail(services.get_ticket(ticket_id, current_user), current_user)
 
 
 @api.get("/tickets/<int:ticket_id>/attachments/<int:attachment_id>")
 @api_login_required
+@operation("Download an attachment", tag="tickets", responses={200: Binary})
 def tickets_attachment(ticket_id: int, attachment_id: int):
     return download(reading.get_attachment(services.get_ticket(ticket_id, current_user), current_user,
                                             attachment_id))
@@ -105,6 +215,7 @@ def tickets_attachment(ticket_id: int, attachment_id: int):
 
 @api.post("/tickets/<int:ticket_id>/messages")
 @api_login_required
+@operation("Answer, or add an internal note", tag="tickets", body=NewMessage, multipart="attachment", responses={201: MessageCreated})
 def tickets_add_message(ticket_id: int):
     ticket = services.get_ticket(ticket_id, current_user)
     body, files = body_and_files("attachment")
@@ -126,18 +237,21 @@ def _routing(ticket_id: int, fn):
 
 @api.post("/tickets/<int:ticket_id>/escalate")
 @api_login_required
+@operation("Escalate to the next tier", tag="tickets", body=RoutingNote, responses={200: TicketSummary})
 def tickets_escalate(ticket_id: int):
     return _routing(ticket_id, lambda t, b: services.escalate(t, current_user, field(b, "note", required=False)))
 
 
 @api.post("/tickets/<int:ticket_id>/send-back")
 @api_login_required
+@operation("Send back to the tier below", tag="tickets", body=RoutingNote, responses={200: TicketSummary})
 def tickets_send_back(ticket_id: int):
     return _routing(ticket_id, lambda t, b: services.send_back(t, current_user, field(b, "note", required=False)))
 
 
 @api.post("/tickets/<int:ticket_id>/assign")
 @api_login_required
+@operation("Assign to a user, to me, or to nobody", tag="tickets", body=Assignment, responses={200: TicketSummary})
 def tickets_assign(ticket_id: int):
     def run(t, b):
         raw = b.get("assignee_id")
@@ -151,6 +265,7 @@ def tickets_assign(ticket_id: int):
 
 @api.post("/tickets/<int:ticket_id>/status")
 @api_login_required
+@operation("Change the status (resolving needs a resolution summary where required)", tag="tickets", body=StatusChange, responses={200: TicketSummary})
 def tickets_set_status(ticket_id: int):
     return _routing(ticket_id, lambda t, b: services.set_status(
         t, current_user, field(b, "status"), note=field(b, "note", required=False),

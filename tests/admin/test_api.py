@@ -11,7 +11,8 @@ def ids(app, fn):
 
 
 def token(client, email):
-    r = client.post("/api/v1/auth/token", json={"email": email, "password": "demo"})
+    # The /admin operations need a token with the admin scope (helpdesk/api/tokens.py).
+    r = client.post("/api/v1/auth/token", json={"email": email, "password": "demo", "scopes": ["admin"]})
     return {"Authorization": f"Bearer {r.get_json()['token']}"}
 
 

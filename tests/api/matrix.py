@@ -5,3 +5,7 @@ CASES = [
          json={"email": "central@exempelkommun.se", "password": "demo"}),
     Case("api.me", lambda r: "/api/v1/me", LOGGED_IN),
 ]
+CASES += [
+    Case("api.openapi_document", lambda r: "/api/v1/openapi.json", EVERYONE),
+    Case("api_docs", lambda r: "/api/docs", EVERYONE),
+]
