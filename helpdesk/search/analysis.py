@@ -185,9 +185,14 @@ def expand_word(word: str, lang: str = "sv") -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def synonyms(word: str, lang: str = "sv") -> tuple[str, ...]:
-    group = _SYN_INDEX.get(lang, {}).get(word)
-    return tuple(sorted(group - {word})) if group else ()
+def synonyms(word: str, lang: str = "sv", extra: dict | None = None) -> tuple[str, ...]:
+    """The other words of the word's shipped groups, and of the organisation's own groups
+    in `extra` ({language: {word: other words}}, see org_synonyms.for_reader)."""
+    found = set(_SYN_INDEX.get(lang, {}).get(word, ()))
+    if extra:
+        found |= (extra.get(lang) or {}).get(word, frozenset())
+    found.discard(word)
+    return tuple(sorted(found))
 
 
 def expand_text(text: str, lang: str = "sv") -> str:

@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 from helpdesk import leases
 from helpdesk.access import scope_of
 from helpdesk.extensions import db
-from helpdesk.search import analysis
+from helpdesk.search import analysis, org_synonyms
 from helpdesk.search.backends.base import SearchBackend, SearchQuery, SearchResults
 from helpdesk.search.models import IndexOutbox
 from helpdesk.search.sources import get_source, reader_tokens, sources
@@ -103,7 +103,8 @@ def search(user, raw_text, *, lang: str | None = None, kinds: tuple[str, ...] = 
         return SearchPage(text, SearchResults([], 0), page, per_page, str(message), filters)
     access, exclude = reader_tokens(scope_of(user))
     query = SearchQuery(text=text, access=access, exclude=exclude, lang=lang, kinds=kinds,
-                        audience=audience, tag=tag, limit=per_page, offset=(page - 1) * per_page)
+                        audience=audience, tag=tag, limit=per_page, offset=(page - 1) * per_page,
+                        synonyms=org_synonyms.for_reader(user))
     backend = get_backend()
     if not backend.ready():
         results = SearchResults([], 0, state="rebuilding")

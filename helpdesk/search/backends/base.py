@@ -51,6 +51,8 @@ class SearchQuery:
     tag: str | None = None
     limit: int = 10
     offset: int = 0
+    # The reader's organisation's own synonym groups: {language: {word: other words}}.
+    synonyms: dict = field(default_factory=dict)
 
 
 @dataclass

@@ -180,10 +180,10 @@ class PostgresBackend(SearchBackend):
         return bool(db.session.scalar(text(
             f"SELECT 1 FROM search_entry WHERE tsv @@ plainto_tsquery('{cfg}', :w) LIMIT 1"), {"w": word}))
 
-    def _tsquery(self, qwords: list[str], lang: str) -> str:
+    def _tsquery(self, qwords: list[str], lang: str, extra: dict | None = None) -> str:
         groups = []
         for w in qwords:
-            forms = list(analysis.expand_word(w, lang)) + list(analysis.synonyms(w, lang))
+            forms = list(analysis.expand_word(w, lang)) + list(analysis.synonyms(w, lang, extra))
             if len(w) >= 4 and not w.isdigit() and not self._known(w, lang):
                 near = self._nearest(w)
                 if near:
@@ -211,7 +211,7 @@ class PostgresBackend(SearchBackend):
                         "excl": ["!" + t for t in sorted(query.exclude)] or ["-"],
                         "limit": query.limit, "offset": query.offset}
         for lang in langs:
-            tsq = self._tsquery(qwords, lang)
+            tsq = self._tsquery(qwords, lang, query.synonyms)
             if not tsq:
                 continue
             params[f"q_{lang}"] = tsq

@@ -308,14 +308,15 @@ class WhooshBackend(SearchBackend):
             found = rankers[part] = Ranker(searcher, self._postings, f"{self._ix_gen}/{part}")
         return found
 
-    def _word_terms(self, searcher: Searcher, word: str, langs: tuple[str, ...]) -> list[WeightedTerm]:
+    def _word_terms(self, searcher: Searcher, word: str, langs: tuple[str, ...],
+                    extra: dict | None = None) -> list[WeightedTerm]:
         """The index terms one query word looks for, each with its weight."""
         reader = searcher.reader()
         terms = []
         common = max(50, int(reader.doc_count() * COMMON_SHARE))
         for lang in langs:
             seen: set[str] = set()
-            forms = [word, *analysis.synonyms(word, lang)]
+            forms = [word, *analysis.synonyms(word, lang, extra)]
             for i, form in enumerate(forms):
                 for j, term in enumerate(t.text for t in ANALYZERS[lang](form, mode="query")):
                     if term in seen:
@@ -356,7 +357,7 @@ class WhooshBackend(SearchBackend):
             allowed = self._allowed(ranker, query)
             if not allowed.any():
                 continue
-            terms = [t for w in qwords for t in self._word_terms(ranker.searcher, w, langs)]
+            terms = [t for w in qwords for t in self._word_terms(ranker.searcher, w, langs, query.synonyms)]
             for term in terms:
                 marked.setdefault(term.field.rsplit("_", 1)[1], set()).add(term.text)
             top, count = ranker.top(terms, allowed, wanted)
