@@ -38,21 +38,6 @@ _EN_STOP = {"the", "a", "an", "and", "or", "to", "of", "in", "is", "do", "i", "m
             "can", "who", "what", "when", "will", "for", "with", "on", "it", "be", "without"}
 
 
-def edit_distance(a: str, b: str, cap: int = 3) -> int:
-    """Levenshtein distance, giving up (returning cap + 1) once it exceeds cap."""
-    if abs(len(a) - len(b)) > cap:
-        return cap + 1
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i]
-        for j, cb in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) > cap:
-            return cap + 1
-        previous = current
-    return previous[-1]
-
-
 class PostgresBackend(SearchBackend):
     name = "postgres"
 
@@ -159,18 +144,22 @@ class PostgresBackend(SearchBackend):
         return n
 
     # -- reading ------------------------------------------------------------------------
-    def _nearest(self, word: str) -> str | None:
-        """The closest public word within one edit (two for long words), or None."""
+    def _nearest(self, word: str, lang: str | None = None) -> str | None:
+        """The closest public word (analysis.closest), or None."""
         if not self._has_trgm():
             return None
         candidates = db.session.scalars(
             text("SELECT word FROM search_word WHERE similarity(word, :w) > 0.3 "
-                 "ORDER BY similarity(word, :w) DESC, word LIMIT 8"), {"w": word}).all()
-        allowed = 2 if len(word) >= 8 else 1
-        for candidate in candidates:
-            if edit_distance(word, candidate, allowed) <= allowed:
-                return candidate
-        return None
+                 "ORDER BY similarity(word, :w) DESC, word LIMIT 12"), {"w": word}).all()
+        cfg = CONFIGS.get(lang or "sv", "swedish")
+
+        def uses(candidate: str) -> int:
+            # In how many help articles (counted up to 200: enough to tell words apart).
+            return db.session.scalar(text(
+                f"SELECT count(*) FROM (SELECT 1 FROM search_entry WHERE kind = 'article' "
+                f"AND tsv @@ plainto_tsquery('{cfg}', :w) LIMIT 200) s"), {"w": candidate}) or 0
+
+        return analysis.closest(word, candidates, uses)
 
     def _known(self, word: str, lang: str | None = None) -> bool:
         """A word that is in the public vocabulary or in any indexed document is no typo."""
@@ -185,7 +174,7 @@ class PostgresBackend(SearchBackend):
         for w in qwords:
             forms = list(analysis.expand_word(w, lang)) + list(analysis.synonyms(w, lang, extra))
             if len(w) >= 4 and not w.isdigit() and not self._known(w, lang):
-                near = self._nearest(w)
+                near = self._nearest(w, lang)
                 if near:
                     forms.extend(analysis.expand_word(near, lang))
             alts = []
@@ -255,7 +244,7 @@ class PostgresBackend(SearchBackend):
         out, changed = [], False
         for w in analysis.words(text_)[: analysis.MAX_QUERY_WORDS]:
             if len(w) >= 4 and not w.isdigit() and not self._known(w, lang):
-                near = self._nearest(w)
+                near = self._nearest(w, lang)
                 if near and near != w:
                     out.append(near)
                     changed = True

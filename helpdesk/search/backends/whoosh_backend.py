@@ -333,11 +333,13 @@ class WhooshBackend(SearchBackend):
                             terms.append(WeightedTerm(name, term, boost * weight))
                         known = known or df > 0
                     if not known and main and len(term) >= 4:
-                        # A word nobody wrote is probably a typo: allow one edit.
+                        # A word nobody wrote is probably a typo: allow one edit, a swap of
+                        # two letters included ("lösenrod"), which Whoosh counts as two.
                         for fld, boost in BOOSTS.items():
                             name = f"{fld}_{lang}"
-                            for near in sorted(_near_words(searcher, name, term, 1)):
-                                terms.append(WeightedTerm(name, near, boost * 0.6))
+                            for near in sorted(_near_words(searcher, name, term, 2)):
+                                if analysis.edit_distance(term, near, 1) <= 1:
+                                    terms.append(WeightedTerm(name, near, boost * 0.6))
         return terms
 
     def search(self, query: SearchQuery) -> SearchResults:
@@ -413,16 +415,14 @@ class WhooshBackend(SearchBackend):
         out = []
         for w in analysis.words(text)[: analysis.MAX_QUERY_WORDS]:
             if len(w) >= 4 and not w.isdigit() and reader.doc_frequency("words", w) == 0:
-                # The nearest known word; of equally near ones the most used.
-                for distance in (1, 2):
-                    near = _near_words(searcher, "words", w, distance) - {w}
-                    if near:
-                        out.append(max(sorted(near), key=lambda c: reader.frequency("words", c)))
-                        changed = True
-                        break
-                else:
-                    out.append(w)
-                continue
+                # The nearest known word (a swapped pair of letters is one edit, which the
+                # index's own corrector counts as two); of equally near ones the most used.
+                near = analysis.closest(w, _near_words(searcher, "words", w, 2),
+                                        lambda c: reader.doc_frequency("words", c))
+                if near:
+                    out.append(near)
+                    changed = True
+                    continue
             out.append(w)
         return " ".join(out) if changed else None
 
