@@ -20,6 +20,8 @@ from sqlalchemy import bindparam, delete, func, insert, literal_column, select, 
 from helpdesk.extensions import db
 from helpdesk.search import analysis
 from helpdesk.search.backends.base import (
+    ARTICLE_WEIGHT,
+    AUDIENCE_WEIGHT,
     SearchBackend,
     SearchDocument,
     SearchHit,
@@ -199,6 +201,11 @@ class PostgresBackend(SearchBackend):
         params: dict = {"tokens": sorted(query.access) or ["-"],
                         "excl": ["!" + t for t in sorted(query.exclude)] or ["-"],
                         "limit": query.limit, "offset": query.offset}
+        # Articles first, and the reader's role's articles before others (base.ARTICLE_WEIGHT).
+        weight = f"(CASE WHEN e.kind = 'article' THEN {ARTICLE_WEIGHT} ELSE 1.0 END)"
+        if query.prefer_audiences:
+            params["prefer"] = list(query.prefer_audiences)
+            weight += f" * (CASE WHEN e.kind = 'article' AND e.audience IN :prefer THEN {AUDIENCE_WEIGHT} ELSE 1.0 END)"
         for lang in langs:
             tsq = self._tsquery(qwords, lang, query.synonyms)
             if not tsq:
@@ -219,7 +226,8 @@ class PostgresBackend(SearchBackend):
             where.append("NOT EXISTS (SELECT 1 FROM search_access x WHERE x.entry_id = e.id AND x.token IN :excl)")
             selects.append(
                 f"SELECT e.id, e.kind, e.object_id, e.title, e.url, e.body, e.language, e.audience, e.tags, "
-                f"ts_rank(ARRAY[0.1, 0.2, 0.5, 1.0]::float4[], e.tsv, to_tsquery('{cfg}', :q_{lang})) AS rank, "
+                f"ts_rank(ARRAY[0.1, 0.2, 0.5, 1.0]::float4[], e.tsv, to_tsquery('{cfg}', :q_{lang})) "
+                f"* {weight} AS rank, "
                 f"'{cfg}' AS cfg, :q_{lang} AS q FROM search_entry e WHERE " + " AND ".join(where))
         if not selects:
             return SearchResults([], 0)
@@ -229,7 +237,7 @@ class PostgresBackend(SearchBackend):
                "'StartSel=\x02, StopSel=\x03, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet "
                "FROM found f ORDER BY f.rank DESC, f.id LIMIT :limit OFFSET :offset")
         stmt = text(sql)
-        for name in ("tokens", "excl", "kinds"):
+        for name in ("tokens", "excl", "kinds", "prefer"):
             if name in params:
                 stmt = stmt.bindparams(bindparam(name, expanding=True))
         rows = db.session.execute(stmt, params).mappings().all()

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from whoosh import index
 from whoosh.analysis import (
     LowercaseFilter,
@@ -33,6 +34,8 @@ from whoosh.searching import Searcher
 
 from helpdesk.search import analysis
 from helpdesk.search.backends.base import (
+    ARTICLE_WEIGHT,
+    AUDIENCE_WEIGHT,
     SearchBackend,
     SearchDocument,
     SearchHit,
@@ -362,7 +365,7 @@ class WhooshBackend(SearchBackend):
             terms = [t for w in qwords for t in self._word_terms(ranker.searcher, w, langs, query.synonyms)]
             for term in terms:
                 marked.setdefault(term.field.rsplit("_", 1)[1], set()).add(term.text)
-            top, count = ranker.top(terms, allowed, wanted)
+            top, count = ranker.top(terms, allowed, wanted, self._weights(ranker, part, query))
             total += count
             found.extend((score, docnum, ranker.searcher) for docnum, score in top)
         # Several sub-indexes: merge by score (BM25 on each; close enough to compare).
@@ -381,6 +384,24 @@ class WhooshBackend(SearchBackend):
                          url=stored["url"], snippet=analysis.snippet_html(snippet),
                          score=round(score, 4), language=lang, audience=stored.get("audience", ""),
                          tags=[t for t in stored.get("tags", "").split(",") if t])
+
+    def _weights(self, ranker: Ranker, part: str, query: SearchQuery):
+        """What each document's score is multiplied by (base.ARTICLE_WEIGHT, AUDIENCE_WEIGHT):
+        one number for tickets and threads, an array for articles when the reader's role has
+        articles of its own (kept with the masks)."""
+        if part != "articles":
+            return None
+        if not query.prefer_audiences:
+            return ARTICLE_WEIGHT
+        key = ("weights", query.prefer_audiences)
+        found = ranker.masks.get(key)
+        if found is None:
+            preferred = ranker.mask([("audience", a) for a in query.prefer_audiences])
+            found = np.where(preferred, ARTICLE_WEIGHT * AUDIENCE_WEIGHT, ARTICLE_WEIGHT).astype(np.float32)
+            if len(ranker.masks) >= 32:
+                ranker.masks.pop(next(iter(ranker.masks)))
+            ranker.masks[key] = found
+        return found
 
     def _allowed(self, ranker: Ranker, query: SearchQuery):
         """The documents this reader may see under these filters, as a mask (kept by the
