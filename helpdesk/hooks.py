@@ -18,10 +18,13 @@ _DEFAULTS: dict[str, Callable[..., Any]] = {
     # None; (actor, article id) -> the same for an id. From kb.
     "find_article": None,
     "article_for": lambda actor, article_id: None,
+    # (actor, "ticket" or "thread", id) -> the same for the article the actor's organisation
+    # already made from that ticket or thread (not deleted), or None. From kb.
+    "article_from": lambda actor, origin_kind, origin_id: None,
     # (actor, days) -> {"shown", "gave_up", "articles": [(article id, times)]}: how often
     # suggested articles answered a question before it was filed; from tickets.
     "filing_deflection": lambda actor, days: None,
-    # (actor, ticket) -> {"threads": [(title, url)], "ask_url", "promote_url"}: what the
+    # (actor, ticket) -> {"threads": [(title, url)], "ask_url", "promote_url", "faq_draft"}: what the
     # ticket page shows of the support group's forum; from boards.
     "ticket_discussion": lambda actor, ticket: {"threads": [], "ask_url": None, "promote_url": None},
     # (user) -> [(label, url)]: where this reader can ask a person when the help pages did

@@ -642,11 +642,22 @@ def promote_ticket_to_faq(actor, ticket_id: int):
     create = hooks.get("create_draft_article")
     if create is None:
         raise Conflict(_l("The knowledge base is not installed, so no article can be made."))
+    existing = promoted_ticket_article(actor, ticket.id)
+    if existing is not None:
+        # As with threads: promoting twice hands back the draft there is.
+        return existing
     title, question = tickets_link.ticket_question(ticket)
     language = "sv"
     with force_locale(language):
         body = render_template("boards/faq_draft.txt", question=question, answer=summary, url="")
     return create(actor, title, body, language, "ticket", ticket_id)
+
+
+def promoted_ticket_article(actor, ticket_id: int) -> dict | None:
+    """The FAQ draft (or article) the actor's organisation made from the ticket, as
+    {"id", "title", "url"}, or None when there is none or it has since been deleted."""
+    find = hooks.get("article_from")
+    return find(actor, "ticket", ticket_id) if find is not None else None
 
 
 def ticket_discussion(actor, ticket) -> dict:
@@ -663,6 +674,7 @@ def ticket_discussion(actor, ticket) -> dict:
         "ask_url": (url_for("boards.ask_from_ticket", ticket_id=ticket.id)
                     if can(actor, "boards.ask_from_ticket", ticket) else None),
         "promote_url": url_for("boards.promote_ticket", ticket_id=ticket.id) if promote else None,
+        "faq_draft": promoted_ticket_article(actor, ticket.id) if promote else None,
     }
 
 

@@ -410,9 +410,15 @@ def ask_from_ticket(ticket_id: int):
 @bp.post("/promote-ticket/<int:ticket_id>")
 @login_required
 def promote_ticket(ticket_id: int):
+    had_one = services.promoted_ticket_article(current_user, ticket_id) is not None
     services.promote_ticket_to_faq(current_user, ticket_id)
     db.session.commit()
-    flash(_("A draft article was made from the ticket's resolution. Edit it and publish it in the knowledge base."), "success")
+    if had_one:
+        flash(_("This ticket already has an FAQ draft, so no second one was made. The link to it is on the "
+                "ticket."), "info")
+    else:
+        flash(_("A draft article was made from the ticket's resolution. Edit it and publish it in the "
+                "knowledge base."), "success")
     return redirect(url_for("tickets.show", ticket_id=ticket_id))
 
 

@@ -26,6 +26,7 @@ def init_app(app) -> None:
     hooks.provide("create_draft_article", services.create_draft_article)
     hooks.provide("find_article", services.find_article)
     hooks.provide("article_for", services.article_for)
+    hooks.provide("article_from", services.article_from)
     add_nav(NavItem("kb.index", lambda: str(_l("Help articles")), lambda user: True, order=15))
     add_nav(NavItem("kb.manage", lambda: str(_l("Edit articles")), lambda user: can(user, "kb.write"),
                     order=85))

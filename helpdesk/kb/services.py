@@ -497,6 +497,18 @@ def article_for(actor, article_id: int | None) -> dict | None:
     return _summary(actor, db.session.get(Article, article_id)) if article_id else None
 
 
+def article_from(actor, origin_kind: str, origin_id: int) -> dict | None:
+    """The article (or draft) the actor's organisation already made from a ticket or thread,
+    not deleted, so promoting twice hands back the first one instead of a second draft."""
+    scope = scope_of(actor)
+    found = db.session.scalars(
+        select(Article).where(Article.origin_kind == origin_kind, Article.origin_id == int(origin_id),
+                              Article.organisation_id.in_(sorted(scope.central_org_ids) or [-1]),
+                              Article.status != ArticleStatus.DELETED)
+        .order_by(Article.id).limit(1)).first()
+    return _summary(actor, found)
+
+
 # -- the hook for the boards capability --------------------------------------------------
 def create_draft_article(actor, title: str, body_markdown: str, language: str = "sv",
                          source_kind: str | None = None, source_id: int | None = None) -> Article:

@@ -91,15 +91,22 @@ def new():
         if not can(current_user, "kb.read", complements):
             abort(404)
     form = ArticleForm()
-    if request.method == "GET" and request.args.get("title"):
-        # From the statistics' "searched for but not found": start from what people typed.
-        form.title.data = request.args["title"][:200]
+    starting = request.method == "POST" and request.form.get("action") == "start"
+    if starting:
+        # From the statistics' "searched for but not found": the editor opens with what
+        # people typed as the title. It comes by POST, since it may hold a name, which an
+        # address would keep in logs and history; nothing is saved yet.
+        form = ArticleForm(formdata=None, title=(request.form.get("title") or "")[:200],
+                           language=request.form.get("language") if request.form.get("language") in ("sv", "en")
+                           else "sv")
     if request.method == "GET" and complements is not None:
         form.category.data = complements.category
         form.language.data = complements.language
         form.audience.data = complements.audience.value
     preview = None
-    if request.method == "POST" and request.form.get("action") == "preview":
+    if starting:
+        pass
+    elif request.method == "POST" and request.form.get("action") == "preview":
         preview = render_markdown(form.body.data or "")
     elif form.validate_on_submit():
         try:

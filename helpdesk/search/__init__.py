@@ -12,7 +12,7 @@ def init_app(app) -> None:
     from helpdesk.core.tick import add_tick_job
     from helpdesk.events import content_changed
     from helpdesk.nav import NavItem, add_nav
-    from helpdesk.search import api, models, services, views  # noqa: F401
+    from helpdesk.search import api, labels, models, policies, services, views  # noqa: F401
     from helpdesk.search.cli import search_cli
 
     app.config.setdefault("SEARCH_BACKEND", os.environ.get("SEARCH_BACKEND", "auto"))

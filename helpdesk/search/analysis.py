@@ -185,9 +185,55 @@ def expand_word(word: str, lang: str = "sv") -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def synonyms(word: str, lang: str = "sv") -> tuple[str, ...]:
-    group = _SYN_INDEX.get(lang, {}).get(word)
-    return tuple(sorted(group - {word})) if group else ()
+def synonyms(word: str, lang: str = "sv", extra: dict | None = None) -> tuple[str, ...]:
+    """The other words of the word's shipped groups, and of the organisation's own groups
+    in `extra` ({language: {word: other words}}, see org_synonyms.for_reader)."""
+    found = set(_SYN_INDEX.get(lang, {}).get(word, ()))
+    if extra:
+        found |= (extra.get(lang) or {}).get(word, frozenset())
+    found.discard(word)
+    return tuple(sorted(found))
+
+
+# -- "did you mean" ----------------------------------------------------------------------
+def edit_distance(a: str, b: str, cap: int = 3) -> int:
+    """Edits between two words, a swap of two neighbouring letters counting as one (the
+    commonest typo: "rektro"), giving up (returning cap + 1) once it exceeds cap."""
+    if abs(len(a) - len(b)) > cap:
+        return cap + 1
+    before, previous = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            best = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if before is not None and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                best = min(best, before[j - 2] + 1)
+            current.append(best)
+        if min(current) > cap:
+            return cap + 1
+        before, previous = previous, current
+    return previous[-1]
+
+
+def allowed_edits(word: str) -> int:
+    """How far a correction may be from what was typed: one edit, two in a long word."""
+    return 2 if len(word) >= 8 else 1
+
+
+def closest(word: str, candidates, uses) -> str | None:
+    """The correction for a misspelt `word` among `candidates` (words the index knows): the
+    fewest edits first, of equally near ones the word most help texts use (`uses(word)`),
+    then the alphabet, so both backends and every run agree."""
+    allowed = allowed_edits(word)
+    near = [(edit_distance(word, c, allowed), c) for c in set(candidates) if c != word]
+    near = [(d, c) for d, c in near if d <= allowed]
+    if not near:
+        return None
+    fewest = min(d for d, _ in near)
+    tied = sorted(c for d, c in near if d == fewest)
+    if len(tied) == 1:
+        return tied[0]
+    return max(tied, key=lambda c: (uses(c), -tied.index(c)))
 
 
 def expand_text(text: str, lang: str = "sv") -> str:

@@ -18,3 +18,12 @@ def audience_label(value) -> str:
         return label(Audience(getattr(value, "value", value)))
     except ValueError:
         return str(value or "")
+
+
+# How the synonym page's changes read in the audit log.
+from helpdesk import audit_phrases as phrases  # noqa: E402
+
+phrases.register("add_synonym_group", _l("Added a synonym group"), _l("Added the synonym group %(object)s"))
+phrases.register("change_synonym_group", _l("Changed a synonym group"), _l("Changed the synonym group %(object)s"))
+phrases.register("remove_synonym_group", _l("Removed a synonym group"), _l("Removed the synonym group %(object)s"))
+phrases.register_object_types({"synonym_group": _l("Synonym group")})

@@ -95,3 +95,21 @@ class SearchRebuild(db.Model):
     batches: Mapped[int] = mapped_column(default=0)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SynonymGroup(db.Model):
+    """Words an organisation's people use for the same thing, added by its central team on
+    top of the shipped synonyms.yaml. Search expands the query with them when it is asked,
+    so a change needs no reindex."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(5), default="sv")
+    # Lower-case words separated by single spaces, sorted.
+    words: Mapped[str] = mapped_column(String(600))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def word_list(self) -> list[str]:
+        return self.words.split()

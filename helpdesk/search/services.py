@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 from helpdesk import leases
 from helpdesk.access import scope_of
 from helpdesk.extensions import db
-from helpdesk.search import analysis, rebuild
+from helpdesk.search import analysis, org_synonyms, rebuild
 from helpdesk.search.backends.base import SearchBackend, SearchQuery, SearchResults
 from helpdesk.search.models import IndexOutbox
 from helpdesk.search.sources import get_source, reader_tokens, sources
@@ -101,9 +101,11 @@ def search(user, raw_text, *, lang: str | None = None, kinds: tuple[str, ...] = 
         message = _l("Type a word or two to search for.") if (raw_text or "").strip() == "" else \
             _l("Search for words; the characters you typed have no meaning here.")
         return SearchPage(text, SearchResults([], 0), page, per_page, str(message), filters)
-    access, exclude = reader_tokens(scope_of(user))
+    scope = scope_of(user)
+    access, exclude = reader_tokens(scope)
     query = SearchQuery(text=text, access=access, exclude=exclude, lang=lang, kinds=kinds,
-                        audience=audience, tag=tag, limit=per_page, offset=(page - 1) * per_page)
+                        audience=audience, tag=tag, limit=per_page, offset=(page - 1) * per_page,
+                        synonyms=org_synonyms.for_reader(user), prefer_audiences=preferred_audiences(scope))
     backend = get_backend()
     if not backend.ready():
         results = SearchResults([], 0, state="rebuilding")
@@ -121,6 +123,21 @@ def search(user, raw_text, *, lang: str | None = None, kinds: tuple[str, ...] = 
         for fn in _listeners:
             fn(user, text, lang, results.total, origin)
     return SearchPage(text, results, page, per_page, message, filters)
+
+
+def preferred_audiences(scope) -> tuple[str, ...]:
+    """The article audiences written for the reader's role: an administrator's question about
+    a task should find the admin article, a guardian's the guardian one. The central team
+    answers for every role, so it gets no preference."""
+    if not scope.authenticated or scope.central_org_ids or scope.is_vendor_agent:
+        return ()
+    if scope.is_admin:
+        return ("admin",)
+    if scope.is_staff:
+        return ("staff",)
+    if scope.is_guardian:
+        return ("guardian",)
+    return ()
 
 
 def suggest_articles(user, text, limit: int = 5, lang: str | None = None) -> list[dict]:

@@ -1,12 +1,16 @@
-"""The search page: one box, filters, pagination; works without login and without JS."""
+"""The search page: one box, filters, pagination; works without login and without JS. And
+the central team's page for its organisation's synonym groups."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_login import current_user
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
+from helpdesk.errors import ValidationFailed
 from helpdesk.extensions import db
-from helpdesk.search import services
+from helpdesk.search import analysis, org_synonyms, services
+from helpdesk.search.forms import SynonymGroupForm
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 
@@ -39,3 +43,60 @@ def search():
     return render_template("search/search.html", found=found, q=found.text if found else "",
                            lang=lang, kind=kind, audience=args.get("audience", ""),
                            tag=args.get("tag", ""), kinds=services.KINDS)
+
+
+# -- the central team's synonym groups -----------------------------------------------------
+def _synonyms_page(form, groups, editing=None, status=200):
+    return render_template("search/synonyms.html", form=form, groups=groups, editing=editing,
+                           shipped={"sv": analysis.SYNONYMS_SV, "en": analysis.SYNONYMS_EN}), status
+
+
+def _save_group(form, save):
+    """Run `save` on a valid form; a refusal is shown at the field, nothing changed."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        save()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        (getattr(form, exc.field or "", None) or form.words).errors = [str(exc.message)]
+        return False
+    db.session.commit()
+    return True
+
+
+@bp.route("/synonyms/", methods=["GET", "POST"])
+@login_required
+def synonyms():
+    form = SynonymGroupForm()
+    groups = org_synonyms.groups(current_user)
+    if request.method == "POST":
+        if _save_group(form, lambda: org_synonyms.add_group(current_user, form.language.data, form.words.data)):
+            flash(_("The synonym group was added. Search uses it from now on."), "success")
+            return redirect(url_for("search.synonyms"))
+        return _synonyms_page(form, groups, status=400)
+    return _synonyms_page(form, groups)
+
+
+@bp.route("/synonyms/<int:group_id>", methods=["GET", "POST"])
+@login_required
+def synonym_group(group_id: int):
+    group = org_synonyms.get_group(current_user, group_id)
+    form = SynonymGroupForm() if request.method == "POST" else \
+        SynonymGroupForm(language=group.language, words=", ".join(group.word_list))
+    if request.method == "POST":
+        if _save_group(form, lambda: org_synonyms.update_group(current_user, group_id, form.language.data,
+                                                                form.words.data)):
+            flash(_("The synonym group was saved."), "success")
+            return redirect(url_for("search.synonyms"))
+        return _synonyms_page(form, org_synonyms.groups(current_user), editing=group, status=400)
+    return _synonyms_page(form, org_synonyms.groups(current_user), editing=group)
+
+
+@bp.post("/synonyms/<int:group_id>/remove")
+@login_required
+def remove_synonym_group(group_id: int):
+    org_synonyms.remove_group(current_user, group_id)
+    db.session.commit()
+    flash(_("The synonym group was removed."), "success")
+    return redirect(url_for("search.synonyms"))

@@ -26,3 +26,22 @@ def test_a_synonym_finds_the_article(indexed_app):
         for query, part in [("vh", "vardnadshavar"), ("handledare", "mentorer-for-elever")]:
             hits = services.search(reader, query, lang="sv", per_page=10).results.hits
             assert hits and part in hits[0].url, query
+
+
+def test_edit_distance_counts_a_swap_as_one_edit():
+    assert analysis.edit_distance("rektro", "rektor") == 1
+    assert analysis.edit_distance("lösenrod", "lösenord") == 1
+    assert analysis.edit_distance("mentr", "mentor") == 1
+    assert analysis.edit_distance("klass", "klass") == 0
+    assert analysis.edit_distance("abc", "xyzabc", cap=2) == 3  # gave up past the cap
+
+
+def test_the_closest_word_wins_then_the_most_used():
+    uses = {"bank": 1, "bankid": 9, "rektor": 5, "rektorn": 50}.get
+    assert analysis.closest("bankd", ["bank", "bankid"], lambda w: uses(w, 0)) == "bankid"
+    # Fewer edits beat more uses.
+    assert analysis.closest("rektro", ["rektorn", "rektor"], lambda w: uses(w, 0)) == "rektor"
+    # A short word is only corrected by one edit; a long one by two.
+    assert analysis.closest("mntr", ["mentor"], lambda w: 0) is None
+    assert analysis.closest("personumer", ["personnummer"], lambda w: 0) == "personnummer"
+    assert analysis.closest("lösenord", ["lösenord"], lambda w: 0) is None

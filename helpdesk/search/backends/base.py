@@ -51,6 +51,18 @@ class SearchQuery:
     tag: str | None = None
     limit: int = 10
     offset: int = 0
+    # The reader's organisation's own synonym groups: {language: {word: other words}}.
+    synonyms: dict = field(default_factory=dict)
+    # The audiences of the articles written for the reader's role, ranked a little higher
+    # (see services.preferred_audiences); () for none.
+    prefer_audiences: tuple[str, ...] = ()
+
+
+# An article answers better than a ticket or thread about the same words, and an article
+# written for the reader's role better than one for another: both backends multiply a
+# document's score by these (measured with the judged set, bench/bench_search.py).
+ARTICLE_WEIGHT = 1.6
+AUDIENCE_WEIGHT = 1.25
 
 
 @dataclass

@@ -23,6 +23,8 @@ from helpdesk.extensions import db
 from helpdesk.search import analysis
 from helpdesk.search.backends import postgres_writer
 from helpdesk.search.backends.base import (
+    ARTICLE_WEIGHT,
+    AUDIENCE_WEIGHT,
     SearchBackend,
     SearchDocument,
     SearchHit,
@@ -39,21 +41,6 @@ _SV_STOP = {"och", "att", "det", "som", "en", "ett", "på", "är", "av", "för",
             "man", "min", "mitt", "mina", "i", "du", "vi", "ska", "jag"}
 _EN_STOP = {"the", "a", "an", "and", "or", "to", "of", "in", "is", "do", "i", "my", "how",
             "can", "who", "what", "when", "will", "for", "with", "on", "it", "be", "without"}
-
-
-def edit_distance(a: str, b: str, cap: int = 3) -> int:
-    """Levenshtein distance, giving up (returning cap + 1) once it exceeds cap."""
-    if abs(len(a) - len(b)) > cap:
-        return cap + 1
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i]
-        for j, cb in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) > cap:
-            return cap + 1
-        previous = current
-    return previous[-1]
 
 
 class PostgresBackend(SearchBackend):
@@ -134,18 +121,22 @@ class PostgresBackend(SearchBackend):
         postgres_writer.discard(build)
 
     # -- reading ------------------------------------------------------------------------
-    def _nearest(self, word: str) -> str | None:
-        """The closest public word within one edit (two for long words), or None."""
+    def _nearest(self, word: str, lang: str | None = None) -> str | None:
+        """The closest public word (analysis.closest), or None."""
         if not self._has_trgm():
             return None
         candidates = db.session.scalars(
             text("SELECT word FROM search_word WHERE similarity(word, :w) > 0.3 "
-                 "ORDER BY similarity(word, :w) DESC, word LIMIT 8"), {"w": word}).all()
-        allowed = 2 if len(word) >= 8 else 1
-        for candidate in candidates:
-            if edit_distance(word, candidate, allowed) <= allowed:
-                return candidate
-        return None
+                 "ORDER BY similarity(word, :w) DESC, word LIMIT 12"), {"w": word}).all()
+        cfg = CONFIGS.get(lang or "sv", "swedish")
+
+        def uses(candidate: str) -> int:
+            # In how many help articles (counted up to 200: enough to tell words apart).
+            return db.session.scalar(text(
+                f"SELECT count(*) FROM (SELECT 1 FROM search_entry WHERE kind = 'article' "
+                f"AND tsv @@ plainto_tsquery('{cfg}', :w) LIMIT 200) s"), {"w": candidate}) or 0
+
+        return analysis.closest(word, candidates, uses)
 
     def _known(self, word: str, lang: str | None = None) -> bool:
         """A word that is in the public vocabulary or in any indexed document is no typo."""
@@ -155,12 +146,12 @@ class PostgresBackend(SearchBackend):
         return bool(db.session.scalar(text(
             f"SELECT 1 FROM search_entry WHERE tsv @@ plainto_tsquery('{cfg}', :w) LIMIT 1"), {"w": word}))
 
-    def _tsquery(self, qwords: list[str], lang: str) -> str:
+    def _tsquery(self, qwords: list[str], lang: str, extra: dict | None = None) -> str:
         groups = []
         for w in qwords:
-            forms = list(analysis.expand_word(w, lang)) + list(analysis.synonyms(w, lang))
+            forms = list(analysis.expand_word(w, lang)) + list(analysis.synonyms(w, lang, extra))
             if len(w) >= 4 and not w.isdigit() and not self._known(w, lang):
-                near = self._nearest(w)
+                near = self._nearest(w, lang)
                 if near:
                     forms.extend(analysis.expand_word(near, lang))
             alts = []
@@ -185,8 +176,13 @@ class PostgresBackend(SearchBackend):
         params: dict = {"tokens": sorted(query.access) or ["-"],
                         "excl": ["!" + t for t in sorted(query.exclude)] or ["-"],
                         "limit": query.limit, "offset": query.offset}
+        # Articles first, and the reader's role's articles before others (base.ARTICLE_WEIGHT).
+        weight = f"(CASE WHEN e.kind = 'article' THEN {ARTICLE_WEIGHT} ELSE 1.0 END)"
+        if query.prefer_audiences:
+            params["prefer"] = list(query.prefer_audiences)
+            weight += f" * (CASE WHEN e.kind = 'article' AND e.audience IN :prefer THEN {AUDIENCE_WEIGHT} ELSE 1.0 END)"
         for lang in langs:
-            tsq = self._tsquery(qwords, lang)
+            tsq = self._tsquery(qwords, lang, query.synonyms)
             if not tsq:
                 continue
             params[f"q_{lang}"] = tsq
@@ -205,7 +201,8 @@ class PostgresBackend(SearchBackend):
             where.append("NOT EXISTS (SELECT 1 FROM search_access x WHERE x.entry_id = e.id AND x.token IN :excl)")
             selects.append(
                 f"SELECT e.id, e.kind, e.object_id, e.title, e.url, e.body, e.language, e.audience, e.tags, "
-                f"ts_rank(ARRAY[0.1, 0.2, 0.5, 1.0]::float4[], e.tsv, to_tsquery('{cfg}', :q_{lang})) AS rank, "
+                f"ts_rank(ARRAY[0.1, 0.2, 0.5, 1.0]::float4[], e.tsv, to_tsquery('{cfg}', :q_{lang})) "
+                f"* {weight} AS rank, "
                 f"'{cfg}' AS cfg, :q_{lang} AS q FROM search_entry e WHERE " + " AND ".join(where))
         if not selects:
             return SearchResults([], 0)
@@ -215,7 +212,7 @@ class PostgresBackend(SearchBackend):
                "'StartSel=\x02, StopSel=\x03, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet "
                "FROM found f ORDER BY f.rank DESC, f.id LIMIT :limit OFFSET :offset")
         stmt = text(sql)
-        for name in ("tokens", "excl", "kinds"):
+        for name in ("tokens", "excl", "kinds", "prefer"):
             if name in params:
                 stmt = stmt.bindparams(bindparam(name, expanding=True))
         rows = db.session.execute(stmt, params).mappings().all()
@@ -230,7 +227,7 @@ class PostgresBackend(SearchBackend):
         out, changed = [], False
         for w in analysis.words(text_)[: analysis.MAX_QUERY_WORDS]:
             if len(w) >= 4 and not w.isdigit() and not self._known(w, lang):
-                near = self._nearest(w)
+                near = self._nearest(w, lang)
                 if near and near != w:
                     out.append(near)
                     changed = True

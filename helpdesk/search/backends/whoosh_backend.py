@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from whoosh import index
 from whoosh.analysis import (
     LowercaseFilter,
@@ -33,6 +34,8 @@ from whoosh.searching import Searcher
 
 from helpdesk.search import analysis
 from helpdesk.search.backends.base import (
+    ARTICLE_WEIGHT,
+    AUDIENCE_WEIGHT,
     SearchBackend,
     SearchDocument,
     SearchHit,
@@ -356,14 +359,15 @@ class WhooshBackend(SearchBackend):
             found = rankers[part] = Ranker(searcher, self._postings, f"{self._ix_gen}/{part}")
         return found
 
-    def _word_terms(self, searcher: Searcher, word: str, langs: tuple[str, ...]) -> list[WeightedTerm]:
+    def _word_terms(self, searcher: Searcher, word: str, langs: tuple[str, ...],
+                    extra: dict | None = None) -> list[WeightedTerm]:
         """The index terms one query word looks for, each with its weight."""
         reader = searcher.reader()
         terms = []
         common = max(50, int(reader.doc_count() * COMMON_SHARE))
         for lang in langs:
             seen: set[str] = set()
-            forms = [word, *analysis.synonyms(word, lang)]
+            forms = [word, *analysis.synonyms(word, lang, extra)]
             for i, form in enumerate(forms):
                 for j, term in enumerate(t.text for t in ANALYZERS[lang](form, mode="query")):
                     if term in seen:
@@ -380,11 +384,13 @@ class WhooshBackend(SearchBackend):
                             terms.append(WeightedTerm(name, term, boost * weight))
                         known = known or df > 0
                     if not known and main and len(term) >= 4:
-                        # A word nobody wrote is probably a typo: allow one edit.
+                        # A word nobody wrote is probably a typo: allow one edit, a swap of
+                        # two letters included ("lösenrod"), which Whoosh counts as two.
                         for fld, boost in BOOSTS.items():
                             name = f"{fld}_{lang}"
-                            for near in sorted(_near_words(searcher, name, term, 1)):
-                                terms.append(WeightedTerm(name, near, boost * 0.6))
+                            for near in sorted(_near_words(searcher, name, term, 2)):
+                                if analysis.edit_distance(term, near, 1) <= 1:
+                                    terms.append(WeightedTerm(name, near, boost * 0.6))
         return terms
 
     def search(self, query: SearchQuery) -> SearchResults:
@@ -404,10 +410,10 @@ class WhooshBackend(SearchBackend):
             allowed = self._allowed(ranker, query)
             if not allowed.any():
                 continue
-            terms = [t for w in qwords for t in self._word_terms(ranker.searcher, w, langs)]
+            terms = [t for w in qwords for t in self._word_terms(ranker.searcher, w, langs, query.synonyms)]
             for term in terms:
                 marked.setdefault(term.field.rsplit("_", 1)[1], set()).add(term.text)
-            top, count = ranker.top(terms, allowed, wanted)
+            top, count = ranker.top(terms, allowed, wanted, self._weights(ranker, part, query))
             total += count
             found.extend((score, docnum, ranker.searcher) for docnum, score in top)
         # Several sub-indexes: merge by score (BM25 on each; close enough to compare).
@@ -426,6 +432,24 @@ class WhooshBackend(SearchBackend):
                          url=stored["url"], snippet=analysis.snippet_html(snippet),
                          score=round(score, 4), language=lang, audience=stored.get("audience", ""),
                          tags=[t for t in stored.get("tags", "").split(",") if t])
+
+    def _weights(self, ranker: Ranker, part: str, query: SearchQuery):
+        """What each document's score is multiplied by (base.ARTICLE_WEIGHT, AUDIENCE_WEIGHT):
+        one number for tickets and threads, an array for articles when the reader's role has
+        articles of its own (kept with the masks)."""
+        if part != "articles":
+            return None
+        if not query.prefer_audiences:
+            return ARTICLE_WEIGHT
+        key = ("weights", query.prefer_audiences)
+        found = ranker.masks.get(key)
+        if found is None:
+            preferred = ranker.mask([("audience", a) for a in query.prefer_audiences])
+            found = np.where(preferred, ARTICLE_WEIGHT * AUDIENCE_WEIGHT, ARTICLE_WEIGHT).astype(np.float32)
+            if len(ranker.masks) >= 32:
+                ranker.masks.pop(next(iter(ranker.masks)))
+            ranker.masks[key] = found
+        return found
 
     def _allowed(self, ranker: Ranker, query: SearchQuery):
         """The documents this reader may see under these filters, as a mask (kept by the
@@ -460,16 +484,14 @@ class WhooshBackend(SearchBackend):
         out = []
         for w in analysis.words(text)[: analysis.MAX_QUERY_WORDS]:
             if len(w) >= 4 and not w.isdigit() and reader.doc_frequency("words", w) == 0:
-                # The nearest known word; of equally near ones the most used.
-                for distance in (1, 2):
-                    near = _near_words(searcher, "words", w, distance) - {w}
-                    if near:
-                        out.append(max(sorted(near), key=lambda c: reader.frequency("words", c)))
-                        changed = True
-                        break
-                else:
-                    out.append(w)
-                continue
+                # The nearest known word (a swapped pair of letters is one edit, which the
+                # index's own corrector counts as two); of equally near ones the most used.
+                near = analysis.closest(w, _near_words(searcher, "words", w, 2),
+                                        lambda c: reader.doc_frequency("words", c))
+                if near:
+                    out.append(near)
+                    changed = True
+                    continue
             out.append(w)
         return " ".join(out) if changed else None
 

@@ -197,8 +197,10 @@ class Ranker:
                 allowed[gone + offset] = False
         return allowed
 
-    def top(self, terms: Sequence[WeightedTerm], allowed: np.ndarray, k: int) -> tuple[list[tuple[int, float]], int]:
-        """The k best (document number, score) among `allowed`, and how many match at all."""
+    def top(self, terms: Sequence[WeightedTerm], allowed: np.ndarray, k: int,
+            doc_weights: np.ndarray | float | None = None) -> tuple[list[tuple[int, float]], int]:
+        """The k best (document number, score) among `allowed`, and how many match at all;
+        `doc_weights` multiplies each document's score (one number for all, or one each)."""
         searcher = self.searcher
         doc_count = searcher.doc_count_all()
         scores = np.zeros(self.size, dtype=np.float32)
@@ -217,6 +219,8 @@ class Ranker:
                 # A document holds a term once per field, so ids are unique and += is safe.
                 scores[ids + offset] += term.boost * part
         scores[~allowed] = 0
+        if doc_weights is not None:
+            scores *= doc_weights
         matched = np.flatnonzero(scores)
         if not len(matched):
             return [], 0
