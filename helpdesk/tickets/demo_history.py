@@ -126,6 +126,7 @@ class _Story:
 
     def respond(self) -> None:
         self.state["responded"].setdefault(self.state["tier"], self.t)
+        self._snap()
 
     def delay(self, median_hours: float, spread: float, target: float | None = None) -> float:
         hours = self.rng.lognormvariate(math.log(median_hours), spread)
@@ -187,7 +188,8 @@ def _play(story: _Story, place: Place, goals: dict, vendor, requester) -> None:
     if tier is Tier.LOCAL:
         local = _pick(rng, place.local)
         first = story.delay(2, 0.9)
-        if first > goals["local"][0]:
+        # (A few minutes' margin: the answer follows the pick-up by a minute or two.)
+        if first > goals["local"][0] - 0.1:
             # Nobody answered in time: the tick sends it to central at the deadline.
             story.business(goals["local"][0])
             story.slow = True
@@ -204,6 +206,9 @@ def _play(story: _Story, place: Place, goals: dict, vendor, requester) -> None:
                 story.business(story.delay(3, 1.4, goals["local"][1]))
                 _resolve(story, local, summary=False)
                 return
+            if not story.state["responded"]:
+                story.message(local, "local", "Jag tittar på det och återkommer.")
+                story.respond()
             story.business(rng.uniform(0.5, 6))
             _escalate(story, local, Tier.CENTRAL, _pick(rng, texts.ESCALATION_NOTES))
     central = _pick(rng, place.central)
