@@ -21,11 +21,12 @@ def demo_command(if_empty: bool, history: bool = True):
         if if_empty:
             return
         raise SystemExit(1)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     build_demo(history=history)
     db.session.commit()
-    took = time.perf_counter() - started
-    click.echo(f"Demo loaded{' with its history' if history else ''} in {took:.1f} s.")
+    # Both figures: on a shared machine the wall time says more about the neighbours.
+    took, cpu = time.perf_counter() - started, time.process_time() - cpu
+    click.echo(f"Demo loaded{' with its history' if history else ''} in {took:.1f} s ({cpu:.1f} s of CPU).")
     click.echo(f"Every account has the password '{DEMO_PASSWORD}':")
     for email, what in DEMO_ACCOUNTS:
         click.echo(f"  {email:42} {what}")
