@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app helpdesk
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# The demo's six months of history (thousands of past questions): DEMO_HISTORY=0 leaves it out.
+DEMO_HISTORY ?= 1
 
 .PHONY: run serve test setup install translations bench clean-db oidc-op providers
 
@@ -25,7 +27,7 @@ translations: install
 # Create or upgrade the database, load the demo municipality into an empty one, and run
 # every capability's setup step (loading the shipped help articles, ...).
 setup: translations
-	$(FLASK) setup
+	$(FLASK) setup $(if $(filter 0,$(DEMO_HISTORY)),--no-history,)
 
 # The web server and, beside it, the job runner (`flask jobs`: SLA escalation, breach mail,
 # auto-close, the search indexer, retention, the outbox); stopping one stops both.

@@ -2,6 +2,10 @@
 
 Every demo account has the password `demo`. Capabilities add their own demo content
 (tickets, articles, boards ...) with `add_demo_step`, run after the directory is built.
+A step marked `history=True` adds the months of past activity (thousands of questions,
+board threads, searches) that `flask setup` loads by default and the test suite's demo
+template leaves out: tests assert on the demo's few hand-made objects, and a template
+with thousands of rows would slow every test that copies it.
 """
 from __future__ import annotations
 
@@ -47,12 +51,14 @@ class DemoContext:
     users: dict[str, User] = field(default_factory=dict)
 
 
-_STEPS: list[tuple[int, Callable[[DemoContext], None]]] = []
+_STEPS: list[tuple[int, Callable[[DemoContext], None], bool]] = []
 
 
-def add_demo_step(order: int, step: Callable[[DemoContext], None]) -> None:
-    if all(s is not step for _, s in _STEPS):
-        _STEPS.append((order, step))
+def add_demo_step(order: int, step: Callable[[DemoContext], None], *, history: bool = False) -> None:
+    """Run `step` (in `order`) when the demo is built; a `history` step only when the
+    demo is built with its history."""
+    if all(s is not step for _, s, _h in _STEPS):
+        _STEPS.append((order, step, history))
 
 
 def database_is_empty() -> bool:
@@ -173,8 +179,9 @@ class _Builder:
         return group, students
 
 
-def build_demo() -> DemoContext:
-    """Build the whole demo in the current transaction (the caller commits)."""
+def build_demo(history: bool = False) -> DemoContext:
+    """Build the whole demo in the current transaction (the caller commits); with `history`,
+    also about six months of past activity (see the history steps)."""
     ctx = DemoContext()
     b = _Builder(ctx)
     b.password_hash = hash_password(DEMO_PASSWORD)
@@ -280,8 +287,9 @@ def build_demo() -> DemoContext:
     b.user("vardnadshavare@grannby.se", grb, vg, roles=[(Role.GUARDIAN, grb)])
 
     db.session.flush()
-    for _order, step in sorted(_STEPS, key=lambda s: s[0]):
-        step(ctx)
+    for _order, step, is_history in sorted(_STEPS, key=lambda s: s[0]):
+        if history or not is_history:
+            step(ctx)
     db.session.flush()
     return ctx
 

@@ -104,6 +104,8 @@ class _PostgresTemplates:
 
     def build(self, name: str, fill) -> None:
         dbname = f"{self.prefix}_tpl_{name}"
+        if name not in self.names:
+            self.names.append(name)
         self._recreate(dbname)
         _fill_template(self._url_for(dbname), self.tmp, fill)
 
@@ -150,6 +152,12 @@ def _load_demo():
     build_demo()
 
 
+def _load_demo_with_history():
+    from helpdesk.demo import build_demo
+
+    build_demo(history=True)
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request, tmp_path_factory):
     if request.param == "sqlite":
@@ -159,12 +167,17 @@ def backend(request, tmp_path_factory):
     templates.build("empty", lambda: None)
     templates.build("demo", _load_demo)
     templates.kind = request.param
+    # Built the first time a test asks for it (history_app): most runs never need it.
+    templates.lazy = {"history": _load_demo_with_history}
     yield templates
     if hasattr(templates, "close"):
         templates.close()
 
 
 def _make_app(backend, tmp_path, template: str, extra: dict | None = None):
+    fill = backend.lazy.pop(template, None)
+    if fill is not None:
+        backend.build(template, fill)
     url = backend.copy(template, tmp_path)
     config = {**_base_config(tmp_path), "SQLALCHEMY_DATABASE_URI": url, **(extra or {})}
     app = create_app(config, instance_path=str(tmp_path / "instance"))
@@ -197,6 +210,15 @@ def app(backend, tmp_path, app_config):
 def demo_app(backend, tmp_path, app_config):
     """An app on a copy of the demo municipality."""
     app, url = _make_app(backend, tmp_path, "demo", app_config)
+    yield app
+    _cleanup(app, backend, url)
+
+
+@pytest.fixture
+def history_app(backend, tmp_path, app_config):
+    """An app on a copy of the demo with its six months of history (`build_demo(history=True)`);
+    the demo template the other tests copy has none, so their counts stay small."""
+    app, url = _make_app(backend, tmp_path, "history", app_config)
     yield app
     _cleanup(app, backend, url)
 

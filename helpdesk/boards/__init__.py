@@ -28,6 +28,9 @@ def init_app(app) -> None:
                     lambda user: can(user, "boards.use"), order=40))
     add_home_panel(HomePanel("boards/_home_panel.html", lambda user: can(user, "boards.use"), order=40))
     add_demo_step(40, add_demo_content)
+    from helpdesk.boards import demo_history
+
+    add_demo_step(45, demo_history.demo_step, history=True)
 
     from helpdesk.boards.cli import boards_cli, setup_step
     from helpdesk.core.cli import add_setup_step

@@ -34,3 +34,6 @@ def init_app(app) -> None:
     add_setup_step(10, "knowledge base articles", lambda: load_and_report(echo=lambda s: None)
                    and None)
     add_demo_step(50, demo_step)
+    from helpdesk.kb import demo_history
+
+    add_demo_step(55, demo_history.demo_step, history=True)

@@ -53,3 +53,7 @@ def init_app(app) -> None:
     add_tick_job(11, "tickets: breaches", lambda: f"{periodic.notify_breaches()} notified")
     add_tick_job(12, "tickets: auto-close", lambda: f"{periodic.auto_close_resolved()} closed")
     add_demo_step(30, demo_tickets)
+    from helpdesk.tickets import demo_history
+
+    # Before the hand-made demo tickets, so the past questions have the lower numbers.
+    add_demo_step(25, demo_history.demo_step, history=True)

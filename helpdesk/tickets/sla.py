@@ -48,10 +48,19 @@ class BusinessCalendar:
     def __init__(self, hours: str = "08:00-17:00", closed_days: set[date] | None = None):
         self.open, self.close = _parse_hours(hours)
         self.closed_days = closed_days or set()
+        # Each day's answer once per calendar: whoever recomputes many tickets (the demo's
+        # history, a bulk action) asks about the same few hundred days again and again.
+        self._days: dict[date, tuple[datetime, datetime] | None] = {}
 
     def is_business_day(self, day: date) -> bool:
         return (day.weekday() < 5 and day not in _public_holidays(day.year)
                 and day not in self.closed_days)
+
+    def _business_window(self, day: date) -> tuple[datetime, datetime] | None:
+        """The day's opening hours in UTC; None when support is closed that day."""
+        if day not in self._days:
+            self._days[day] = self._window(day) if self.is_business_day(day) else None
+        return self._days[day]
 
     def _window(self, day: date) -> tuple[datetime, datetime]:
         return (datetime.combine(day, self.open, STOCKHOLM).astimezone(timezone.utc),
@@ -65,8 +74,9 @@ class BusinessCalendar:
         day = start.astimezone(STOCKHOLM).date()
         last = end.astimezone(STOCKHOLM).date()
         while day <= last:
-            if self.is_business_day(day):
-                w0, w1 = self._window(day)
+            window = self._business_window(day)
+            if window is not None:
+                w0, w1 = window
                 lo, hi = max(start, w0), min(end, w1)
                 if hi > lo:
                     total += (hi - lo).total_seconds()
@@ -78,8 +88,9 @@ class BusinessCalendar:
         day = start.astimezone(STOCKHOLM).date()
         remaining = max(0.0, seconds)
         for _ in range(3660):  # ten years of days: a safe bound
-            if self.is_business_day(day):
-                w0, w1 = self._window(day)
+            window = self._business_window(day)
+            if window is not None:
+                w0, w1 = window
                 lo = max(start, w0)
                 if lo < w1:
                     available = (w1 - lo).total_seconds()
@@ -168,3 +179,24 @@ def recompute(ticket: Ticket, events: list[TicketEvent] | None = None, now: date
         ticket.sla_due_at, ticket.sla_due_kind = None, None
     else:
         ticket.sla_due_at, ticket.sla_due_kind = next_due
+
+
+def deadlines_passed(events, responded: dict[Tier, datetime | None], until: datetime,
+                     cal: BusinessCalendar, goals: dict) -> list[tuple[datetime, str]]:
+    """Every deadline a history passed before `until`: (when, kind) with kind as in
+    `Ticket.sla_due_kind` ("central_response" ...). The same clocks as `recompute`, for
+    whoever writes a past history in bulk (the demo) and must record its breaches."""
+    passed = []
+    for tier in Tier:
+        intervals = _running_intervals(events, tier, until)
+        if not intervals:
+            continue
+        first, resolution = goals[tier.value]
+        response_due = _due(cal, intervals, first * 3600, None)
+        answered = responded.get(tier)
+        if response_due is not None and response_due < until and (answered is None or answered > response_due):
+            passed.append((response_due, f"{tier.value}_response"))
+        resolution_due = _due(cal, intervals, resolution * 3600, None)
+        if resolution_due is not None and resolution_due < until:
+            passed.append((resolution_due, f"{tier.value}_resolution"))
+    return sorted(passed)

@@ -27,7 +27,7 @@ from helpdesk.directory.models import Person, School
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.extensions import db, limiter
 from helpdesk.models_base import as_id, utcnow
-from helpdesk.tickets import desk_settings, display, guests, reading, services
+from helpdesk.tickets import desk_settings, display, glance, guests, reading, services
 from helpdesk.tickets.forms import (
     CannedReplyForm,
     ClosedDayForm,
@@ -67,7 +67,8 @@ def value_label(value: str | None) -> str:
 @bp.app_context_processor
 def _helpers():
     return {"tickets_time_left": display.time_left, "tickets_steps": display.steps,
-            "tickets_expectation": display.expectation}
+            "tickets_expectation": display.expectation,
+            "tickets_glance": lambda: glance.at_a_glance(current_user)}
 
 
 def _form_errors(form, exc: ValidationFailed, mapping: dict[str, str] | None = None) -> None:
