@@ -83,7 +83,10 @@ def strip_quoted(text: str) -> str:
     if not text:
         return ""
     replies = EmailReplyParser(languages=["sv", "en"]).read(text=text).replies
-    return replies[0].body.strip() if replies else ""
+    # A first part that starts with a quote header ("Den ... skrev:") is the history itself.
+    if not replies or replies[0].headers:
+        return ""
+    return replies[0].body.strip()
 
 
 def _files(msg: EmailMessage) -> list[File]:
