@@ -32,7 +32,7 @@ def new_question(mail: ParsedMail, org: Organisation) -> tuple[Outcome, dict]:
     user = _person(org, mail.sender)
     if user is None:
         url = current_app.config["PUBLIC_URL"].rstrip("/") + "/help/cannot-log-in"
-        queue_template(mail.sender, "mailin/unknown_sender", locale="sv", kind="mailin_unknown_sender",
+        queue_template(mail.sender, "mailin_unknown_sender", locale="sv", kind="mailin_unknown_sender",
                        organisation=org, url=url)
         return Outcome.ANSWERED, {"reason": "unknown_sender", "organisation_id": org.id}
     # A signature is not part of the question; a mail that is all "signature" keeps its text.
