@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from helpdesk.directory.models import Vendor
@@ -16,6 +17,7 @@ from helpdesk.mailin.reasons import reason_text
 
 
 @click.command("fetch")
+@with_appcontext
 def fetch_command():
     """Read the IMAP mailboxes (MAIL_IMAP_* in the environment) once."""
     boxes = imap.configured_mailboxes()
@@ -26,6 +28,7 @@ def fetch_command():
 
 
 @click.command("take-in")
+@with_appcontext
 @click.argument("source", type=click.File("rb"), default="-")
 def take_in_command(source):
     """Take in one mail from a file or standard input (for a pipe or LMTP delivery)."""
@@ -38,6 +41,7 @@ def take_in_command(source):
 
 
 @click.command("quarantine")
+@with_appcontext
 @click.option("--limit", type=click.IntRange(1, 1000), default=50)
 def quarantine_command(limit: int):
     """The latest mail that was not taken in, for the operator (every organisation)."""
@@ -49,6 +53,7 @@ def quarantine_command(limit: int):
 
 
 @click.command("vendor-desk")
+@with_appcontext
 @click.argument("vendor_name")
 @click.argument("address", default="")
 def vendor_desk_command(vendor_name: str, address: str):

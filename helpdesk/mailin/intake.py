@@ -7,6 +7,7 @@ and records why: nothing is half-created. The caller commits.
 """
 from __future__ import annotations
 
+import email.policy
 import hashlib
 import logging
 import re
@@ -65,7 +66,7 @@ def _record(key: str, sender: str, subject: str, size: int, outcome: Outcome, re
 def _headers(raw: bytes) -> tuple[str, str, str]:
     """Key, sender and subject from the header alone (for mail too large or too broken to parse)."""
     try:
-        head = BytesHeaderParser().parsebytes(raw)
+        head = BytesHeaderParser(policy=email.policy.default).parsebytes(raw)
         message_id = str(head.get("Message-ID", "")).strip()
         sender = parseaddr(str(head.get("From", "")))[1].lower()
         subject = str(head.get("Subject", ""))

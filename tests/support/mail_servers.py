@@ -75,7 +75,8 @@ passdb {{
 }}
 userdb {{
   driver = static
-  args = uid={uid} gid={gid} home={root}/mail/%n
+  # Any address gets a mailbox on delivery, so every notification the portal sends lands.
+  args = uid={uid} gid={gid} home={root}/mail/%n allow_all_users=yes
 }}
 service imap-login {{
   chroot =
@@ -119,8 +120,10 @@ class MailServers:
         self.root, self.imap_port, self.smtp_port, self.passwords = root, imap_port, smtp_port, passwords
 
     def send(self, raw: bytes, mail_from: str, rcpt_tos: list[str]) -> None:
-        """Deliver a mail through the SMTP server, as a mail client would."""
-        with smtplib.SMTP("127.0.0.1", self.smtp_port, timeout=30) as smtp:
+        """Deliver a mail through the SMTP server, as a mail client would (CRLF line ends:
+        smtplib leaves bytes as they are, and SMTP limits the length of a line)."""
+        raw = raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+        with smtplib.SMTP("127.0.0.1", self.smtp_port, timeout=60) as smtp:
             smtp.sendmail(mail_from, rcpt_tos, raw)
 
     def imap_settings(self, user: str) -> dict:
