@@ -7,7 +7,8 @@ answer pointing to the public "I can't log in" form, and nothing is created.
 """
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from helpdesk.auth.models import User
@@ -16,7 +17,7 @@ from helpdesk.errors import HelpdeskError
 from helpdesk.mailin.models import Outcome
 from helpdesk.mailin.parsing import ParsedMail, strip_quoted
 from helpdesk.extensions import db
-from helpdesk.notify.services import queue_template
+from helpdesk.notify.services import queue_mail
 from helpdesk.tickets import services
 from helpdesk.tickets.models import TicketCategory
 
@@ -32,8 +33,11 @@ def new_question(mail: ParsedMail, org: Organisation) -> tuple[Outcome, dict]:
     user = _person(org, mail.sender)
     if user is None:
         url = current_app.config["PUBLIC_URL"].rstrip("/") + "/help/cannot-log-in"
-        queue_template(mail.sender, "mailin_unknown_sender", locale="sv", kind="mailin_unknown_sender",
-                       organisation=org, url=url)
+        # In Swedish: nothing tells which language a stranger reads.
+        with force_locale("sv"):
+            text = render_template("mailin/unknown_sender.txt", organisation=org, url=url)
+        subject, _, body = text.strip().partition("\n")
+        queue_mail(mail.sender, subject.strip(), body.strip() + "\n", kind="mailin_unknown_sender")
         return Outcome.ANSWERED, {"reason": "unknown_sender", "organisation_id": org.id}
     # A signature is not part of the question; a mail that is all "signature" keeps its text.
     body = strip_quoted(mail.text) or mail.text.strip()
