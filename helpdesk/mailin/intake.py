@@ -25,7 +25,9 @@ from helpdesk.directory.models import Organisation, Vendor
 from helpdesk.errors import HelpdeskError
 from helpdesk.extensions import db
 from helpdesk.mailin.models import InboundMail, Outcome
-from helpdesk.mailin.parsing import BrokenMail, ParsedMail, parse, strip_quoted
+from helpdesk.mailin.parsing import BrokenMail, ParsedMail, parse, strip_quoted, uploads
+from helpdesk.mailin.questions import new_question
+from helpdesk.mailin.refusal import Refused
 from helpdesk.models_base import utcnow
 from helpdesk.notify.reply_address import ForgedToken, read_token
 from helpdesk.notify.sender import message_id_domain
@@ -34,13 +36,6 @@ from helpdesk.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
 _REFERENCE = re.compile(r"\[([A-Z0-9]{1,8}-\d{4}-\d{5})\]")
-
-
-class Refused(Exception):
-    def __init__(self, reason: str, detail: str | None = None, organisation_id=None, ticket_id=None):
-        super().__init__(reason)
-        self.reason, self.detail = reason, detail
-        self.organisation_id, self.ticket_id = organisation_id, ticket_id
 
 
 def _existing(key: str) -> InboundMail | None:
@@ -140,14 +135,8 @@ def _route(mail: ParsedMail) -> tuple[Outcome, dict]:
             return _desk(mail, ticket)
     org = db.session.scalar(select(Organisation).where(func.lower(Organisation.inbound_email).in_(mail.recipients)))
     if org is not None:
-        from helpdesk.mailin.questions import new_question
-
         return new_question(mail, org)
     raise Refused("no_route")
-
-
-def uploads(mail: ParsedMail) -> list[services.Upload]:
-    return [services.Upload(f.filename, f.data, f.content_type) for f in mail.files]
 
 
 def _service(call, ticket: Ticket) -> None:

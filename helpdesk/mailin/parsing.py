@@ -17,6 +17,8 @@ from email.utils import getaddresses, parseaddr
 import nh3
 from mailparser_reply import EmailReplyParser
 
+from helpdesk.tickets.services import Upload
+
 # Defects that mean the structure cannot be trusted (a text with a stray byte is fine).
 _FATAL_DEFECTS = (
     email.errors.NoBoundaryInMultipartDefect,
@@ -97,6 +99,11 @@ def _files(msg: EmailMessage) -> list[File]:
         data = part.get_payload(decode=True) or b""
         files.append(File(part.get_filename() or "attachment", data, part.get_content_type()))
     return files
+
+
+def uploads(mail: ParsedMail) -> list[Upload]:
+    """The files as the ticket service takes them (it checks type and size as on the web)."""
+    return [Upload(f.filename, f.data, f.content_type) for f in mail.files]
 
 
 def _bounced_recipient(msg: EmailMessage) -> str | None:

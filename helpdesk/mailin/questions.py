@@ -15,7 +15,8 @@ from helpdesk.auth.models import User
 from helpdesk.directory.models import Organisation
 from helpdesk.errors import HelpdeskError
 from helpdesk.mailin.models import Outcome
-from helpdesk.mailin.parsing import ParsedMail, strip_quoted
+from helpdesk.mailin.parsing import ParsedMail, strip_quoted, uploads
+from helpdesk.mailin.refusal import Refused
 from helpdesk.extensions import db
 from helpdesk.notify.services import queue_mail
 from helpdesk.tickets import services
@@ -28,8 +29,6 @@ def _person(org: Organisation, address: str) -> User | None:
 
 
 def new_question(mail: ParsedMail, org: Organisation) -> tuple[Outcome, dict]:
-    from helpdesk.mailin.intake import Refused, uploads
-
     user = _person(org, mail.sender)
     if user is None:
         url = current_app.config["PUBLIC_URL"].rstrip("/") + "/help/cannot-log-in"

@@ -18,7 +18,6 @@ from flask_babel import lazy_gettext as _l
 
 from helpdesk.directory.models import Vendor
 from helpdesk.errors import Conflict, ValidationFailed
-from helpdesk.extensions import db
 from helpdesk.tickets import notifications, services
 from helpdesk.tickets.notifications import desk_of  # noqa: F401  (the desk rules read as one module)
 from helpdesk.tickets.models import AuthorRole, EventKind, Ticket, TicketStatus, Tier
