@@ -12,8 +12,6 @@ def init_app(app) -> None:
     from helpdesk.nav import NavItem, add_nav
 
     env = os.environ.get
-    # The support address; notifications carry it with a signed token in the plus part.
-    app.config.setdefault("MAIL_REPLY_ADDRESS", env("MAIL_REPLY_ADDRESS", ""))
     app.config.setdefault("MAILIN_MAX_BYTES", int(env("MAILIN_MAX_BYTES", str(25 * 1024 * 1024))))
     app.config.setdefault("MAILIN_SENDER_LIMIT_PER_HOUR", int(env("MAILIN_SENDER_LIMIT_PER_HOUR", "30")))
     app.config.setdefault("MAIL_IMAP_MAILBOXES", imap.mailboxes_from_environment())

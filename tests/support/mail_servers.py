@@ -197,8 +197,15 @@ def mail_servers(users=("support",)):
         shutil.rmtree(root, ignore_errors=True)
 
 
+def _stop(*_):
+    raise KeyboardInterrupt
+
+
 if __name__ == "__main__":  # run the loopback servers by hand (see the README)
-    with mail_servers(users=("support", "desk", "larare")) as servers:
+    import signal
+
+    signal.signal(signal.SIGTERM, _stop)  # `kill` cleans up like Ctrl-C
+    with mail_servers(users=("support", "desk", "larare.norr", "lokal.norr", "central")) as servers:
         print(f"SMTP 127.0.0.1:{servers.smtp_port}  IMAP 127.0.0.1:{servers.imap_port}  (Ctrl-C stops)")
         for user, password in servers.passwords.items():
             print(f"  IMAP user {user} password {password}")
