@@ -103,13 +103,29 @@ def take_in(raw: bytes) -> InboundMail:
         return record(Outcome.IGNORED, "bulk")
     if _too_many(mail.sender):
         return record(Outcome.QUARANTINED, "rate_limited")
+    # Claim the Message-ID before touching a ticket: a second reader taking in the same mail
+    # at once waits on the unique key (PostgreSQL) and then finds it taken, so the mail
+    # becomes one message even then. The row is filled in with what came of it.
+    claimed = InboundMail(message_key=mail.message_key, sender=mail.sender, subject=mail.subject, size=size,
+                          outcome=Outcome.QUARANTINED, reason="error", received_at=utcnow())
+    try:
+        with db.session.begin_nested():
+            db.session.add(claimed)
+    except IntegrityError:
+        return _existing(mail.message_key)
     try:
         with db.session.begin_nested():
             outcome, where = _route(mail)
     except Refused as exc:
-        return record(Outcome.QUARANTINED, exc.reason, exc.detail, organisation_id=exc.organisation_id,
-                      ticket_id=exc.ticket_id)
-    return record(outcome, where.pop("reason", None), **where)
+        outcome, where = Outcome.QUARANTINED, {"reason": exc.reason, "detail": exc.detail,
+                                               "organisation_id": exc.organisation_id, "ticket_id": exc.ticket_id}
+        log.info("mail from %s quarantined: %s", mail.sender, exc.reason)
+    claimed.outcome = outcome
+    claimed.reason = where.get("reason")
+    claimed.detail = (where.get("detail") or None) and str(where["detail"])[:500]
+    claimed.organisation_id, claimed.ticket_id = where.get("organisation_id"), where.get("ticket_id")
+    db.session.flush()
+    return claimed
 
 
 def _too_many(sender: str) -> bool:
