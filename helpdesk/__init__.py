@@ -18,6 +18,7 @@ CAPABILITIES = (
     "helpdesk.organisation",
     "helpdesk.notify",
     "helpdesk.tickets",
+    "helpdesk.mailin",
     "helpdesk.admin",
     "helpdesk.sync",
     "helpdesk.boards",

@@ -43,6 +43,11 @@ def load(instance_path: Path) -> dict:
         "MAIL_PASSWORD": env("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": env("MAIL_USE_TLS", "") in ("1", "true", "yes"),
         "MAIL_SENDER": env("MAIL_SENDER", "helpdesk@localhost"),
+        # The support address; notifications carry it with a signed token in the plus part,
+        # so a reply by mail finds its question (helpdesk/notify/reply_address.py). Unset: off.
+        "MAIL_REPLY_ADDRESS": env("MAIL_REPLY_ADDRESS", ""),
+        # The right-hand side of our Message-IDs: mail coming back with one is our own (a loop).
+        "MAIL_MESSAGE_ID_DOMAIN": env("MAIL_MESSAGE_ID_DOMAIN", "helpdesk"),
         # Without an SMTP server (the embedded demo) mail is written as .eml files here.
         "MAIL_DROP_DIR": env("MAIL_DROP_DIR") or str(instance_path / "mail"),
         "PUBLIC_URL": env("PUBLIC_URL", "http://127.0.0.1:5000"),

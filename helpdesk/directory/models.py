@@ -20,6 +20,9 @@ class Vendor(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    # "By e-mail": escalations go to the vendor's own help desk at this address, and its
+    # answers come back by mail (helpdesk/tickets/vendor_desk.py). None: agents log in.
+    desk_email: Mapped[str | None] = mapped_column(String(254))
 
 
 class Organisation(SyncOwnedMixin, TimestampMixin, db.Model):
@@ -33,6 +36,8 @@ class Organisation(SyncOwnedMixin, TimestampMixin, db.Model):
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"), index=True)
     # The central team's shared address, told to teachers and guardians ("Where do I turn?").
     support_email: Mapped[str | None] = mapped_column(String(254))
+    # An address that takes new questions by mail (helpdesk/mailin); None: closed.
+    inbound_email: Mapped[str | None] = mapped_column(String(254), unique=True)
 
     vendor: Mapped[Vendor | None] = relationship()
     schools: Mapped[list[School]] = relationship(

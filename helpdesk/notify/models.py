@@ -21,3 +21,5 @@ class OutboxMail(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # Where a reply goes: a reply address with a signed token (helpdesk/notify/reply_address.py).
+    reply_to: Mapped[str | None] = mapped_column(String(254))

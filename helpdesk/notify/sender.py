@@ -17,6 +17,13 @@ from helpdesk.notify.models import OutboxMail
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 20
+# Mail kinds written on a person's behalf rather than by the portal itself.
+HUMAN_KINDS = {"ticket_vendor_desk"}
+
+
+def message_id_domain() -> str:
+    """The right-hand side of our Message-IDs: mail coming back with one is our own."""
+    return current_app.config.get("MAIL_MESSAGE_ID_DOMAIN") or "helpdesk"
 
 
 def _message(mail: OutboxMail) -> EmailMessage:
@@ -24,7 +31,14 @@ def _message(mail: OutboxMail) -> EmailMessage:
     msg["From"] = current_app.config["MAIL_SENDER"]
     msg["To"] = mail.to_address
     msg["Subject"] = mail.subject
-    msg["Message-ID"] = make_msgid(domain="helpdesk")
+    msg["Message-ID"] = make_msgid(domain=message_id_domain())
+    if mail.reply_to:
+        msg["Reply-To"] = mail.reply_to
+    # RFC 3834: out-of-office robots do not answer these, and the mail reader refuses mail
+    # carrying it, so two portals (or a portal and an autoresponder) cannot loop. A case
+    # sent to a vendor's desk is a person's escalation, which the desk must take.
+    if mail.kind not in HUMAN_KINDS:
+        msg["Auto-Submitted"] = "auto-replied" if mail.kind.startswith("mailin_") else "auto-generated"
     msg.set_content(mail.body)
     return msg
 

@@ -8,9 +8,10 @@ from helpdesk.extensions import db
 from helpdesk.notify.models import OutboxMail
 
 
-def queue_mail(to_address: str, subject: str, body: str, *, kind: str = "general") -> OutboxMail:
+def queue_mail(to_address: str, subject: str, body: str, *, kind: str = "general",
+               reply_to: str | None = None) -> OutboxMail:
     """Add a mail to the outbox in the caller's transaction; it leaves only if that commits."""
-    mail = OutboxMail(to_address=to_address, subject=subject[:300], body=body, kind=kind)
+    mail = OutboxMail(to_address=to_address, subject=subject[:300], body=body, kind=kind, reply_to=reply_to)
     db.session.add(mail)
     if has_request_context():
         g.setdefault("queued_mail", []).append(mail)
