@@ -21,9 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from helpdesk import hooks
-from helpdesk.access import can, require, scope_of
+from helpdesk.access import can, require
 from helpdesk.auth.models import Role, RoleAssignment, User
-from helpdesk.directory.models import Person, School
+from helpdesk.directory.models import Person
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.extensions import db, limiter
 from helpdesk.models_base import as_id, utcnow
@@ -41,8 +41,6 @@ from helpdesk.tickets.models import (
     Attachment,
     NotificationKind,
     Ticket,
-    TicketCategory,
-    TicketStatus,
     Tier,
 )
 
@@ -161,49 +159,6 @@ def new():
 def mine():
     require(current_user, "tickets.file")
     return render_template("tickets/mine.html", tickets=reading.my_tickets(current_user))
-
-
-# ---------------------------------------------------------------- queues
-
-def _queue_tiers(user) -> list[Tier]:
-    return [t for t in Tier if can(user, "tickets.view_queue", t)]
-
-
-@bp.get("/tickets/queue")
-@login_required
-def queue():
-    require(current_user, "tickets.view_queue")
-    tiers = _queue_tiers(current_user)
-    scope = scope_of(current_user)
-    default = Tier.VENDOR if scope.vendor_id else (Tier.CENTRAL if scope.central_org_ids else Tier.LOCAL)
-    try:
-        tier = Tier(request.args.get("tier") or default.value)
-    except ValueError:
-        tier = default
-    if tier not in tiers:
-        abort(404)
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
-    school = request.args.get("school", "")
-    flt = reading.QueueFilter(
-        tier=tier, status=request.args.get("status") or "active",
-        school_id=as_id(school),
-        assigned=request.args.get("assigned") if request.args.get("assigned") in ("me", "none") else "any",
-        category=request.args.get("category") or None)
-    per_page = request.args.get("per_page", "25")
-    per_page = int(per_page) if per_page.isdigit() and 0 < int(per_page) <= 200 else 25
-    rows, counts, has_more = reading.queue(current_user, flt, page=page, per_page=per_page)
-    schools = []
-    if tier is not Tier.VENDOR:
-        ids = scope.local_school_ids
-        stmt = select(School.id, School.name).order_by(School.name)
-        stmt = stmt.where((School.organisation_id.in_(scope.central_org_ids)) | (School.id.in_(ids))) \
-            if scope.central_org_ids else stmt.where(School.id.in_(ids))
-        schools = db.session.execute(stmt).all()
-    args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("tickets/queue.html", rows=rows, counts=counts, flt=flt, tiers=tiers, tier=tier,
-                           schools=schools, page=page, has_more=has_more, args=args, now=utcnow(),
-                           statuses=list(TicketStatus), categories=list(TicketCategory))
 
 
 # ---------------------------------------------------------------- the ticket page

@@ -194,3 +194,57 @@ def test_articles_are_suggested_while_the_question_is_typed(demo_app, page):
     live.get_by_role("link", name="Glömt lösenordet? Så får du ett nytt").wait_for()
     expect(page.locator("input[name=shown]")).not_to_have_value("")
     assert_accessible(page)
+
+
+def test_queue_at_320px_is_cards_and_bulk_actions_work_without_javascript(browser, live_server):
+    """At 320 px each question is a card that keeps subject, status, assignee and time left in
+    sight; a selection is assigned in one go (a plain form post) and the report names each."""
+    context, page = narrow_page(browser, live_server, "lokal.norr@exempelkommun.se")
+    page.goto("/tickets/queue?tier=local")
+    assert_no_sideways_scroll(page)
+    assert_accessible(page)
+    rows = page.locator("table.queue tbody tr")
+    assert rows.count() == 2
+    for i in range(rows.count()):
+        card = rows.nth(i)
+        for cell in ("td.subject", "td:nth-child(4)", "td:nth-child(5)", "td:nth-child(6)"):
+            box = card.locator(cell).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320, (i, cell, box)
+        expect(card.locator("td:nth-child(6)")).to_contain_text("Tid kvar")
+    # Choose both, assign them to me.
+    for box in page.locator("input[name=ticket]").all():
+        box.check()
+    page.locator("#bulk-assignee").select_option("me")
+    page.get_by_role("button", name="Tilldela", exact=True).click()
+    page.wait_for_load_state()
+    expect(page.locator(".flashes")).to_contain_text("Klart för 2 frågor")
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile(r"^Mina 2$")).click()
+    expect(page.locator("table.queue tbody tr")).to_have_count(2)
+    # Escalating without a note changes nothing and says so at the field.
+    page.locator("input[name=ticket]").first.check()
+    page.get_by_role("button", name="Eskalera med anteckningen").click()
+    page.wait_for_load_state()
+    expect(page.locator("#bulk-note-error")).to_be_visible()
+    assert_no_sideways_scroll(page)
+    assert_accessible(page)
+    # What left the school is one tab away.
+    page.get_by_role("link", name=re.compile(r"^Eskalerade från min skola")).click()
+    expect(page.locator("table.queue")).to_contain_text("Hos leverantören")
+    assert_no_sideways_scroll(page)
+    assert_accessible(page)
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_central_finds_what_it_sent_to_the_vendor(browser, live_server, width):
+    context, page = narrow_page(browser, live_server, "central@exempelkommun.se")
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto("/tickets/queue")
+    expect(page.locator("table.queue")).to_contain_text("Ny från skolan")
+    page.get_by_role("link", name=re.compile(r"^Hos leverantören 1$")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kö: Hos leverantören")
+    expect(page.locator("table.queue")).to_contain_text("Fel när omdömen exporteras till PDF")
+    assert_accessible(page)
+    assert_no_sideways_scroll(page)
+    context.close()
