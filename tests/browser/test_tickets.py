@@ -248,3 +248,68 @@ def test_central_finds_what_it_sent_to_the_vendor(browser, live_server, width):
     assert_accessible(page)
     assert_no_sideways_scroll(page)
     context.close()
+
+
+def _make_queue_rows_long(demo_app, school_email="lokal.norr@exempelkommun.se"):
+    """What a long day of other tests (or real use) leaves in a queue: deadlines long passed
+    (a long "overdue by …" badge), an unbreakable subject, an assignee known only by a long
+    e-mail address, a long school name."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from helpdesk.auth.models import User
+    from helpdesk.extensions import db
+    from helpdesk.models_base import utcnow
+    from helpdesk.tickets.models import Ticket
+
+    with demo_app.app_context():
+        local = db.session.scalar(select(User).where(User.email == school_email))
+        schools = {a.school_id for a in local.roles if a.school_id}
+        for ticket in db.session.scalars(select(Ticket).where(Ticket.school_id.in_(schools))):
+            ticket.subject = "Schemaläggningsintegrationsfelmeddelandeloggfilsexporten" * 2
+            ticket.sla_due_at = utcnow() - timedelta(days=40)
+            ticket.assignee_name = "leverantorens.supportagent.andra.linjen@skolplattformen-exempel.se"
+            ticket.school.name = "Norrskolans grundsärskola och fritidshem med förlängd skoldag"
+        db.session.commit()
+
+
+@pytest.mark.parametrize("tab", ["local", "escalated"])
+def test_queue_cards_stay_inside_320px_with_long_content_and_passed_deadlines(browser, live_server, demo_app, tab):
+    """The cause of the sideways scroll once seen only in the full suite: content that grows
+    with the clock and with data (a passed deadline's badge did not wrap). Whatever the
+    content, every card stays inside the screen."""
+    _make_queue_rows_long(demo_app)
+    context, page = narrow_page(browser, live_server, "lokal.norr@exempelkommun.se")
+    page.goto(f"/tickets/queue?tier={tab}")
+    rows = page.locator("table.queue tbody tr")
+    assert rows.count() >= 1
+    expect(rows.first).to_contain_text("Försenad med")
+    page.screenshot(path=f"/work/h5/queue-320-long-{tab}.png", full_page=True)
+    assert_no_sideways_scroll(page)
+    for i in range(rows.count()):
+        box = rows.nth(i).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 320, (i, box)
+    assert_accessible(page)
+    context.close()
+
+
+def test_the_sideways_check_measures_a_page_reached_by_a_click_once_it_is_styled(browser, live_server):
+    """Why the queue's 320 px check failed only inside the full parallel suite: after the tab
+    link is clicked, the new page's text is there before its stylesheets (a loaded machine
+    serves them late), and the unstyled table is wider than the screen. The stylesheets are
+    held back here until released, so the race is the same every time."""
+    context, page = narrow_page(browser, live_server, "lokal.norr@exempelkommun.se")
+    page.goto("/tickets/queue?tier=local")
+    held = []
+    page.route("**/*.css", lambda route: held.append(route))  # routing also turns the cache off
+    page.get_by_role("link", name=re.compile(r"^Eskalerade från min skola")).click()
+    expect(page.locator("table.queue")).to_contain_text("Hos leverantören")
+    unstyled = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert unstyled > 0 and held, "the text came before the stylesheets: measured now, it scrolls sideways"
+    for route in held:
+        route.continue_()
+    page.unroute("**/*.css")
+    assert_no_sideways_scroll(page)  # waits for the page as styled
+    assert_accessible(page)
+    context.close()
