@@ -27,7 +27,7 @@ from helpdesk.directory.models import Person
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.extensions import db, limiter
 from helpdesk.models_base import as_id, utcnow
-from helpdesk.tickets import desk_settings, display, guests, reading, services
+from helpdesk.tickets import desk_settings, display, guests, reading, services, workspace
 from helpdesk.tickets.forms import (
     CannedReplyForm,
     ClosedDayForm,
@@ -185,7 +185,8 @@ def _assignable(ticket: Ticket) -> list[tuple[int, str]]:
     return [(uid, f"{g} {f}" if g else email) for uid, email, g, f in db.session.execute(stmt.order_by(User.email))]
 
 
-def _render_ticket(ticket: Ticket, *, errors=None, values=None, revealed=None, status=200):
+def _render_ticket(ticket: Ticket, *, errors=None, values=None, revealed=None, status=200,
+                   article_hits=None, article_query=None):
     user = current_user
     agent = can(user, "tickets.view_internal", ticket)
     student = None
@@ -200,10 +201,14 @@ def _render_ticket(ticket: Ticket, *, errors=None, values=None, revealed=None, s
     if agent:
         for t in Tier:
             sla_rows.append((t, ticket.response_due(t), ticket.responded_at(t), ticket.resolution_due(t)))
+    assignable = _assignable(ticket) if can(user, "tickets.assign", ticket) else []
+    # "Take it": one click for an agent of the ticket's tier who does not have it yet.
+    take_it = ticket.assignee_id != user.id and any(uid == user.id for uid, _name in assignable)
     return render_template(
-        "tickets/show.html", ticket=ticket, agent=agent, student=student,
+        "tickets/show.html", ticket=ticket, agent=agent, student=student, take_it=take_it,
+        article_hits=article_hits, article_query=article_query,
         messages=reading.visible_messages(ticket, user), events=reading.visible_events(ticket, user),
-        canned=canned, assignable=_assignable(ticket) if can(user, "tickets.assign", ticket) else [],
+        canned=canned, assignable=assignable,
         status_choices=services.status_choices(ticket, user), errors=errors or {}, values=values or {},
         revealed=revealed or {}, prefill=prefill, sla_rows=sla_rows, now=utcnow(),
         show_requester=can(user, "tickets.view_requester_details", ticket),
@@ -240,10 +245,18 @@ def reply(ticket_id: int):
     form = request.form
     files = [f for f in request.files.getlist("attachment") if f.filename]
 
+    internal = form.get("internal") == "1"
+    then = "" if internal else (form.get("status") or "").strip()
+
     def run(ticket):
-        services.add_message(ticket, current_user, form.get("body"), internal=form.get("internal") == "1",
-                             share_with_vendor=form.get("share_with_vendor") == "1", attachments=files)
-    return _act(ticket_id, "reply", run, _("Your message has been added."))
+        if then:
+            workspace.reply_and_set_status(ticket, current_user, form.get("body"), then, attachments=files)
+        else:
+            services.add_message(ticket, current_user, form.get("body"), internal=internal,
+                                 share_with_vendor=form.get("share_with_vendor") == "1", attachments=files)
+    # The internal note is its own form on the page: its problems are shown there.
+    return _act(ticket_id, "note" if internal else "reply", run,
+                _("Your message has been sent and the status changed.") if then else _("Your message has been added."))
 
 
 @bp.post("/tickets/<int:ticket_id>/escalate")

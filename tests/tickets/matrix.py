@@ -62,6 +62,12 @@ CASES = [
          method="POST", data={"note": "Provat allt"}),
     Case("tickets.link_article", lambda r: f"/tickets/{LOCAL(r)}/article", frozenset({"central", "local"}),
          method="POST", data={"article": "losenord-glomt"}),
+    # The workspace: the article picked by searching titles (the page again, with the hits),
+    # and "send and set status" in one step (only the ticket's own tier may set a status).
+    Case("tickets.article_search", lambda r: f"/tickets/{LOCAL(r)}/article-search", frozenset({"central", "local"}),
+         method="POST", data={"q": "lösenord"}),
+    Case("tickets.reply", lambda r: f"/tickets/{LOCAL(r)}/reply", frozenset({"local"}),
+         method="POST", data={"body": "Svar", "status": "waiting_for_requester"}, name="and_status"),
     Case("tickets.closed_days", lambda r: "/tickets/closed-days", frozenset({"central", "other_org"})),
     Case("tickets.closed_days", lambda r: "/tickets/closed-days", frozenset({"central", "other_org"}),
          method="POST", data={"day": CLOSED_DAY, "note": "Höstlov"}),
