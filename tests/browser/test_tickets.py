@@ -25,7 +25,9 @@ def as_user(browser, live_server, email):
 
 
 def submit(page, action_suffix: str, fields: dict | None = None):
-    form = page.locator(f"form[action$='{action_suffix}']")
+    """Fill and send the form posting to `action_suffix` (or the form `#id`: reply and internal
+    note post to the same address)."""
+    form = page.locator(action_suffix if action_suffix.startswith("#") else f"form[action$='{action_suffix}']")
     for selector, value in (fields or {}).items():
         element = form.locator(selector)
         if element.evaluate("e => e.tagName") == "SELECT":
@@ -56,7 +58,7 @@ def test_question_travels_local_central_vendor_and_back_to_the_teacher(browser, 
     local.get_by_text(SUBJECT).first.wait_for()
     local.goto(ticket_path)
     assert_accessible(local)
-    submit(local, "/reply", {"textarea": "Har du provat att ladda om sidan?"})
+    submit(local, "#form-reply", {"textarea": "Har du provat att ladda om sidan?"})
     submit(local, "/escalate", {"textarea": ""})
     expect(local.locator("#escalate-note-error")).to_be_visible()  # the note is required
     assert_accessible(local)
@@ -164,18 +166,28 @@ def test_queue_and_ticket_fit_a_narrow_screen(browser, live_server):
     context.close()
 
 
-def test_ticket_page_sections_for_article_and_support_group_are_accessible(page):
+def test_ticket_page_sections_for_article_and_support_group_are_accessible(page, demo_app):
+    from tests.search.conftest import build_index
+
+    build_index(demo_app)
     log_in(page, "lokal.norr@exempelkommun.se")
     page.goto("/tickets/queue?tier=local")
     page.goto(page.locator("table.queue a").first.get_attribute("href"))
     expect(page.get_by_role("heading", name="Supportforum")).to_be_visible()
-    page.get_by_label("Adressen till hjälpartikeln som besvarar frågan").fill("finns-inte")
-    page.get_by_role("button", name="Spara kopplingen till artikeln").click()
+    search = page.get_by_role("searchbox", name="Sök bland hjälpartiklarna")
+    search.fill("  ")
+    page.get_by_role("button", name="Sök", exact=True).click()
     page.wait_for_load_state()
-    expect(page.get_by_text("Det finns ingen hjälpartikel som du kan öppna på den adressen.")).to_be_visible()
+    expect(page.locator("#article-article_query-error")).to_be_visible()
     assert_accessible(page)  # with the error shown at its field
-    page.get_by_label("Adressen till hjälpartikeln som besvarar frågan").fill("/kb/a/losenord-glomt")
-    page.get_by_role("button", name="Spara kopplingen till artikeln").click()
+    page.get_by_role("link", name=re.compile("^Sök bland hjälpartiklarna:")).click()
+    expect(search).to_be_focused()
+    search.fill("glömt lösenordet")
+    page.get_by_role("button", name="Sök", exact=True).click()
+    page.wait_for_load_state()
+    page.get_by_label("Glömt lösenordet? Så får du ett nytt").check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Koppla den valda artikeln").click()
     page.wait_for_load_state()
     expect(page.get_by_role("link", name="Glömt lösenordet? Så får du ett nytt").first).to_be_visible()
     assert_accessible(page)
@@ -312,4 +324,71 @@ def test_the_sideways_check_measures_a_page_reached_by_a_click_once_it_is_styled
     page.unroute("**/*.css")
     assert_no_sideways_scroll(page)  # waits for the page as styled
     assert_accessible(page)
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_the_agent_works_a_ticket_from_the_workspace(browser, live_server, width):
+    """Conversation and side panel side by side (sticky) on a wide screen, the panel a
+    disclosure on a narrow one; take it, the two writing tabs, send and set status in one
+    step, a shortcut; no sideways scroll, no axe violation."""
+    context, page = narrow_page(browser, live_server, "lokal.norr@exempelkommun.se")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/tickets/queue?tier=local")
+    page.goto(page.locator("table.queue a").first.get_attribute("href"))
+    panel = page.locator("details.side-panel")
+    if width == 320:
+        expect(panel).not_to_have_attribute("open", "")  # closed by the script on a phone
+        page.get_by_text("Status, handläggare och åtgärder").click()
+    else:
+        expect(panel).to_have_attribute("open", "")
+        side, main = panel.bounding_box(), page.locator(".workspace-main").bounding_box()
+        assert side["x"] > main["x"] + main["width"] - 1  # the panel is to the right
+        assert page.evaluate("getComputedStyle(document.querySelector('.side-panel')).position") == "sticky"
+    page.screenshot(path=f"/work/h5/workspace-{width}.png", full_page=width == 320)
+    assert_no_sideways_scroll(page)
+    assert_accessible(page)
+    # Take it: one click.
+    page.get_by_role("button", name="Ta frågan").click()
+    page.wait_for_load_state()
+    expect(page.locator("#side-assignee")).to_contain_text("Per Holm")
+    # The tabs: the reply is shown, the internal note one click (or "n") away.
+    expect(page.locator("#reply-body")).to_be_visible()
+    expect(page.locator("#note-body")).to_be_hidden()
+    page.locator("body").press("n")
+    expect(page.locator("#note-body")).to_be_visible()
+    expect(page.locator("#note-body")).to_be_focused()
+    assert_accessible(page)
+    page.get_by_text("Svar till frågeställaren", exact=True).click()
+    expect(page.locator("#reply-body")).to_be_visible()
+    page.locator("#reply-body").fill("Prova att logga ut och in igen.")
+    page.locator("#reply-status").select_option("waiting_for_requester")
+    page.locator("#form-reply").get_by_role("button", name="Skicka").click()
+    page.wait_for_load_state()
+    expect(page.locator(".flashes")).to_contain_text("statusen är ändrad")
+    expect(page.locator(".facts--side")).to_contain_text("Väntar på frågeställaren")
+    page.screenshot(path=f"/work/h5/workspace-{width}-after.png", full_page=True)
+    assert_no_sideways_scroll(page)
+    assert_accessible(page)
+    context.close()
+
+
+def test_the_workspace_works_without_javascript(browser, live_server):
+    context = browser.new_context(base_url=live_server, locale="sv-SE", java_script_enabled=False,
+                                  viewport={"width": 320, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, "lokal.norr@exempelkommun.se")
+    page.goto("/tickets/queue?tier=local")
+    page.goto(page.locator("table.queue a").first.get_attribute("href"))
+    expect(page.locator("details.side-panel")).to_have_attribute("open", "")
+    # The tabs are radio buttons and CSS: no script needed to switch.
+    page.get_by_text("Intern anteckning", exact=True).first.click()
+    expect(page.locator("#note-body")).to_be_visible()
+    page.locator("#form-note").get_by_role("button", name="Spara den interna anteckningen").click()
+    page.wait_for_load_state()
+    # Empty: the summary links to the field, on the note tab.
+    page.locator("#error-summary a[href='#note-body']").click()
+    expect(page.locator("#note-body")).to_be_focused()
+    assert_no_sideways_scroll(page)
     context.close()
