@@ -71,7 +71,7 @@ def test_the_status_cannot_be_set_to_the_one_it_has(demo_app):
         services.set_status(t, user(CENTRAL), "open")
         with pytest.raises(ValidationFailed) as caught:
             services.set_status(t, user(CENTRAL), "open")
-        assert caught.value.field == "status" and "already" in str(caught.value.message)
+        assert caught.value.field == "status" and "redan den statusen" in str(caught.value.message)
 
 
 def test_articles_are_found_by_their_title(demo_app):
