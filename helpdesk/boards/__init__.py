@@ -5,7 +5,6 @@ workshops and check-in meetings with agendas built from what was asked."""
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from helpdesk.access import can
     from helpdesk.boards import api, labels, policies, views  # noqa: F401  (they register themselves)
     from helpdesk.boards.demo import add_demo_content
     from helpdesk.demo import add_demo_step
@@ -24,9 +23,11 @@ def init_app(app) -> None:
 
     hooks.provide("ticket_discussion", ticket_discussion)
     app.context_processor(_template_globals)
-    add_nav(NavItem("boards.index", lambda: str(_l("Support group")),
-                    lambda user: can(user, "boards.use"), order=40))
-    add_home_panel(HomePanel("boards/_home_panel.html", lambda user: can(user, "boards.use"), order=40))
+    from helpdesk.boards.reach import offers_boards
+
+    # Offered only to whom a board is there for: not a teacher the forum has nothing for.
+    add_nav(NavItem("boards.index", lambda: str(_l("Support group")), offers_boards, order=40))
+    add_home_panel(HomePanel("boards/_home_panel.html", offers_boards, order=40))
     add_demo_step(40, add_demo_content)
     from helpdesk.boards import demo_history
 

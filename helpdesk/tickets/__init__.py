@@ -13,7 +13,7 @@ def init_app(app) -> None:
     from helpdesk.demo import add_demo_step
     from helpdesk.nav import HomePanel, NavItem, add_home_panel, add_nav
     from helpdesk.tickets import api, labels, policies, views  # noqa: F401  (they register themselves)
-    from helpdesk.tickets import accessibility_views
+    from helpdesk.tickets import accessibility_views, queue_views, workspace_views  # noqa: F401  (routes on views.bp)
     from helpdesk.tickets import periodic, services
     from helpdesk.tickets.demo import demo_tickets
 

@@ -163,6 +163,18 @@ def can_view_queue(scope: Scope, tier: Tier | None = None) -> bool:
     return scope.vendor_id is not None
 
 
+@rule("tickets.follow_queue")
+def can_follow_queue(scope: Scope, tab: str | None = None) -> bool:
+    """Follow the questions one passed up, read-only (the ticket rules above decide what may
+    be done with each): a local admin the ones of their schools now with central or the
+    vendor ("escalated"), central the ones of its organisation with the vendor ("vendor")."""
+    if tab == "escalated":
+        return bool(scope.local_school_ids)
+    if tab == "vendor":
+        return bool(scope.central_org_ids)
+    return False
+
+
 @rule("tickets.manage_canned")
 def can_manage_canned(scope: Scope, _obj=None) -> bool:
     return bool(scope.local_school_ids or scope.central_org_ids) and scope.organisation_id is not None

@@ -1,5 +1,5 @@
 """Reading tickets: what each person may see of a ticket (messages, files, events) and the
-queues and lists of tickets an agent or requester works from."""
+lists of tickets a requester or the API works from (the agent's queue: views_of_queue.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,20 +8,18 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 
-from helpdesk.access import require, scope_of
+from helpdesk.access import scope_of
 from helpdesk.directory.models import (
     School,
 )
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.tickets.models import (
-    ACTIVE_STATUSES,
     Attachment,
     EventKind,
     Ticket,
-    TicketCategory,
     TicketEvent,
     TicketMessage,
     TicketStatus,
@@ -108,65 +106,6 @@ class EventView:
 def _without_note(e: TicketEvent) -> EventView:
     keep = e.kind is EventKind.ROUTED_TO_CENTRAL
     return EventView(e.kind, e.actor_name, e.from_value, e.to_value, e.note if keep else None, e.created_at)
-
-
-@dataclass
-class QueueFilter:
-    tier: Tier
-    status: str = "active"  # active | all | a status value
-    school_id: int | None = None
-    assigned: str = "any"  # any | me | none
-    category: str | None = None
-
-
-def _queue_base(actor, tier: Tier):
-    scope = scope_of(actor)
-    require(actor, "tickets.view_queue", tier)
-    conds = [Ticket.tier == tier]
-    if tier is Tier.LOCAL:
-        conds.append(or_(Ticket.school_id.in_(scope.local_school_ids or {-1}),
-                         Ticket.organisation_id.in_(scope.central_org_ids or {-1})))
-    elif tier is Tier.CENTRAL:
-        conds.append(Ticket.organisation_id.in_(scope.central_org_ids))
-    else:
-        conds.append(Ticket.vendor_id == scope.vendor_id)
-    return conds
-
-
-def queue(actor, flt: QueueFilter, *, page: int = 1, per_page: int = 25):
-    """One page of a tier's queue (breached and nearest deadline first) and counts per status.
-
-    Two queries whatever the page size: the page (joined with the school) and the counts.
-    """
-    conds = _queue_base(actor, flt.tier)
-    counts = dict(db.session.execute(
-        select(Ticket.status, func.count()).where(*conds).group_by(Ticket.status)).all())
-    if flt.school_id:
-        conds.append(Ticket.school_id == flt.school_id)
-    if flt.assigned == "me":
-        conds.append(Ticket.assignee_id == actor.id)
-    elif flt.assigned == "none":
-        conds.append(Ticket.assignee_id.is_(None))
-    if flt.category and flt.category in {c.value for c in TicketCategory}:
-        conds.append(Ticket.category == TicketCategory(flt.category))
-    if flt.status == "active":
-        conds.append(Ticket.status.in_(ACTIVE_STATUSES))
-    elif flt.status in {s.value for s in TicketStatus}:
-        conds.append(Ticket.status == TicketStatus(flt.status))
-    order = (Ticket.sla_due_at.is_(None), Ticket.sla_due_at, Ticket.id)
-    # The page's ids are picked from the queue index alone (it covers tier, status and the
-    # deadline), so only the rows shown are read from the table.
-    page_ids = (select(Ticket.id).where(*conds).order_by(*order)
-                .limit(per_page + 1).offset(max(0, page - 1) * per_page).subquery())
-    stmt = (select(Ticket.id, Ticket.number, Ticket.subject, Ticket.status, Ticket.tier, Ticket.category,
-                   Ticket.sla_due_at, Ticket.sla_due_kind, Ticket.assignee_name, Ticket.created_at,
-                   Ticket.updated_at, Ticket.requester_name, School.name.label("school_name"))
-            .join(page_ids, page_ids.c.id == Ticket.id)
-            .join(School, School.id == Ticket.school_id)
-            .order_by(*order))
-    rows = db.session.execute(stmt).all()
-    has_more = len(rows) > per_page
-    return rows[:per_page], {s: counts.get(s, 0) for s in TicketStatus}, has_more
 
 
 def my_tickets(actor, *, limit: int = 100):

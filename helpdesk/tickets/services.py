@@ -601,6 +601,9 @@ def set_status(ticket: Ticket, actor, status, *, note=None, resolution_summary=N
     """
     require(actor, "tickets.set_status", ticket)
     status = _parse_enum(TicketStatus, status, "status", _l("Choose a status."))
+    if status is ticket.status:
+        # The status select opens on the current status: sent unchanged, say so.
+        raise ValidationFailed(_l("The question already has that status. Choose another one."), field="status")
     if status not in status_choices(ticket, actor):
         raise ValidationFailed(_l("The question cannot be moved to that status now."), field="status")
     note = _clean_text(note, "note", max_length=NOTE_MAX, label=_l("a note"), required=False) or None

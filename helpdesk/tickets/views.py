@@ -21,13 +21,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from helpdesk import hooks
-from helpdesk.access import can, require, scope_of
+from helpdesk.access import can, require
 from helpdesk.auth.models import Role, RoleAssignment, User
-from helpdesk.directory.models import Person, School
+from helpdesk.directory.models import Person
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.extensions import db, limiter
 from helpdesk.models_base import as_id, utcnow
-from helpdesk.tickets import desk_settings, display, glance, guests, reading, services
+from helpdesk.tickets import desk_settings, display, glance, guests, reading, services, workspace
 from helpdesk.tickets.forms import (
     CannedReplyForm,
     ClosedDayForm,
@@ -41,8 +41,6 @@ from helpdesk.tickets.models import (
     Attachment,
     NotificationKind,
     Ticket,
-    TicketCategory,
-    TicketStatus,
     Tier,
 )
 
@@ -164,49 +162,6 @@ def mine():
     return render_template("tickets/mine.html", tickets=reading.my_tickets(current_user))
 
 
-# ---------------------------------------------------------------- queues
-
-def _queue_tiers(user) -> list[Tier]:
-    return [t for t in Tier if can(user, "tickets.view_queue", t)]
-
-
-@bp.get("/tickets/queue")
-@login_required
-def queue():
-    require(current_user, "tickets.view_queue")
-    tiers = _queue_tiers(current_user)
-    scope = scope_of(current_user)
-    default = Tier.VENDOR if scope.vendor_id else (Tier.CENTRAL if scope.central_org_ids else Tier.LOCAL)
-    try:
-        tier = Tier(request.args.get("tier") or default.value)
-    except ValueError:
-        tier = default
-    if tier not in tiers:
-        abort(404)
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
-    school = request.args.get("school", "")
-    flt = reading.QueueFilter(
-        tier=tier, status=request.args.get("status") or "active",
-        school_id=as_id(school),
-        assigned=request.args.get("assigned") if request.args.get("assigned") in ("me", "none") else "any",
-        category=request.args.get("category") or None)
-    per_page = request.args.get("per_page", "25")
-    per_page = int(per_page) if per_page.isdigit() and 0 < int(per_page) <= 200 else 25
-    rows, counts, has_more = reading.queue(current_user, flt, page=page, per_page=per_page)
-    schools = []
-    if tier is not Tier.VENDOR:
-        ids = scope.local_school_ids
-        stmt = select(School.id, School.name).order_by(School.name)
-        stmt = stmt.where((School.organisation_id.in_(scope.central_org_ids)) | (School.id.in_(ids))) \
-            if scope.central_org_ids else stmt.where(School.id.in_(ids))
-        schools = db.session.execute(stmt).all()
-    args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("tickets/queue.html", rows=rows, counts=counts, flt=flt, tiers=tiers, tier=tier,
-                           schools=schools, page=page, has_more=has_more, args=args, now=utcnow(),
-                           statuses=list(TicketStatus), categories=list(TicketCategory))
-
-
 # ---------------------------------------------------------------- the ticket page
 
 def _load(ticket_id: int) -> Ticket:
@@ -231,7 +186,8 @@ def _assignable(ticket: Ticket) -> list[tuple[int, str]]:
     return [(uid, f"{g} {f}" if g else email) for uid, email, g, f in db.session.execute(stmt.order_by(User.email))]
 
 
-def _render_ticket(ticket: Ticket, *, errors=None, values=None, revealed=None, status=200):
+def _render_ticket(ticket: Ticket, *, errors=None, values=None, revealed=None, status=200,
+                   article_hits=None, article_query=None):
     user = current_user
     agent = can(user, "tickets.view_internal", ticket)
     student = None
@@ -246,10 +202,14 @@ def _render_ticket(ticket: Ticket, *, errors=None, values=None, revealed=None, s
     if agent:
         for t in Tier:
             sla_rows.append((t, ticket.response_due(t), ticket.responded_at(t), ticket.resolution_due(t)))
+    assignable = _assignable(ticket) if can(user, "tickets.assign", ticket) else []
+    # "Take it": one click for an agent of the ticket's tier who does not have it yet.
+    take_it = ticket.assignee_id != user.id and any(uid == user.id for uid, _name in assignable)
     return render_template(
-        "tickets/show.html", ticket=ticket, agent=agent, student=student,
+        "tickets/show.html", ticket=ticket, agent=agent, student=student, take_it=take_it,
+        article_hits=article_hits, article_query=article_query,
         messages=reading.visible_messages(ticket, user), events=reading.visible_events(ticket, user),
-        canned=canned, assignable=_assignable(ticket) if can(user, "tickets.assign", ticket) else [],
+        canned=canned, assignable=assignable,
         status_choices=services.status_choices(ticket, user), errors=errors or {}, values=values or {},
         revealed=revealed or {}, prefill=prefill, sla_rows=sla_rows, now=utcnow(),
         show_requester=can(user, "tickets.view_requester_details", ticket),
@@ -286,10 +246,18 @@ def reply(ticket_id: int):
     form = request.form
     files = [f for f in request.files.getlist("attachment") if f.filename]
 
+    internal = form.get("internal") == "1"
+    then = "" if internal else (form.get("status") or "").strip()
+
     def run(ticket):
-        services.add_message(ticket, current_user, form.get("body"), internal=form.get("internal") == "1",
-                             share_with_vendor=form.get("share_with_vendor") == "1", attachments=files)
-    return _act(ticket_id, "reply", run, _("Your message has been added."))
+        if then:
+            workspace.reply_and_set_status(ticket, current_user, form.get("body"), then, attachments=files)
+        else:
+            services.add_message(ticket, current_user, form.get("body"), internal=internal,
+                                 share_with_vendor=form.get("share_with_vendor") == "1", attachments=files)
+    # The internal note is its own form on the page: its problems are shown there.
+    return _act(ticket_id, "note" if internal else "reply", run,
+                _("Your message has been sent and the status changed.") if then else _("Your message has been added."))
 
 
 @bp.post("/tickets/<int:ticket_id>/escalate")

@@ -152,3 +152,12 @@ def test_someone_elses_token_cannot_be_revoked(demo_app, as_user):
 
         token_id = db.session.scalar(select(ApiToken.id))
     assert as_user("central@exempelkommun.se").post(f"/account/tokens/{token_id}/revoke").status_code == 404
+
+
+def test_the_account_page_offers_api_tokens_only_to_who_works_the_desk(as_user):
+    """A teacher or guardian has no program to give a token to: the section is not offered
+    (until she has a token, which she can then still see and revoke)."""
+    for email in ("larare.norr@exempelkommun.se", "vardnadshavare.norr@exempelkommun.se"):
+        assert 'id="tok-heading"' not in as_user(email).get("/account").get_data(as_text=True), email
+    for email in ("lokal.norr@exempelkommun.se", "central@exempelkommun.se", "leverantor@leverantor.example"):
+        assert 'id="tok-heading"' in as_user(email).get("/account").get_data(as_text=True), email

@@ -98,5 +98,10 @@ def narrow_page(browser, live_server, email: str | None, lang: str = "sv"):
 
 
 def assert_no_sideways_scroll(page) -> None:
+    # Measured on the page as styled: after a click that navigates, the new page's text can
+    # be there before its stylesheets are (a loaded machine serves them late), and an
+    # unstyled table is wider than the screen. This race made a queue check fail only
+    # inside the full parallel suite.
+    page.wait_for_load_state("load")
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{page.url} scrolls sideways at 320 px ({overflow}px)"

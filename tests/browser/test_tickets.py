@@ -25,7 +25,9 @@ def as_user(browser, live_server, email):
 
 
 def submit(page, action_suffix: str, fields: dict | None = None):
-    form = page.locator(f"form[action$='{action_suffix}']")
+    """Fill and send the form posting to `action_suffix` (or the form `#id`: reply and internal
+    note post to the same address)."""
+    form = page.locator(action_suffix if action_suffix.startswith("#") else f"form[action$='{action_suffix}']")
     for selector, value in (fields or {}).items():
         element = form.locator(selector)
         if element.evaluate("e => e.tagName") == "SELECT":
@@ -56,7 +58,7 @@ def test_question_travels_local_central_vendor_and_back_to_the_teacher(browser, 
     local.get_by_text(SUBJECT).first.wait_for()
     local.goto(ticket_path)
     assert_accessible(local)
-    submit(local, "/reply", {"textarea": "Har du provat att ladda om sidan?"})
+    submit(local, "#form-reply", {"textarea": "Har du provat att ladda om sidan?"})
     submit(local, "/escalate", {"textarea": ""})
     expect(local.locator("#escalate-note-error")).to_be_visible()  # the note is required
     assert_accessible(local)
@@ -164,18 +166,28 @@ def test_queue_and_ticket_fit_a_narrow_screen(browser, live_server):
     context.close()
 
 
-def test_ticket_page_sections_for_article_and_support_group_are_accessible(page):
+def test_ticket_page_sections_for_article_and_support_group_are_accessible(page, demo_app):
+    from tests.search.conftest import build_index
+
+    build_index(demo_app)
     log_in(page, "lokal.norr@exempelkommun.se")
     page.goto("/tickets/queue?tier=local")
     page.goto(page.locator("table.queue a").first.get_attribute("href"))
     expect(page.get_by_role("heading", name="Supportforum")).to_be_visible()
-    page.get_by_label("Adressen till hjälpartikeln som besvarar frågan").fill("finns-inte")
-    page.get_by_role("button", name="Spara kopplingen till artikeln").click()
+    search = page.get_by_role("searchbox", name="Sök bland hjälpartiklarna")
+    search.fill("  ")
+    page.get_by_role("button", name="Sök", exact=True).click()
     page.wait_for_load_state()
-    expect(page.get_by_text("Det finns ingen hjälpartikel som du kan öppna på den adressen.")).to_be_visible()
+    expect(page.locator("#article-article_query-error")).to_be_visible()
     assert_accessible(page)  # with the error shown at its field
-    page.get_by_label("Adressen till hjälpartikeln som besvarar frågan").fill("/kb/a/losenord-glomt")
-    page.get_by_role("button", name="Spara kopplingen till artikeln").click()
+    page.get_by_role("link", name=re.compile("^Sök bland hjälpartiklarna:")).click()
+    expect(search).to_be_focused()
+    search.fill("glömt lösenordet")
+    page.get_by_role("button", name="Sök", exact=True).click()
+    page.wait_for_load_state()
+    page.get_by_label("Glömt lösenordet? Så får du ett nytt").check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Koppla den valda artikeln").click()
     page.wait_for_load_state()
     expect(page.get_by_role("link", name="Glömt lösenordet? Så får du ett nytt").first).to_be_visible()
     assert_accessible(page)
@@ -194,3 +206,189 @@ def test_articles_are_suggested_while_the_question_is_typed(demo_app, page):
     live.get_by_role("link", name="Glömt lösenordet? Så får du ett nytt").wait_for()
     expect(page.locator("input[name=shown]")).not_to_have_value("")
     assert_accessible(page)
+
+
+def test_queue_at_320px_is_cards_and_bulk_actions_work_without_javascript(browser, live_server):
+    """At 320 px each question is a card that keeps subject, status, assignee and time left in
+    sight; a selection is assigned in one go (a plain form post) and the report names each."""
+    context, page = narrow_page(browser, live_server, "lokal.norr@exempelkommun.se")
+    page.goto("/tickets/queue?tier=local")
+    assert_no_sideways_scroll(page)
+    assert_accessible(page)
+    rows = page.locator("table.queue tbody tr")
+    assert rows.count() == 2
+    for i in range(rows.count()):
+        card = rows.nth(i)
+        for cell in ("td.subject", "td:nth-child(4)", "td:nth-child(5)", "td:nth-child(6)"):
+            box = card.locator(cell).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320, (i, cell, box)
+        expect(card.locator("td:nth-child(6)")).to_contain_text("Tid kvar")
+    # Choose both, assign them to me.
+    for box in page.locator("input[name=ticket]").all():
+        box.check()
+    page.locator("#bulk-assignee").select_option("me")
+    page.get_by_role("button", name="Tilldela", exact=True).click()
+    page.wait_for_load_state()
+    expect(page.locator(".flashes")).to_contain_text("Klart för 2 frågor")
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile(r"^Mina 2$")).click()
+    expect(page.locator("table.queue tbody tr")).to_have_count(2)
+    # Escalating without a note changes nothing and says so at the field.
+    page.locator("input[name=ticket]").first.check()
+    page.get_by_role("button", name="Eskalera med anteckningen").click()
+    page.wait_for_load_state()
+    expect(page.locator("#bulk-note-error")).to_be_visible()
+    assert_no_sideways_scroll(page)
+    assert_accessible(page)
+    # What left the school is one tab away.
+    page.get_by_role("link", name=re.compile(r"^Eskalerade från min skola")).click()
+    expect(page.locator("table.queue")).to_contain_text("Hos leverantören")
+    assert_no_sideways_scroll(page)
+    assert_accessible(page)
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_central_finds_what_it_sent_to_the_vendor(browser, live_server, width):
+    context, page = narrow_page(browser, live_server, "central@exempelkommun.se")
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto("/tickets/queue")
+    expect(page.locator("table.queue")).to_contain_text("Ny från skolan")
+    page.get_by_role("link", name=re.compile(r"^Hos leverantören 1$")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kö: Hos leverantören")
+    expect(page.locator("table.queue")).to_contain_text("Fel när omdömen exporteras till PDF")
+    assert_accessible(page)
+    assert_no_sideways_scroll(page)
+    context.close()
+
+
+def _make_queue_rows_long(demo_app, school_email="lokal.norr@exempelkommun.se"):
+    """What a long day of other tests (or real use) leaves in a queue: deadlines long passed
+    (a long "overdue by …" badge), an unbreakable subject, an assignee known only by a long
+    e-mail address, a long school name."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from helpdesk.auth.models import User
+    from helpdesk.extensions import db
+    from helpdesk.models_base import utcnow
+    from helpdesk.tickets.models import Ticket
+
+    with demo_app.app_context():
+        local = db.session.scalar(select(User).where(User.email == school_email))
+        schools = {a.school_id for a in local.roles if a.school_id}
+        for ticket in db.session.scalars(select(Ticket).where(Ticket.school_id.in_(schools))):
+            ticket.subject = "Schemaläggningsintegrationsfelmeddelandeloggfilsexporten" * 2
+            ticket.sla_due_at = utcnow() - timedelta(days=40)
+            ticket.assignee_name = "leverantorens.supportagent.andra.linjen@skolplattformen-exempel.se"
+            ticket.school.name = "Norrskolans grundsärskola och fritidshem med förlängd skoldag"
+        db.session.commit()
+
+
+@pytest.mark.parametrize("tab", ["local", "escalated"])
+def test_queue_cards_stay_inside_320px_with_long_content_and_passed_deadlines(browser, live_server, demo_app, tab):
+    """The cause of the sideways scroll once seen only in the full suite: content that grows
+    with the clock and with data (a passed deadline's badge did not wrap). Whatever the
+    content, every card stays inside the screen."""
+    _make_queue_rows_long(demo_app)
+    context, page = narrow_page(browser, live_server, "lokal.norr@exempelkommun.se")
+    page.goto(f"/tickets/queue?tier={tab}")
+    rows = page.locator("table.queue tbody tr")
+    assert rows.count() >= 1
+    expect(rows.first).to_contain_text("Försenad med")
+    page.screenshot(path=f"/work/h5/queue-320-long-{tab}.png", full_page=True)
+    assert_no_sideways_scroll(page)
+    for i in range(rows.count()):
+        box = rows.nth(i).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 320, (i, box)
+    assert_accessible(page)
+    context.close()
+
+
+def test_the_sideways_check_measures_a_page_reached_by_a_click_once_it_is_styled(browser, live_server):
+    """Why the queue's 320 px check failed only inside the full parallel suite: after the tab
+    link is clicked, the new page's text is there before its stylesheets (a loaded machine
+    serves them late), and the unstyled table is wider than the screen. The stylesheets are
+    held back here until released, so the race is the same every time."""
+    context, page = narrow_page(browser, live_server, "lokal.norr@exempelkommun.se")
+    page.goto("/tickets/queue?tier=local")
+    held = []
+    page.route("**/*.css", lambda route: held.append(route))  # routing also turns the cache off
+    page.get_by_role("link", name=re.compile(r"^Eskalerade från min skola")).click()
+    expect(page.locator("table.queue")).to_contain_text("Hos leverantören")
+    unstyled = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert unstyled > 0 and held, "the text came before the stylesheets: measured now, it scrolls sideways"
+    for route in held:
+        route.continue_()
+    page.unroute("**/*.css")
+    assert_no_sideways_scroll(page)  # waits for the page as styled
+    assert_accessible(page)
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_the_agent_works_a_ticket_from_the_workspace(browser, live_server, width):
+    """Conversation and side panel side by side (sticky) on a wide screen, the panel a
+    disclosure on a narrow one; take it, the two writing tabs, send and set status in one
+    step, a shortcut; no sideways scroll, no axe violation."""
+    context, page = narrow_page(browser, live_server, "lokal.norr@exempelkommun.se")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/tickets/queue?tier=local")
+    page.goto(page.locator("table.queue a").first.get_attribute("href"))
+    panel = page.locator("details.side-panel")
+    if width == 320:
+        expect(panel).not_to_have_attribute("open", "")  # closed by the script on a phone
+        page.get_by_text("Status, handläggare och åtgärder").click()
+    else:
+        expect(panel).to_have_attribute("open", "")
+        side, main = panel.bounding_box(), page.locator(".workspace-main").bounding_box()
+        assert side["x"] > main["x"] + main["width"] - 1  # the panel is to the right
+        assert page.evaluate("getComputedStyle(document.querySelector('.side-panel')).position") == "sticky"
+    page.screenshot(path=f"/work/h5/workspace-{width}.png", full_page=width == 320)
+    assert_no_sideways_scroll(page)
+    assert_accessible(page)
+    # Take it: one click.
+    page.get_by_role("button", name="Ta frågan").click()
+    page.wait_for_load_state()
+    expect(page.locator("#side-assignee")).to_contain_text("Per Holm")
+    # The tabs: the reply is shown, the internal note one click (or "n") away.
+    expect(page.locator("#reply-body")).to_be_visible()
+    expect(page.locator("#note-body")).to_be_hidden()
+    page.locator("body").press("n")
+    expect(page.locator("#note-body")).to_be_visible()
+    expect(page.locator("#note-body")).to_be_focused()
+    assert_accessible(page)
+    page.get_by_text("Svar till frågeställaren", exact=True).click()
+    expect(page.locator("#reply-body")).to_be_visible()
+    page.locator("#reply-body").fill("Prova att logga ut och in igen.")
+    page.locator("#reply-status").select_option("waiting_for_requester")
+    page.locator("#form-reply").get_by_role("button", name="Skicka").click()
+    page.wait_for_load_state()
+    expect(page.locator(".flashes")).to_contain_text("statusen är ändrad")
+    expect(page.locator(".facts--side")).to_contain_text("Väntar på frågeställaren")
+    page.screenshot(path=f"/work/h5/workspace-{width}-after.png", full_page=True)
+    assert_no_sideways_scroll(page)
+    assert_accessible(page)
+    context.close()
+
+
+def test_the_workspace_works_without_javascript(browser, live_server):
+    context = browser.new_context(base_url=live_server, locale="sv-SE", java_script_enabled=False,
+                                  viewport={"width": 320, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, "lokal.norr@exempelkommun.se")
+    page.goto("/tickets/queue?tier=local")
+    page.goto(page.locator("table.queue a").first.get_attribute("href"))
+    expect(page.locator("details.side-panel")).to_have_attribute("open", "")
+    # The tabs are radio buttons and CSS: no script needed to switch.
+    page.get_by_text("Intern anteckning", exact=True).first.click()
+    expect(page.locator("#note-body")).to_be_visible()
+    page.locator("#form-note").get_by_role("button", name="Spara den interna anteckningen").click()
+    page.wait_for_load_state()
+    # Empty: the summary links to the field, on the note tab.
+    page.locator("#error-summary a[href='#note-body']").click()
+    expect(page.locator("#note-body")).to_be_focused()
+    assert_no_sideways_scroll(page)
+    context.close()

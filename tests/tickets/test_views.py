@@ -222,7 +222,9 @@ def test_ticket_page_links_the_help_article_for_the_requester(demo_app, as_user)
         ticket_id = db.session.scalar(select(Ticket.id).where(Ticket.subject == LOCAL_SUBJECT))
     local = as_user("lokal.norr@exempelkommun.se")
     bad = local.post(f"/tickets/{ticket_id}/article", data={"article": "finns-inte"})
-    assert bad.status_code == 400 and 'id="article-ref-error"' in bad.get_data(as_text=True)
+    body = bad.get_data(as_text=True)
+    # Said at the article section, and the summary at the top links there.
+    assert bad.status_code == 400 and 'id="article-form-error"' in body and 'href="#form-article"' in body
     assert local.post(f"/tickets/{ticket_id}/article", data={"article": "/kb/a/losenord-glomt"}).status_code == 302
     page = as_user("larare.norr@exempelkommun.se").get(f"/tickets/{ticket_id}").get_data(as_text=True)
     assert 'href="/kb/a/losenord-glomt"' in page and 'name="article"' not in page
