@@ -14,7 +14,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
 
-from helpdesk.access import can, known_actions, scope_of
+from helpdesk.access import can, scope_of
 from helpdesk.extensions import db
 from helpdesk.models_base import utcnow
 from helpdesk.tickets.models import (
@@ -79,7 +79,7 @@ def _follow_link(actor, tab: str) -> dict[str, str] | None:
     school's contact, "vendor" for central), where the queue page offers it."""
     if tab == Tier.VENDOR.value and can(actor, "tickets.view_queue", Tier.VENDOR):
         return {"tier": tab}
-    if "tickets.follow_queue" in known_actions() and can(actor, "tickets.follow_queue", tab):
+    if can(actor, "tickets.follow_queue", tab):
         return {"tier": tab}
     return None
 
