@@ -24,6 +24,7 @@ CAPABILITIES = (
     "helpdesk.search",
     "helpdesk.kb",
     "helpdesk.privacy",
+    "helpdesk.insight",
 )
 
 

@@ -136,6 +136,15 @@ class Ticket(db.Model):
     sla_due_kind: Mapped[str | None] = mapped_column(String(32))
     breach_notified_kind: Mapped[str | None] = mapped_column(String(32))
 
+    # Business minutes (the SLA clock: opening hours, holidays, the organisation's closed
+    # days) from reaching a tier to its first response there, and from filing to resolution,
+    # recorded when they happen so the insight dashboard takes medians and percentiles in
+    # SQL instead of replaying every ticket's history through the calendar in Python.
+    local_response_minutes: Mapped[int | None]
+    central_response_minutes: Mapped[int | None]
+    vendor_response_minutes: Mapped[int | None]
+    resolution_minutes: Mapped[int | None]
+
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolution_summary: Mapped[str | None] = free_text(Text)
