@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from helpdesk.tickets.models import Tier
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 36
+LEFT, RIGHT, TOP, BOTTOM = 48, 12, 26, 36
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
 
@@ -49,7 +49,7 @@ def _ticks(top: int, count: int = 4) -> list[dict]:
 
 
 def _x_labels(labels: list[str], slot: float) -> list[dict]:
-    every = max(1, len(labels) // 8)  # at most about eight labels fit under the axis
+    every = max(1, -(-len(labels) // 7))  # at most seven labels fit under the axis
     return [{"x": round(LEFT + slot * (i + 0.5), 1), "text": text}
             for i, text in enumerate(labels) if i % every == 0]
 

@@ -115,7 +115,7 @@ def _comments(ov: Overview) -> Table:
 
 def _searches(ov: Overview) -> Table:
     return Table(str(_l("Searches that found nothing")),
-                 _text([[_l("Search"), _l("Times")]])[0], [list(r) for r in ov.searches["top"]])
+                 _text([[_l("Searched for"), _l("Times")]])[0], [list(r) for r in ov.searches["top"]])
 
 
 def _text(rows: list[list]) -> list[list]:

@@ -118,3 +118,29 @@ def build() -> World:
     db.session.commit()
     return world
 
+
+
+def add_recent_history(organisation_name: str, weeks: int = 12) -> int:
+    """A few questions a week over the last `weeks` weeks in every school of the organisation,
+    deterministic (no randomness), counted from today so the default period shows them."""
+    from sqlalchemy import select
+
+    from helpdesk.directory.models import Organisation, School
+    from tests.support.clock import day_ahead
+
+    org = db.session.scalar(select(Organisation).where(Organisation.name == organisation_name))
+    schools = list(db.session.scalars(select(School).where(School.organisation_id == org.id).order_by(School.id)))
+    categories, tiers = list(TicketCategory), [Tier.LOCAL, Tier.LOCAL, Tier.CENTRAL, Tier.LOCAL, Tier.VENDOR]
+    made = 0
+    for n in range(weeks * 6):
+        day = day_ahead(-(n * 7 // 6) - 1)
+        tier = tiers[n % len(tiers)]
+        resolved = day_ahead(-(n * 7 // 6) + 1) if n % 4 and n > 8 else None
+        make_ticket(schools[n % len(schools)], day.isoformat(), tier=tier, category=categories[n % len(categories)],
+                    resolved=resolved.isoformat() if resolved else None, rating=(n % 5) + 1 if resolved else None,
+                    local_response_minutes=30 + (n * 37) % 400,
+                    central_response_minutes=(60 + (n * 53) % 900) if tier is not Tier.LOCAL else None,
+                    resolution_minutes=(200 + n * 17) if resolved else None)
+        made += 1
+    db.session.commit()
+    return made
