@@ -17,10 +17,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bench.bench_tickets import _measure
+import bench.bench_tickets as tickets_bench
 
 N_TICKETS = 100_000
 N_MESSAGES = 500_000
+# Fewer runs than the tickets bench: at this volume one overview takes seconds on a loaded
+# 2-core machine. INSIGHT_BENCH_RUNS raises it.
+RUNS = int(os.environ.get("INSIGHT_BENCH_RUNS", "7"))
 
 
 def _build(app) -> int:
@@ -119,7 +122,8 @@ def main() -> None:
                 ("insight API, 12 months", f"/api/v1/insight?from={start}&to={end}"),
                 ("central queue page (25 per page)", "/tickets/queue?tier=central"),
             ]:
-                median, p95, queries = _measure(app, client, page)
+                tickets_bench.RUNS = RUNS
+                median, p95, queries = tickets_bench._measure(app, client, page)
                 print(f"{name:44} {median:10.1f} {p95:8.1f} {queries:8d}", flush=True)
         finally:
             with app.app_context():

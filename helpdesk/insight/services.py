@@ -1,17 +1,18 @@
 """The overview's figures for a period and the period before, aggregated in SQL.
 
-Every figure is one grouped query (never a loop over tickets), so the number of queries is
-the same for ten tickets or a hundred thousand. Times are business minutes recorded on the
-ticket when the first response or the resolution happened (helpdesk/tickets/sla.py: the
-same clock as the deadlines, with the organisation's closed days); medians and 90th
-percentiles are nearest-rank, picked with window functions that SQLite and PostgreSQL share.
+Each query reads both periods at once with conditional sums and GROUP BY (never a loop over
+tickets), so the number of queries is the same for ten tickets or a hundred thousand. Times
+are business minutes recorded on the ticket when the first response or the resolution
+happened (helpdesk/tickets/sla.py: the same clock as the deadlines, with the organisation's
+closed days); the nearest-rank median and 90th percentile are read from per-slot counts
+(see `_times`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, func, literal_column, or_, select, union_all
 
 from helpdesk.boards.models import Board, Thread
 from helpdesk.directory.models import Duty, Group, Membership, MembershipRole, School
@@ -35,6 +36,7 @@ RATINGS = [1, 2, 3, 4, 5]
 PERCENTILES = (50, 90)
 MAX_WEEKS = 106  # a two-year period at most (filters.MAX_DAYS)
 LIST_LIMIT = 10
+SLOT = 6  # minutes: the 0.1 hour the page shows
 
 
 @dataclass
@@ -98,23 +100,29 @@ def _between(column, f: Filters):
     return and_(column >= f.since, column < f.until)
 
 
+def _both(f: Filters) -> Filters:
+    """The period and the period before as one span: each query reads both at once."""
+    return replace(f, start=f.before().start)
+
+
 def _count_if(cond):
     return func.sum(case((cond, 1), else_=0))
 
 
-def _period_totals(reach: Reach, f: Filters, period: Period) -> None:
-    """Asked, resolved (per tier), the funnel and the ratings: one query."""
+def _totals_columns(f: Filters) -> list:
     created, resolved, rated = (_between(Ticket.created_at, f), _between(Ticket.resolved_at, f),
                                 _between(Ticket.rated_at, f))
     reached_central = or_(Ticket.tier != Tier.LOCAL, Ticket.central_responded_at.is_not(None))
-    columns = [_count_if(created), _count_if(resolved),
-               *[_count_if(and_(resolved, Ticket.tier == t)) for t in TIERS],
-               _count_if(and_(created, reached_central)),
-               _count_if(and_(created, Ticket.vendor_escalated_at.is_not(None))),
-               _count_if(and_(rated, Ticket.rating.is_not(None))),
-               func.avg(case((rated, Ticket.rating))),
-               *[_count_if(and_(rated, Ticket.rating == r)) for r in RATINGS]]
-    row = db.session.execute(select(*columns).where(*_ticket_filters(reach, f), or_(created, resolved, rated))).one()
+    return [_count_if(created), _count_if(resolved),
+            *[_count_if(and_(resolved, Ticket.tier == t)) for t in TIERS],
+            _count_if(and_(created, reached_central)),
+            _count_if(and_(created, Ticket.vendor_escalated_at.is_not(None))),
+            _count_if(and_(rated, Ticket.rating.is_not(None))),
+            func.avg(case((rated, Ticket.rating))),
+            *[_count_if(and_(rated, Ticket.rating == r)) for r in RATINGS]]
+
+
+def _fill_totals(period: Period, row) -> None:
     values = [int(v or 0) for v in row[:8]]
     period.asked, period.resolved = values[0], values[1]
     period.resolved_by_tier = dict(zip(TIERS, values[2:5], strict=True))
@@ -124,97 +132,131 @@ def _period_totals(reach: Reach, f: Filters, period: Period) -> None:
     period.ratings = {r: int(v or 0) for r, v in zip(RATINGS, row[9:], strict=True)}
 
 
-def _minutes_rows(reach: Reach, f: Filters, bucket=None):
-    """(kind, tier, bucket, minutes) rows: first responses of tickets filed in the period,
-    per tier, and resolutions in the period, by the tier that resolved them."""
-    conds = _ticket_filters(reach, f)
-    bucket = bucket if bucket is not None else literal(0)
+def _totals(reach: Reach, f: Filters, ov: Overview) -> None:
+    """Asked, resolved (per tier), the funnel and the ratings of both periods: one query."""
+    span = _both(f)
+    now, before = _totals_columns(f), _totals_columns(f.before())
+    row = db.session.execute(select(*now, *before).where(
+        *_ticket_filters(reach, f), or_(_between(Ticket.created_at, span), _between(Ticket.resolved_at, span),
+                                        _between(Ticket.rated_at, span)))).one()
+    _fill_totals(ov.now, row[:len(now)])
+    _fill_totals(ov.before, row[len(now):])
+
+
+def _week_starts(f: Filters) -> list[date]:
+    first_monday = f.start - timedelta(days=f.start.weekday())
+    return [first_monday + timedelta(weeks=i) for i in range(MAX_WEEKS) if first_monday + timedelta(weeks=i) <= f.end]
+
+
+def _bucket(column, f: Filters):
+    """-1 for the period before, else the week (0 = the period's first; weeks start on Monday,
+    Swedish time): a CASE that halves the boundaries at each step, so a row costs about
+    log2(weeks) comparisons, on SQLite and PostgreSQL alike."""
+    weeks = _week_starts(f)
+    bounds = [f.since] + [Filters(w, w).since for w in weeks[1:]]
+
+    def tree(lo: int, hi: int):
+        if lo == hi:
+            return literal_column(str(lo))
+        mid = (lo + hi + 1) // 2  # the answer is at least mid when column >= bounds[mid]
+        return case((column < bounds[mid], tree(lo, mid - 1)), else_=tree(mid, hi))
+
+    return weeks, tree(-1, len(bounds) - 1)
+
+
+def _counts(reach: Reach, f: Filters, ov: Overview) -> None:
+    """Questions per week, tier, school and category of both periods: one grouped scan that
+    feeds the weekly columns, the categories and the heat table."""
+    weeks, bucket = _bucket(Ticket.created_at, f)
+    ov.weeks = weeks
+    ov.weekly_asked = {t: [0] * len(weeks) for t in TIERS}
+    ov.now.categories, ov.before.categories = {}, {}
+    by_school: dict[int, dict] = {}
+    rows = db.session.execute(
+        select(bucket, Ticket.tier, Ticket.school_id, Ticket.category, func.count())
+        .where(*_ticket_filters(reach, f), _between(Ticket.created_at, _both(f)))
+        .group_by(bucket, Ticket.tier, Ticket.school_id, Ticket.category))
+    for week, tier, school_id, category, n in rows:
+        period = ov.before if week < 0 else ov.now
+        period.categories[category] = period.categories.get(category, 0) + n
+        if week >= 0:
+            ov.weekly_asked[tier][int(week)] += n
+            counts = by_school.setdefault(school_id, {})
+            counts[category] = counts.get(category, 0) + n
+    for period in (ov.now, ov.before):
+        period.categories = dict(sorted(period.categories.items(), key=lambda cn: (-cn[1], cn[0].value)))
+    _heat(by_school, ov)
+
+
+def _nearest_rank(slots: dict[int, list[int]], percentile: int) -> int | None:
+    """The nearest-rank percentile from (count, largest value) per slot of SLOT minutes."""
+    total = sum(count for count, _ in slots.values())
+    if not total:
+        return None
+    rank, seen = -(-total * percentile // 100), 0
+    for slot in sorted(slots):
+        seen += slots[slot][0]
+        if seen >= rank:
+            return slots[slot][1]
+    return None
+
+
+def _times_of(slots: dict[int, list[int]]) -> TierTimes:
+    return TierTimes(sum(c for c, _ in slots.values()), *(_nearest_rank(slots, p) for p in PERCENTILES))
+
+
+def _add_slot(into: dict, slot: int, n: int, largest: int) -> None:
+    count, top = into.get(slot, (0, 0))
+    into[slot] = (count + n, max(top, largest))
+
+
+def _times(reach: Reach, f: Filters, ov: Overview) -> None:
+    """First response per tier (tickets filed in the period) and resolution by the tier that
+    resolved it, for both periods and per week: one query that counts the times in slots of
+    SLOT minutes (the 0.1 h the page shows) and keeps each slot's largest value, from which
+    the nearest-rank median and 90th percentile are read. Each percentile is a real recorded
+    time, at most SLOT minutes above the exact one; the rows are bounded by tiers x weeks x
+    slots, not by the number of tickets."""
+    conds, span = _ticket_filters(reach, f), _both(f)
+    _, created = _bucket(Ticket.created_at, f)
+    resolved = case((Ticket.resolved_at < f.since, literal_column("-1")), else_=literal_column("0"))
     parts = []
     for tier in TIERS:
         minutes = getattr(Ticket, f"{tier.value}_response_minutes")
-        parts.append(select(literal("response").label("kind"), literal(tier.value).label("tier"),
-                            bucket.label("bucket"), minutes.label("minutes"))
-                     .where(*conds, _between(Ticket.created_at, f), minutes.is_not(None)))
-    return parts, conds
+        parts.append(select(literal_column("'response'").label("kind"), literal_column(f"'{tier.value}'").label("tier"),
+                            created.label("bucket"), minutes.label("minutes"))
+                     .where(*conds, _between(Ticket.created_at, span), minutes.is_not(None)))
+    parts.append(select(literal_column("'resolution'"), Ticket.tier, resolved, Ticket.resolution_minutes)
+                 .where(*conds, _between(Ticket.resolved_at, span), Ticket.resolution_minutes.is_not(None)))
+    sub = union_all(*parts).subquery()
+    slot = sub.c.minutes // SLOT
+    rows = db.session.execute(select(sub.c.kind, sub.c.tier, sub.c.bucket, slot, func.count(), func.max(sub.c.minutes))
+                              .group_by(sub.c.kind, sub.c.tier, sub.c.bucket, slot))
+    hist: dict[tuple, dict] = {}
+    weekly: dict[tuple, dict] = {}
+    for kind, tier, week, s, n, largest in rows:
+        tier = Tier(getattr(tier, "value", tier))
+        _add_slot(hist.setdefault((kind, tier, week >= 0), {}), s, n, largest)
+        if kind == "response" and week >= 0:
+            _add_slot(weekly.setdefault((tier, int(week)), {}), s, n, largest)
+    for period, current in ((ov.now, True), (ov.before, False)):
+        period.response = {t: _times_of(hist.get(("response", t, current), {})) for t in TIERS}
+        period.resolution = {t: _times_of(hist.get(("resolution", t, current), {})) for t in TIERS}
+    ov.weekly_response = {t: [_nearest_rank(weekly.get((t, i), {}), 50) for i in range(len(ov.weeks))] for t in TIERS}
 
 
-def _percentiles(rows):
-    """Nearest-rank median and 90th percentile per (kind, tier, bucket) of a union of rows."""
-    sub = union_all(*rows).subquery()
-    part = (sub.c.kind, sub.c.tier, sub.c.bucket)
-    ranked = select(*part, sub.c.minutes,
-                    func.row_number().over(partition_by=part, order_by=sub.c.minutes).label("rn"),
-                    func.count().over(partition_by=part).label("n")).subquery()
-    picks = [(p, (ranked.c.n * p + 99) // 100) for p in PERCENTILES]  # integer division
-    stmt = select(ranked.c.kind, ranked.c.tier, ranked.c.bucket, ranked.c.n,
-                  *[func.max(case((ranked.c.rn == rank, ranked.c.minutes))) for _, rank in picks]
-                  ).where(or_(*[ranked.c.rn == rank for _, rank in picks])).group_by(
-                      ranked.c.kind, ranked.c.tier, ranked.c.bucket, ranked.c.n)
-    return db.session.execute(stmt).all()
-
-
-def _times(reach: Reach, f: Filters, period: Period) -> None:
-    parts, conds = _minutes_rows(reach, f)
-    parts.append(select(literal("resolution"), Ticket.tier, literal(0), Ticket.resolution_minutes)
-                 .where(*conds, _between(Ticket.resolved_at, f), Ticket.resolution_minutes.is_not(None)))
-    period.response = {t: TierTimes() for t in TIERS}
-    period.resolution = {t: TierTimes() for t in TIERS}
-    for kind, tier, _, n, median, p90 in _percentiles(parts):
-        target = period.response if kind == "response" else period.resolution
-        target[Tier(getattr(tier, "value", tier))] = TierTimes(int(n), median, p90)
-
-
-def _breaches(reach: Reach, f: Filters, period: Period) -> None:
-    """Deadlines passed per tier: the breach events of the period (one per deadline)."""
+def _breaches(reach: Reach, f: Filters, ov: Overview) -> None:
+    """Deadlines passed per tier: the breach events of both periods (one per deadline)."""
     tier_of = {f"{t.value}_response": t for t in TIERS} | {f"{t.value}_resolution": t for t in TIERS}
+    which = case((TicketEvent.created_at < f.since, literal_column("-1")), else_=literal_column("0"))
     rows = db.session.execute(
-        select(TicketEvent.to_value, func.count()).join(Ticket, Ticket.id == TicketEvent.ticket_id)
+        select(which, TicketEvent.to_value, func.count()).join(Ticket, Ticket.id == TicketEvent.ticket_id)
         .where(*_ticket_filters(reach, f), TicketEvent.kind == EventKind.SLA_BREACHED,
-               _between(TicketEvent.created_at, f)).group_by(TicketEvent.to_value))
-    period.breaches = {t: 0 for t in TIERS}
-    for kind, n in rows:
+               _between(TicketEvent.created_at, _both(f))).group_by(which, TicketEvent.to_value))
+    ov.now.breaches, ov.before.breaches = {t: 0 for t in TIERS}, {t: 0 for t in TIERS}
+    for period, kind, n in rows:
         if kind in tier_of:
-            period.breaches[tier_of[kind]] += n
-
-
-def _categories(reach: Reach, f: Filters, period: Period) -> None:
-    rows = db.session.execute(select(Ticket.category, func.count()).where(
-        *_ticket_filters(reach, f), _between(Ticket.created_at, f)).group_by(Ticket.category))
-    period.categories = dict(sorted(((c, n) for c, n in rows), key=lambda cn: (-cn[1], cn[0].value)))
-
-
-def period_figures(reach: Reach, f: Filters) -> Period:
-    period = Period()
-    _period_totals(reach, f, period)
-    _times(reach, f, period)
-    _breaches(reach, f, period)
-    _categories(reach, f, period)
-    return period
-
-
-def _week_bucket(f: Filters):
-    """The week index of a ticket's filing (0 = the period's first week) as a CASE over
-    the week boundaries: portable, and the weeks start on Mondays in Swedish time."""
-    first_monday = f.start - timedelta(days=f.start.weekday())
-    weeks = [first_monday + timedelta(weeks=i) for i in range(MAX_WEEKS) if first_monday + timedelta(weeks=i) <= f.end]
-    bounds = [Filters(w, w + timedelta(days=6)).until for w in weeks[:-1]]  # each week's end
-    whens = [(Ticket.created_at < bound, i) for i, bound in enumerate(bounds)]
-    return weeks, (case(*whens, else_=len(weeks) - 1) if whens else literal(0))
-
-
-def _weekly(reach: Reach, f: Filters, overview: Overview) -> None:
-    weeks, bucket = _week_bucket(f)
-    overview.weeks = weeks
-    conds = _ticket_filters(reach, f)
-    overview.weekly_asked = {t: [0] * len(weeks) for t in TIERS}
-    for week, tier, n in db.session.execute(
-            select(bucket, Ticket.tier, func.count()).where(*conds, _between(Ticket.created_at, f))
-            .group_by(bucket, Ticket.tier)):
-        overview.weekly_asked[tier][int(week)] = n
-    overview.weekly_response = {t: [None] * len(weeks) for t in TIERS}
-    parts, _ = _minutes_rows(reach, f, bucket)
-    for _, tier, week, _, median, _ in _percentiles(parts):
-        overview.weekly_response[Tier(tier)][int(week)] = median
+            (ov.before if period < 0 else ov.now).breaches[tier_of[kind]] += n
 
 
 def _open_now(reach: Reach, f: Filters, overview: Overview) -> None:
@@ -247,22 +289,17 @@ def _people_per_school(school_ids: list[int]) -> dict[int, int]:
                                    .group_by(people.c.school_id)).all())
 
 
-def _heat(reach: Reach, f: Filters, overview: Overview) -> None:
-    rows = db.session.execute(
-        select(School.id, School.name, Ticket.category, func.count()).join(School, School.id == Ticket.school_id)
-        .where(*_ticket_filters(reach, f), _between(Ticket.created_at, f))
-        .group_by(School.id, School.name, Ticket.category)).all()
-    by_school: dict[int, tuple[str, dict]] = {}
-    for school_id, name, category, n in rows:
-        by_school.setdefault(school_id, (name, {}))[1][category] = n
+def _heat(by_school: dict[int, dict], ov: Overview) -> None:
+    names = dict(db.session.execute(select(School.id, School.name).where(School.id.in_(list(by_school)))).all()) \
+        if by_school else {}
     sizes = _people_per_school(list(by_school))
     heat = []
-    for school_id, (name, counts) in by_school.items():
+    for school_id, counts in by_school.items():
         total = sum(counts.values())
         people = sizes.get(school_id, 0)
-        heat.append((name, counts, total, round(100 * total / people, 1) if people else None))
+        heat.append((names.get(school_id, ""), counts, total, round(100 * total / people, 1) if people else None))
     heat.sort(key=lambda r: (-(r[3] or 0), -r[2], r[0]))
-    overview.heat = heat
+    ov.heat = heat
 
 
 def _comments(reach: Reach, f: Filters, overview: Overview) -> None:
@@ -301,11 +338,12 @@ def _organisation_figures(reach: Reach, f: Filters, overview: Overview) -> None:
 def overview(viewer, f: Filters, reach: Reach | None = None) -> Overview:
     """Every figure of the overview for the viewer, the period and the period before."""
     reach = reach or Reach.of(viewer)
-    result = Overview(filters=f, now=period_figures(reach, f), before=period_figures(reach, f.before()))
+    result = Overview(filters=f, now=Period(), before=Period())
+    _totals(reach, f, result)
+    _counts(reach, f, result)
+    _times(reach, f, result)
+    _breaches(reach, f, result)
     _open_now(reach, f, result)
-    _weekly(reach, f, result)
-    _heat(reach, f, result)
     _comments(reach, f, result)
     _organisation_figures(reach, f, result)
     return result
-
