@@ -109,38 +109,33 @@ def _count_if(cond):
     return func.sum(case((cond, 1), else_=0))
 
 
-def _totals_columns(f: Filters) -> list:
-    created, resolved, rated = (_between(Ticket.created_at, f), _between(Ticket.resolved_at, f),
-                                _between(Ticket.rated_at, f))
-    reached_central = or_(Ticket.tier != Tier.LOCAL, Ticket.central_responded_at.is_not(None))
-    return [_count_if(created), _count_if(resolved),
-            *[_count_if(and_(resolved, Ticket.tier == t)) for t in TIERS],
-            _count_if(and_(created, reached_central)),
-            _count_if(and_(created, Ticket.vendor_escalated_at.is_not(None))),
-            _count_if(and_(rated, Ticket.rating.is_not(None))),
-            func.avg(case((rated, Ticket.rating))),
-            *[_count_if(and_(rated, Ticket.rating == r)) for r in RATINGS]]
-
-
-def _fill_totals(period: Period, row) -> None:
-    values = [int(v or 0) for v in row[:8]]
-    period.asked, period.resolved = values[0], values[1]
-    period.resolved_by_tier = dict(zip(TIERS, values[2:5], strict=True))
-    period.reached = {Tier.LOCAL: period.asked, Tier.CENTRAL: values[5], Tier.VENDOR: values[6]}
-    period.rated = values[7]
-    period.rating_average = round(float(row[8]), 2) if row[8] is not None else None
-    period.ratings = {r: int(v or 0) for r, v in zip(RATINGS, row[9:], strict=True)}
-
-
 def _totals(reach: Reach, f: Filters, ov: Overview) -> None:
-    """Asked, resolved (per tier), the funnel and the ratings of both periods: one query."""
-    span = _both(f)
-    now, before = _totals_columns(f), _totals_columns(f.before())
-    row = db.session.execute(select(*now, *before).where(
-        *_ticket_filters(reach, f), or_(_between(Ticket.created_at, span), _between(Ticket.resolved_at, span),
-                                        _between(Ticket.rated_at, span)))).one()
-    _fill_totals(ov.now, row[:len(now)])
-    _fill_totals(ov.before, row[len(now):])
+    """Asked (and how far up the questions went), resolved per tier, and the ratings of both
+    periods: one query per date column, each reading only the tickets of that column's span
+    from its covering index (helpdesk/tickets/models.py) rather than every row of the
+    organisation."""
+    conds, span, periods = _ticket_filters(reach, f), _both(f), (f, f.before())
+    reached_central = or_(Ticket.tier != Tier.LOCAL, Ticket.central_responded_at.is_not(None))
+    escalated = Ticket.vendor_escalated_at.is_not(None)
+    asked = db.session.execute(select(*[c for p in periods for created in [_between(Ticket.created_at, p)] for c in (
+        _count_if(created), _count_if(and_(created, reached_central)), _count_if(and_(created, escalated)))])
+        .where(*conds, _between(Ticket.created_at, span))).one()
+    resolved = db.session.execute(select(*[c for p in periods for done in [_between(Ticket.resolved_at, p)] for c in (
+        _count_if(done), *[_count_if(and_(done, Ticket.tier == t)) for t in TIERS])])
+        .where(*conds, _between(Ticket.resolved_at, span))).one()
+    rated = db.session.execute(select(*[c for p in periods for when in [_between(Ticket.rated_at, p)] for c in (
+        _count_if(and_(when, Ticket.rating.is_not(None))), func.avg(case((when, Ticket.rating))),
+        *[_count_if(and_(when, Ticket.rating == r)) for r in RATINGS])])
+        .where(*conds, _between(Ticket.rated_at, span))).one()
+    for i, period in enumerate((ov.now, ov.before)):
+        period.asked, central, vendor = (int(v or 0) for v in asked[3 * i:3 * i + 3])
+        period.reached = {Tier.LOCAL: period.asked, Tier.CENTRAL: central, Tier.VENDOR: vendor}
+        period.resolved, *by_tier = (int(v or 0) for v in resolved[4 * i:4 * i + 4])
+        period.resolved_by_tier = dict(zip(TIERS, by_tier, strict=True))
+        ratings = rated[7 * i:7 * i + 7]
+        period.rated = int(ratings[0] or 0)
+        period.rating_average = round(float(ratings[1]), 2) if ratings[1] is not None else None
+        period.ratings = {r: int(v or 0) for r, v in zip(RATINGS, ratings[2:], strict=True)}
 
 
 def _week_starts(f: Filters) -> list[date]:
