@@ -211,22 +211,25 @@ def _times(reach: Reach, f: Filters, ov: Overview) -> None:
     SLOT minutes (the 0.1 h the page shows) and keeps each slot's largest value, from which
     the nearest-rank median and 90th percentile are read. Each percentile is a real recorded
     time, at most SLOT minutes above the exact one; the rows are bounded by tiers x weeks x
-    slots, not by the number of tickets."""
+    slots, not by the number of tickets. Each part is grouped as it reads its index, so no
+    row per ticket is carried to an outer GROUP BY."""
     conds, span = _ticket_filters(reach, f), _both(f)
     _, created = _bucket(Ticket.created_at, f)
     resolved = case((Ticket.resolved_at < f.since, literal_column("-1")), else_=literal_column("0"))
     parts = []
     for tier in TIERS:
         minutes = getattr(Ticket, f"{tier.value}_response_minutes")
-        parts.append(select(literal_column("'response'").label("kind"), literal_column(f"'{tier.value}'").label("tier"),
-                            created.label("bucket"), minutes.label("minutes"))
-                     .where(*conds, _between(Ticket.created_at, span), minutes.is_not(None)))
-    parts.append(select(literal_column("'resolution'"), Ticket.tier, resolved, Ticket.resolution_minutes)
-                 .where(*conds, _between(Ticket.resolved_at, span), Ticket.resolution_minutes.is_not(None)))
-    sub = union_all(*parts).subquery()
-    slot = sub.c.minutes // SLOT
-    rows = db.session.execute(select(sub.c.kind, sub.c.tier, sub.c.bucket, slot, func.count(), func.max(sub.c.minutes))
-                              .group_by(sub.c.kind, sub.c.tier, sub.c.bucket, slot))
+        slot = minutes // SLOT  # one expression object: PostgreSQL matches GROUP BY to SELECT by it
+        parts.append(select(literal_column("'response'"), literal_column(f"'{tier.value}'"), created, slot,
+                            func.count(), func.max(minutes))
+                     .where(*conds, _between(Ticket.created_at, span), minutes.is_not(None))
+                     .group_by(created, slot))
+    minutes = Ticket.resolution_minutes
+    slot = minutes // SLOT
+    parts.append(select(literal_column("'resolution'"), Ticket.tier, resolved, slot, func.count(), func.max(minutes))
+                 .where(*conds, _between(Ticket.resolved_at, span), minutes.is_not(None))
+                 .group_by(Ticket.tier, resolved, slot))
+    rows = db.session.execute(union_all(*parts))
     hist: dict[tuple, dict] = {}
     weekly: dict[tuple, dict] = {}
     for kind, tier, week, s, n, largest in rows:
