@@ -110,16 +110,11 @@ def _count_if(cond):
 
 
 def _totals(reach: Reach, f: Filters, ov: Overview) -> None:
-    """Asked (and how far up the questions went), resolved per tier, and the ratings of both
-    periods: one query per date column, each reading only the tickets of that column's span
-    from its covering index (helpdesk/tickets/models.py) rather than every row of the
-    organisation."""
+    """Resolved per tier and the ratings of both periods (what was asked, and how far up it
+    went, is counted by `_counts`): one query per date column, each reading only the tickets
+    of that column's span from its covering index (helpdesk/tickets/models.py) rather than
+    every row of the organisation."""
     conds, span, periods = _ticket_filters(reach, f), _both(f), (f, f.before())
-    reached_central = or_(Ticket.tier != Tier.LOCAL, Ticket.central_responded_at.is_not(None))
-    escalated = Ticket.vendor_escalated_at.is_not(None)
-    asked = db.session.execute(select(*[c for p in periods for created in [_between(Ticket.created_at, p)] for c in (
-        _count_if(created), _count_if(and_(created, reached_central)), _count_if(and_(created, escalated)))])
-        .where(*conds, _between(Ticket.created_at, span))).one()
     resolved = db.session.execute(select(*[c for p in periods for done in [_between(Ticket.resolved_at, p)] for c in (
         _count_if(done), *[_count_if(and_(done, Ticket.tier == t)) for t in TIERS])])
         .where(*conds, _between(Ticket.resolved_at, span))).one()
@@ -128,8 +123,6 @@ def _totals(reach: Reach, f: Filters, ov: Overview) -> None:
         *[_count_if(and_(when, Ticket.rating == r)) for r in RATINGS])])
         .where(*conds, _between(Ticket.rated_at, span))).one()
     for i, period in enumerate((ov.now, ov.before)):
-        period.asked, central, vendor = (int(v or 0) for v in asked[3 * i:3 * i + 3])
-        period.reached = {Tier.LOCAL: period.asked, Tier.CENTRAL: central, Tier.VENDOR: vendor}
         period.resolved, *by_tier = (int(v or 0) for v in resolved[4 * i:4 * i + 4])
         period.resolved_by_tier = dict(zip(TIERS, by_tier, strict=True))
         ratings = rated[7 * i:7 * i + 7]
@@ -160,19 +153,27 @@ def _bucket(column, f: Filters):
 
 
 def _counts(reach: Reach, f: Filters, ov: Overview) -> None:
-    """Questions per week, tier, school and category of both periods: one grouped scan that
-    feeds the weekly columns, the categories and the heat table."""
+    """Questions per week, tier, school and category of both periods, and how many of them
+    reached central and the vendor: one grouped scan that feeds the totals asked, the
+    escalation funnel, the weekly columns, the categories and the heat table."""
     weeks, bucket = _bucket(Ticket.created_at, f)
     ov.weeks = weeks
     ov.weekly_asked = {t: [0] * len(weeks) for t in TIERS}
     ov.now.categories, ov.before.categories = {}, {}
+    for period in (ov.now, ov.before):
+        period.asked, period.reached = 0, {t: 0 for t in TIERS}
     by_school: dict[int, dict] = {}
+    reached_central = or_(Ticket.tier != Tier.LOCAL, Ticket.central_responded_at.is_not(None))
     rows = db.session.execute(
-        select(bucket, Ticket.tier, Ticket.school_id, Ticket.category, func.count())
+        select(bucket, Ticket.tier, Ticket.school_id, Ticket.category, func.count(), _count_if(reached_central),
+               _count_if(Ticket.vendor_escalated_at.is_not(None)))
         .where(*_ticket_filters(reach, f), _between(Ticket.created_at, _both(f)))
         .group_by(bucket, Ticket.tier, Ticket.school_id, Ticket.category))
-    for week, tier, school_id, category, n in rows:
+    for week, tier, school_id, category, n, central, vendor in rows:
         period = ov.before if week < 0 else ov.now
+        period.asked += n
+        for reached_tier, reached in zip(TIERS, (n, central, vendor), strict=True):
+            period.reached[reached_tier] += int(reached or 0)
         period.categories[category] = period.categories.get(category, 0) + n
         if week >= 0:
             ov.weekly_asked[tier][int(week)] += n
