@@ -47,6 +47,9 @@ _DEFAULTS: dict[str, Callable[..., Any]] = {
     # (reason) -> None: end this browser's login session, on the server too; from auth. Without
     # it the idle timeout only forgets the session in the cookie.
     "end_session": None,
+    # (actor, month "YYYY-MM") -> the address of the monthly insight report if the actor may
+    # read it, else None; from insight. The agenda of a check-in meeting links to it.
+    "insight_report_url": lambda actor, month: None,
 }
 
 

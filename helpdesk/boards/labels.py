@@ -18,4 +18,5 @@ add_labels({
     AgendaKind.TICKET: _l("Ticket"),
     AgendaKind.CATEGORY: _l("Category"),
     AgendaKind.NOTE: _l("Item"),
+    AgendaKind.REPORT: _l("Monthly report"),
 })

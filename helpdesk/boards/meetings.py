@@ -2,6 +2,7 @@
 and tickets, and minutes that become a thread."""
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, timedelta
 
@@ -9,6 +10,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
+from helpdesk import hooks
 from helpdesk.access import require, scope_of
 from helpdesk.auth.models import Role, RoleAssignment, User
 from helpdesk.boards import tickets_link
@@ -159,7 +161,9 @@ def agenda_candidates(actor, meeting: Meeting) -> dict:
                Thread.last_activity_at >= since - timedelta(days=60))
         .order_by(Thread.solved, Thread.last_activity_at.desc()).limit(30)) if t.id not in taken]
     taken_tickets = {i.ticket_id for i in meeting.agenda if i.ticket_id}
-    taken_categories = {i.category for i in meeting.agenda if i.category}
+    taken_categories = {i.category for i in meeting.agenda if i.category and i.kind is AgendaKind.CATEGORY}
+    month = report_month(meeting)
+    taken_report = any(i.kind is AgendaKind.REPORT and i.category == month for i in meeting.agenda)
     return {
         "since": since,
         "previous": previous_meeting(meeting),
@@ -168,7 +172,19 @@ def agenda_candidates(actor, meeting: Meeting) -> dict:
                     if t[0] not in taken_tickets],
         "categories": [c for c in tickets_link.top_categories(meeting.organisation_id, since)
                        if c[0] not in taken_categories],
+        # The last whole month's report, when the insight capability offers it to this actor.
+        "report_month": None if taken_report or not hooks.get("insight_report_url")(actor, month) else month,
     }
+
+
+def report_month(meeting: Meeting) -> str:
+    """The last whole month before the meeting (YYYY-MM): the one its report covers."""
+    first = meeting.starts_at.astimezone(STOCKHOLM).date().replace(day=1)
+    return (first - timedelta(days=1)).strftime("%Y-%m")
+
+
+def report_url(actor, month: str | None) -> str | None:
+    return hooks.get("insight_report_url")(actor, month) if month else None
 
 
 def add_agenda_item(actor, meeting: Meeting, *, kind: str, ref: str | int | None = None,
@@ -191,6 +207,12 @@ def add_agenda_item(actor, meeting: Meeting, *, kind: str, ref: str | int | None
         if name is None:
             raise ValidationFailed(_l("Choose a category."), field="ref")
         item = AgendaItem(kind=AgendaKind.CATEGORY, category=code, title=name)
+    elif kind == "report":
+        month = str(ref or "").strip()
+        if not re.fullmatch(r"(19|20|21)\d\d-(0[1-9]|1[0-2])", month) or report_url(actor, month) is None:
+            raise ValidationFailed(_l("Choose the month of the report."), field="ref")
+        item = AgendaItem(kind=AgendaKind.REPORT, category=month,
+                          title=str(_l("Monthly report %(month)s", month=month)))
     elif kind == "note":
         text = " ".join((text or "").split())
         if not text:

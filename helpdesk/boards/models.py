@@ -252,6 +252,7 @@ class AgendaKind(str, enum.Enum):
     TICKET = "ticket"
     CATEGORY = "category"
     NOTE = "note"
+    REPORT = "report"  # the insight capability's monthly report; `category` holds the month
 
 
 class AgendaItem(db.Model):

@@ -511,7 +511,8 @@ def _meeting_page(meeting, minutes_form=None, note_form=None, status=200):
         candidates=meeting_service.agenda_candidates(current_user, meeting) if editable else None,
         minutes_form=minutes_form or forms.MinutesForm(formdata=None, data={"minutes": meeting.minutes or ""}),
         note_form=note_form or forms.AgendaNoteForm(formdata=None),
-        invitees=meeting_service.invitee_contacts(meeting)), status
+        invitees=meeting_service.invitee_contacts(meeting),
+        report_url=lambda month: meeting_service.report_url(current_user, month)), status
 
 
 @bp.get("/meetings/<int:meeting_id>")

@@ -169,7 +169,7 @@ def guest_reply(follow_token: str, body) -> TicketMessage:
     if ticket.status in (TicketStatus.RESOLVED, TicketStatus.WAITING_FOR_REQUESTER):
         old = ticket.status
         ticket.status = TicketStatus.OPEN
-        ticket.resolved_at = None
+        ticket.resolved_at = ticket.resolution_minutes = None
         _event(ticket, None, EventKind.REOPENED if old is TicketStatus.RESOLVED else EventKind.STATUS_CHANGED,
                from_value=old, to_value=ticket.status, actor_name=ticket.requester_name)
     _recompute(ticket)

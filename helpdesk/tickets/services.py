@@ -137,6 +137,12 @@ def _mark_response(ticket: Ticket, tier: Tier) -> None:
     attr = f"{tier.value}_responded_at"
     if getattr(ticket, attr) is None:
         setattr(ticket, attr, utcnow())
+        setattr(ticket, f"{tier.value}_response_minutes", sla.response_minutes(ticket, tier, getattr(ticket, attr)))
+
+
+def _mark_resolved(ticket: Ticket) -> None:
+    ticket.resolved_at = ticket.resolved_at or utcnow()
+    ticket.resolution_minutes = sla.resolution_minutes(ticket, ticket.resolved_at)
 
 
 def _recompute(ticket: Ticket) -> None:
@@ -413,7 +419,7 @@ def add_message(ticket: Ticket, actor, body, *, internal: bool = False, share_wi
         if ticket.status is TicketStatus.RESOLVED:
             old = ticket.status
             ticket.status = TicketStatus.OPEN
-            ticket.resolved_at = None
+            ticket.resolved_at = ticket.resolution_minutes = None
             _event(ticket, actor, EventKind.REOPENED, from_value=old, to_value=ticket.status)
         elif ticket.status is TicketStatus.WAITING_FOR_REQUESTER:
             old = ticket.status
@@ -611,12 +617,14 @@ def set_status(ticket: Ticket, actor, status, *, note=None, resolution_summary=N
         summary = _clean_text(resolution_summary, "resolution_summary", max_length=NOTE_MAX,
                               label=_l("a resolution summary"), required=ticket.was_escalated)
         ticket.resolution_summary = summary or ticket.resolution_summary
-        ticket.resolved_at = utcnow()
+        ticket.resolved_at = None
+        _mark_resolved(ticket)
     elif status is TicketStatus.CLOSED:
         ticket.closed_at = utcnow()
-        ticket.resolved_at = ticket.resolved_at or utcnow()
+        if ticket.resolved_at is None:
+            _mark_resolved(ticket)
     else:
-        ticket.resolved_at = None
+        ticket.resolved_at = ticket.resolution_minutes = None
     if status in (TicketStatus.WAITING_FOR_REQUESTER, TicketStatus.RESOLVED) and works_current_tier(
             scope_of(actor), ticket):
         _mark_response(ticket, ticket.tier)

@@ -145,6 +145,22 @@ def _due(cal: BusinessCalendar, intervals, target_seconds: float, stop: datetime
     return None
 
 
+def response_minutes(ticket: Ticket, tier: Tier, at: datetime) -> int:
+    """Business minutes the tier's clock ran before `at` (its first response there): the same
+    running intervals as the deadlines, so a pause waiting for the requester is not counted."""
+    events = list(db.session.scalars(
+        select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)))
+    cal = calendar_for(ticket.organisation_id)
+    seconds = sum(cal.seconds_between(start, min(end, at))
+                  for start, end, _ in _running_intervals(events, tier, at) if start < at)
+    return round(seconds / 60)
+
+
+def resolution_minutes(ticket: Ticket, at: datetime) -> int:
+    """Business minutes from filing to `at` (the resolution), on the organisation's calendar."""
+    return round(calendar_for(ticket.organisation_id).seconds_between(ticket.created_at, at) / 60)
+
+
 def recompute(ticket: Ticket, events: list[TicketEvent] | None = None, now: datetime | None = None,
               cal: BusinessCalendar | None = None, goals: dict | None = None) -> None:
     """Work out every tier's deadlines from the ticket's history and store them. Whoever

@@ -90,6 +90,21 @@ def test_escalated_tickets_and_top_categories_feed_the_agenda(ctx):
         assert item.ticket_id == ticket_id
 
 
+def test_the_monthly_insight_report_can_be_attached_to_the_agenda(ctx):
+    meeting = _plan()
+    month = meetings.report_month(meeting)
+    local_start = meeting.starts_at.astimezone(services.STOCKHOLM)
+    assert month < f"{local_start.year}-{local_start.month:02d}"
+    assert meetings.agenda_candidates(user(CENTRAL), meeting)["report_month"] == month
+    item = meetings.add_agenda_item(user(CENTRAL), meeting, kind="report", ref=month)
+    assert item.title == f"Monthly report {month}" or item.title == f"Månadsrapport {month}"
+    assert meetings.report_url(user(CENTRAL), item.category) == f"/insight/report?month={month}"
+    assert meetings.agenda_candidates(user(CENTRAL), meeting)["report_month"] is None  # attached once
+    for bad in ("2026-13", "månad", "", "0001-01"):
+        with pytest.raises(ValidationFailed):
+            meetings.add_agenda_item(user(CENTRAL), meeting, kind="report", ref=bad)
+
+
 def test_planning_mails_the_invited_contacts(ctx):
     mails = count(OutboxMail)
     meeting = _plan()

@@ -86,3 +86,33 @@ def test_ticket_labels_do_not_clash_with_other_capabilities(demo_app):
     with demo_app.test_request_context(), force_locale("en"):
         assert label(Tier.LOCAL) == "Local (school)" and label(AuthorRole.LOCAL) == "Local support"
         assert label(TicketCategory.OTHER) == "Other" and label(GroupKind.OTHER) == "Other group"
+
+
+def test_business_minutes_to_first_response_leave_out_nights_and_pauses(demo_app):
+    with demo_app.test_request_context():
+        t = db.session.scalar(select(Ticket).where(Ticket.tier == Tier.LOCAL, Ticket.status == TicketStatus.NEW))
+        created = db.session.scalar(select(TicketEvent).where(TicketEvent.ticket_id == t.id).order_by(TicketEvent.id))
+        created.created_at = t.created_at = at(2026, 11, 20, 16)  # Friday 16:00
+        # Waiting for the requester from Monday 09:00 to 11:00 pauses the clock.
+        for moment, status in ((at(2026, 11, 23, 9), TicketStatus.WAITING_FOR_REQUESTER),
+                               (at(2026, 11, 23, 11), TicketStatus.OPEN)):
+            db.session.add(TicketEvent(ticket_id=t.id, actor_name="x", kind=created.kind, tier_after=Tier.LOCAL,
+                                       status_after=status, created_at=moment))
+        db.session.flush()
+        # Friday 16-17 and Monday 08-09 and 11-12: three hours.
+        assert sla.response_minutes(t, Tier.LOCAL, at(2026, 11, 23, 12)) == 180
+        assert sla.resolution_minutes(t, at(2026, 11, 23, 12)) == 5 * 60
+
+
+def test_responding_and_resolving_record_business_minutes(demo_app):
+    from tests.tickets.people import LOCAL, file, user
+
+    with demo_app.test_request_context():
+        t = file()
+        services.set_status(t, user(LOCAL), "resolved")
+        assert t.local_response_minutes is not None and t.resolution_minutes is not None
+        # The same clock as the deadlines, from the filing to the resolution.
+        cal = sla.calendar_for(t.organisation_id)
+        assert t.resolution_minutes == round(cal.seconds_between(t.created_at, t.resolved_at) / 60)
+        services.add_message(t, user("larare.norr@exempelkommun.se"), "Det hjälpte inte.")
+        assert t.status is TicketStatus.OPEN and t.resolution_minutes is None

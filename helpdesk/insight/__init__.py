@@ -1,0 +1,18 @@
+"""Insight: how support is going, in figures and charts per tier, school and category, with
+CSV downloads, a monthly report for the check-in meeting and the same figures in the API."""
+
+
+def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from helpdesk import hooks
+    from helpdesk.insight import api, views  # noqa: F401  (they register themselves)
+    from helpdesk.insight.reach import Reach
+    from helpdesk.nav import NavItem, add_nav
+
+    def sees_insight(user) -> bool:
+        return bool(getattr(user, "is_authenticated", False)) and Reach.of_or_none(user) is not None
+
+    app.register_blueprint(views.bp)
+    hooks.provide("insight_report_url", views.report_url)
+    add_nav(NavItem("insight.index", lambda: str(_l("Overview")), sees_insight, order=24))
