@@ -361,6 +361,11 @@ def _finish(story: _Story, place: Place, category: str, who, created: datetime, 
     }
     for tier in Tier:
         ticket[f"{tier.value}_responded_at"] = responded.get(tier)
+        # The business minutes the insight overview aggregates, as the ticket service records them.
+        ticket[f"{tier.value}_response_minutes"] = (
+            sla.running_minutes(history, tier, responded[tier], cal) if responded.get(tier) else None)
+    ticket["resolution_minutes"] = (round(cal.seconds_between(created, state["resolved_at"]) / 60)
+                                    if state["resolved_at"] else None)
     _deadlines(ticket, history, cal, goals)
     if ticket["status"] in ACTIVE_STATUSES and ticket["sla_due_at"] is not None and ticket["sla_due_at"] < cut:
         # The tick already warned about it: no burst of old breach mail on the first run.

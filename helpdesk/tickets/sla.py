@@ -150,7 +150,12 @@ def response_minutes(ticket: Ticket, tier: Tier, at: datetime) -> int:
     running intervals as the deadlines, so a pause waiting for the requester is not counted."""
     events = list(db.session.scalars(
         select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)))
-    cal = calendar_for(ticket.organisation_id)
+    return running_minutes(events, tier, at, calendar_for(ticket.organisation_id))
+
+
+def running_minutes(events, tier: Tier, at: datetime, cal: BusinessCalendar) -> int:
+    """Business minutes tier's clock ran before `at`, from a history read already (the demo's
+    history generator has its events in memory, not in the database)."""
     seconds = sum(cal.seconds_between(start, min(end, at))
                   for start, end, _ in _running_intervals(events, tier, at) if start < at)
     return round(seconds / 60)

@@ -119,6 +119,16 @@ def test_history_agrees_with_the_sla_clock(history_app):
         for ticket in done:
             assert ticket.sla_due_at is None
             assert ticket.created_at <= ticket.resolved_at <= ticket.closed_at
+        # The business minutes the insight overview aggregates are those the SLA clock gives.
+        answered = list(db.session.scalars(select(Ticket).where(
+            _past(), Ticket.resolved_at.is_not(None)).order_by(Ticket.id).limit(150)))
+        assert answered
+        for ticket in answered:
+            assert ticket.resolution_minutes == sla.resolution_minutes(ticket, ticket.resolved_at), ticket.number
+            for tier in Tier:
+                at = getattr(ticket, f"{tier.value}_responded_at")
+                recorded = getattr(ticket, f"{tier.value}_response_minutes")
+                assert recorded == (sla.response_minutes(ticket, tier, at) if at else None), (ticket.number, tier)
 
 
 def test_numbers_continue_after_the_history(history_app):
