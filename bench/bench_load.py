@@ -91,7 +91,10 @@ def _locust(host: str, tmp: Path, name: str, users: int, seconds: int, classes: 
     subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                     "-u", str(users), "-r", str(max(1, users // 5)), "-t", f"{seconds}s", "--host", host,
                     "--csv", str(prefix), "--only-summary", "--reset-stats", "--loglevel", "WARNING", *classes],
-                   check=False, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   check=False, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+                   stdout=subprocess.DEVNULL, stderr=open(f"{prefix}.log", "w"))
+    if os.environ.get("LOAD_DEBUG"):
+        print(Path(f"{prefix}.log").read_text()[-3000:])
     with open(f"{prefix}_stats.csv", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 

@@ -3,12 +3,35 @@ from __future__ import annotations
 
 from flask import request
 from flask_login import current_user
+from pydantic import Field
 
 from helpdesk.api import api
 from helpdesk.api.helpers import api_login_required
+from helpdesk.api.spec import MAX_ID, Schema, operation
 from helpdesk.insight import filters, services
 from helpdesk.insight.reach import Reach
 from helpdesk.insight.services import TIERS, Period
+
+
+class InsightQuery(Schema):
+    from_: str | None = Field(None, alias="from", max_length=10,
+                              description="First day, YYYY-MM-DD (default: 90 days before `to`).")
+    to: str | None = Field(None, max_length=10, description="Last day, YYYY-MM-DD (default: today).")
+    school_id: int | None = Field(None, ge=1, le=MAX_ID, description="One school the caller may see.")
+    category: str | None = Field(None, max_length=40)
+    tier: str | None = Field(None, max_length=20, description="local, central or vendor.")
+
+
+class InsightFigures(Schema):
+    """The overview's figures for the period and the one before; see the README's Insight
+    section for each. Rating comments are left out for the vendor."""
+
+    filters: dict
+    period: dict
+    previous_period: dict
+    open_now: dict
+    weeks: list[dict]
+    schools: list[dict]
 
 
 def _period(p: Period, start, end) -> dict:
@@ -27,6 +50,8 @@ def _period(p: Period, start, end) -> dict:
 
 @api.get("/insight")
 @api_login_required
+@operation("The insight overview's figures, from the same service and scope as the page", tag="insight",
+           query=InsightQuery, responses={200: InsightFigures})
 def insight():
     reach = Reach.of(current_user)
     f = filters.parse(reach, request.args)
