@@ -25,6 +25,7 @@ CAPABILITIES = (
     "helpdesk.search",
     "helpdesk.kb",
     "helpdesk.privacy",
+    "helpdesk.webhooks",
 )
 
 
