@@ -100,7 +100,6 @@ def test_repeated_failures_disable_the_hook_and_tell_central(demo_app, receiver)
     with demo_app.test_request_context():
         hook = make_hook(receiver, events=["ticket.created"])
         receiver.status = 500
-        mail_before = db.session.query(OutboxMail).count()
         for n in (1, 2):
             _file()
             for _ in range(job.MAX_ATTEMPTS):
@@ -115,7 +114,6 @@ def test_repeated_failures_disable_the_hook_and_tell_central(demo_app, receiver)
         assert CENTRAL in to and len(to) == len(set(to)) and all(a.endswith("@exempelkommun.se") for a in to)
         assert receiver.url in mails[0].body and f"/webhooks/{hook.id}" in mails[0].body
         assert "Kontrollera det mottagande systemet" in mails[0].body  # in the admin's language
-        assert db.session.query(OutboxMail).count() == mail_before + len(mails)
         # Disabled: new events are not queued and nothing is posted.
         posted = len(receiver.received)
         _file()
