@@ -133,3 +133,40 @@ def test_a_deleted_hook_leaves_the_pages_but_keeps_its_log(demo_app, receiver):
         assert delivery.status == "failed"
         _file()
         assert len(_deliveries()) == 1
+
+
+def test_an_approval_request_and_its_decision_are_queued(demo_app, receiver):
+    from helpdesk.admin import approvals, operations
+    from helpdesk.auth.models import RoleAssignment
+
+    with demo_app.test_request_context():
+        make_hook(receiver, events=["approval.requested", "approval.decided"])
+        local = user("lokal.norr@exempelkommun.se")
+        school_id = db.session.scalar(select(RoleAssignment.school_id).where(
+            RoleAssignment.user_id == local.id, RoleAssignment.school_id.is_not(None)))
+        req = operations.perform(local, "create_group", {"school_id": school_id, "name": "Språkval tyska",
+                                                         "kind": "teaching_group"}, reason="Blandad grupp").request
+        approvals.decline(user(CENTRAL), req, "Använd 7A")
+        db.session.commit()
+        asked, decided = _deliveries()
+        assert (asked.event_type, asked.payload["data"]["status"]) == ("approval.requested", "pending")
+        assert (decided.event_type, decided.payload["data"]["status"]) == ("approval.decided", "declined")
+        assert decided.payload["data"]["approval_id"] == req.id
+        assert "Blandad" not in str(decided.payload) and "Språkval" not in str(decided.payload)
+
+
+def test_the_sla_job_escalating_is_queued(demo_app, receiver):
+    from datetime import timedelta
+
+    from helpdesk.tickets import periodic
+    from helpdesk.models_base import utcnow
+
+    with demo_app.test_request_context():
+        make_hook(receiver, events=["ticket.escalated"])
+        ticket = _file()
+        db.session.commit()
+        escalated = periodic.auto_escalate_overdue(now=utcnow() + timedelta(days=60))
+        db.session.commit()
+        assert escalated >= 1
+        ours = [d for d in _deliveries("ticket.escalated") if d.payload["data"]["ticket_id"] == ticket.id]
+        assert len(ours) == 1 and ours[0].payload["data"]["tier"] == "central"
