@@ -67,22 +67,30 @@ def _post(hook: Webhook, delivery: WebhookDelivery) -> tuple[int | None, str | N
     return response.status_code, f"HTTP {response.status_code}"
 
 
-def _due() -> list[WebhookDelivery]:
+def _next_due(skipped: set[int]) -> WebhookDelivery | None:
     stmt = (select(WebhookDelivery).join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
             .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= utcnow(),
                    Webhook.active.is_(True) | (WebhookDelivery.event_type == TEST_EVENT),
                    Webhook.deleted_at.is_(None))
-            .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(BATCH))
+            .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(1))
+    if skipped:
+        stmt = stmt.where(WebhookDelivery.id.not_in(skipped))
     if db.engine.dialect.name == "postgresql":
-        # Two job runners never post the same delivery: the second skips the locked rows.
+        # One row at a time, locked until its attempt is committed: two job runners never
+        # post the same delivery, the second skips the locked row.
         stmt = stmt.with_for_update(of=WebhookDelivery, skip_locked=True)
-    return list(db.session.scalars(stmt))
+    return db.session.scalars(stmt).first()
 
 
 def deliver_due() -> str:
-    """The tick job: one attempt for every due delivery."""
+    """The tick job: one attempt for each due delivery (at most BATCH a run)."""
     delivered = failed = 0
-    for delivery in _due():
+    seen: set[int] = set()
+    for _ in range(BATCH):
+        delivery = _next_due(seen)
+        if delivery is None:
+            break
+        seen.add(delivery.id)  # a retry planned for "now" waits for the next run
         hook = delivery.webhook
         code, error = _post(hook, delivery)
         delivery.attempts += 1
@@ -98,7 +106,7 @@ def deliver_due() -> str:
                 _count_failure(hook)
         else:
             delivery.next_attempt_at = utcnow() + BACKOFF[delivery.attempts - 1]
-        db.session.commit()  # each attempt is kept even if a later post hangs the job
+        db.session.commit()  # each attempt is kept, and its row lock released, at once
     return f"delivered {delivered}, failed {failed}"
 
 
