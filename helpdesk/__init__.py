@@ -26,6 +26,7 @@ CAPABILITIES = (
     "helpdesk.kb",
     "helpdesk.privacy",
     "helpdesk.insight",
+    "helpdesk.webhooks",
 )
 
 

@@ -85,6 +85,12 @@ def load(instance_path: Path) -> dict:
         # and queued mail leaves within about this long.
         "JOBS_INTERVAL": float(env("JOBS_INTERVAL", "5")),
         "PASSWORD_HASH_METHOD": env("PASSWORD_HASH_METHOD", "scrypt"),
+        # Webhooks may call plain http only on this machine (127.0.0.1, ::1): for tests and
+        # development; in production every hook is https to a public address.
+        "WEBHOOKS_ALLOW_HTTP_LOOPBACK": env("WEBHOOKS_ALLOW_HTTP_LOOPBACK", "") in ("1", "true", "yes"),
+        # A hook whose deliveries failed (every retry used up) this many times in a row is
+        # disabled and the organisation's central team is told by mail.
+        "WEBHOOKS_DISABLE_AFTER": int(env("WEBHOOKS_DISABLE_AFTER", "5")),
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
         "LANGUAGES": ("sv", "en"),

@@ -16,3 +16,9 @@ content_changed = _signals.signal("content-changed")
 # organisation's appointment service inside its transaction, so boards (and anyone else)
 # follow appointments without reading the role tables themselves.
 role_changed = _signals.signal("role-changed")
+
+# sender: the event type ("ticket.created", "ticket.escalated", "ticket.resolved", "ticket.rated",
+# "article.published", "approval.requested", "approval.decided"); keywords: organisation_id=int,
+# data=dict of ids and states only (never a name, an address or a personnummer). Sent by the
+# services inside their transaction; webhooks queue a delivery per hook in the same one.
+domain_event = _signals.signal("domain-event")

@@ -13,6 +13,7 @@ from helpdesk.access import scope_of
 from helpdesk.admin import audit
 from helpdesk.admin.models import ApprovalRequest, ApprovalStatus
 from helpdesk.errors import NotFound, ValidationFailed
+from helpdesk.events import domain_event
 from helpdesk.extensions import db
 
 MAX_REASON = 2000
@@ -37,7 +38,15 @@ def create_request(actor, name: str, params: dict, plan, decision, reason: str |
     audit.record(actor, "approval_requested", req, organisation_id=req.organisation_id, label=req.summary,
                  after={"operation": name, "reason": reason}, rule=decision.rule, via="approval",
                  approval_id=req.id)
+    announce(req, "approval.requested")
     return req
+
+
+def announce(req: ApprovalRequest, event_type: str) -> None:
+    """Tell listeners (webhooks) in the request's transaction: ids and the status only."""
+    domain_event.send(event_type, organisation_id=req.organisation_id,
+                      data={"approval_id": req.id, "operation": req.operation, "school_id": req.school_id,
+                            "status": getattr(req.status, "value", req.status)})
 
 
 def get_request(actor, request_id: int) -> ApprovalRequest:

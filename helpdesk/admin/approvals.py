@@ -15,6 +15,7 @@ from helpdesk.admin import audit
 # Asking and finding live in approval_requests (no cycle with the operations); kept importable here.
 from helpdesk.admin.approval_requests import (  # noqa: F401
     MAX_REASON,
+    announce,
     create_request,
     get_request,
     pending_count,
@@ -104,6 +105,7 @@ def _clean_note(note) -> str | None:
 
 
 def _notify(req: ApprovalRequest) -> None:
+    announce(req, "approval.decided")  # every decision (approved, declined, failed) passes here
     requester = req.requester
     if requester is None or not requester.email:
         return

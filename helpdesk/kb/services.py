@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 
 from helpdesk.access import can, require, scope_of
 from helpdesk.errors import NotFound, ValidationFailed
-from helpdesk.events import content_changed
+from helpdesk.events import content_changed, domain_event
 from helpdesk.extensions import db
 from helpdesk.kb.models import (
     Article,
@@ -256,7 +256,15 @@ def create_article(actor, *, title: str, body: str, language: str = "sv", audien
     db.session.flush()
     _add_revision(article, actor)
     content_changed.send("article", object_id=article.id, deleted=False)
+    if publish:
+        _announce_published(article)
     return article
+
+
+def _announce_published(article: Article) -> None:
+    """Tell listeners (webhooks) in the publishing transaction: ids only."""
+    domain_event.send("article.published", organisation_id=article.organisation_id,
+                      data={"article_id": article.id, "slug": article.slug, "language": article.language})
 
 
 def update_article(actor, article: Article, *, title: str, body: str, language: str | None = None,
@@ -279,12 +287,15 @@ def update_article(actor, article: Article, *, title: str, body: str, language: 
 
 def set_published(actor, article: Article, published: bool) -> Article:
     require(actor, "kb.edit", article)
+    newly_published = published and article.status is not ArticleStatus.PUBLISHED
     article.status = ArticleStatus.PUBLISHED if published else ArticleStatus.DRAFT
     if published and article.published_at is None:
         article.published_at = utcnow()
     article.updated_by_id = actor.id
     db.session.flush()
     content_changed.send("article", object_id=article.id, deleted=False)
+    if newly_published:
+        _announce_published(article)
     return article
 
 

@@ -124,7 +124,33 @@ def _event(ticket: Ticket, actor, kind: EventKind, *, from_value=None, to_value=
                         to_value=getattr(to_value, "value", to_value), note=note,
                         tier_after=ticket.tier, status_after=ticket.status, created_at=utcnow())
     db.session.add(event)
+    if kind is not EventKind.CREATED:  # announced by _route_new, once routed
+        _announce(ticket, kind, to_value)
     return event
+
+
+# The history events that other systems hear of as webhooks (see helpdesk.events.domain_event).
+_ANNOUNCED = {EventKind.ESCALATED: "ticket.escalated", EventKind.AUTO_ESCALATED: "ticket.escalated",
+              EventKind.PULLED_UP: "ticket.escalated", EventKind.RATED: "ticket.rated"}
+
+
+def _announce(ticket: Ticket, kind: EventKind, to_value=None) -> None:
+    """Tell listeners (webhooks) of a change, in its transaction: ids and states only."""
+    if kind is EventKind.STATUS_CHANGED and to_value is TicketStatus.RESOLVED:
+        event_type = "ticket.resolved"
+    elif kind is EventKind.CREATED:
+        event_type = "ticket.created"
+    else:
+        event_type = _ANNOUNCED.get(kind)
+    if event_type is None:
+        return
+    if ticket.id is None:
+        db.session.flush()
+    data = {"ticket_id": ticket.id, "number": ticket.number, "school_id": ticket.school_id,
+            "tier": ticket.tier.value, "status": ticket.status.value}
+    if kind is EventKind.RATED:
+        data["rating"] = ticket.rating
+    signals.domain_event.send(event_type, organisation_id=ticket.organisation_id, data=data)
 
 
 def _touch(ticket: Ticket) -> None:
@@ -258,6 +284,7 @@ def _route_new(ticket: Ticket, actor, school: School, actor_name: str | None = N
         ticket.tier = Tier.CENTRAL
         # The page explains the reason from the event's kind, in the reader's language.
         _event(ticket, None, EventKind.ROUTED_TO_CENTRAL, from_value=Tier.LOCAL, to_value=Tier.CENTRAL)
+    _announce(ticket, EventKind.CREATED)  # after routing: the tier where it landed
 
 
 def guardian_categories() -> list[TicketCategory]:
