@@ -60,14 +60,29 @@ class _Agent:
             tally[(phase, "503 without Retry-After")] += 1
 
 
-def _hammer(agents, phase_of, stop: threading.Event, tally, confirmed) -> list[threading.Thread]:
+def _under_load(host: str, steps) -> tuple[collections.Counter, list[str]]:
+    """Four agents reply in a loop while `steps` run: each (phase, action, seconds) names the
+    phase the requests started from then on are counted in, does the action (or nothing), and
+    lets the load run that long."""
+    tally, confirmed, phase = collections.Counter(), [], ["before"]
+    agents = [_Agent(host) for _ in range(4)]
+    stop = threading.Event()
+
     def loop(agent):
         while not stop.is_set():
-            agent.reply(phase_of(), tally, confirmed)
+            agent.reply(phase[0], tally, confirmed)
     threads = [threading.Thread(target=loop, args=(a,), daemon=True) for a in agents]
     for t in threads:
         t.start()
-    return threads
+    for name, action, seconds in steps:
+        phase[0] = name
+        if action:
+            action()
+        time.sleep(seconds)
+    stop.set()
+    for t in threads:
+        t.join(timeout=20)
+    return tally, confirmed
 
 
 def _server(url: str, tmp: Path, workers: int) -> tuple[subprocess.Popen, str]:
@@ -115,21 +130,12 @@ def kill_worker(tmp: Path) -> bool:
     url = f"sqlite:///{tmp / 'faults.sqlite'}"
     _setup_demo(url, tmp)
     server, host = _server(url, tmp, workers=2)
-    tally, confirmed, phase = collections.Counter(), [], ["before"]
-    try:
-        agents = [_Agent(host) for _ in range(4)]
-        stop = threading.Event()
-        threads = _hammer(agents, lambda: phase[0], stop, tally, confirmed)
-        time.sleep(3)
+
+    def kill_one():
         workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
-        phase[0] = "killed"
         os.kill(int(workers[0]), signal.SIGKILL)
-        time.sleep(3)
-        phase[0] = "after"
-        time.sleep(3)
-        stop.set()
-        for t in threads:
-            t.join(timeout=20)
+    try:
+        tally, confirmed = _under_load(host, [("before", None, 3), ("killed", kill_one, 3), ("after", None, 3)])
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -151,27 +157,14 @@ def database_away(tmp: Path, pg: str) -> bool:
     direct = base.set(database="helpdesk_faults")
     proxy = TcpProxy(base.host or "127.0.0.1", base.port or 5432)
     proxy.start()
-    tally, confirmed, phase = collections.Counter(), [], ["before"]
     try:
         _setup_demo(direct.render_as_string(hide_password=False), tmp)
         via_proxy = direct.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
         server, host = _server(via_proxy, tmp, workers=2)
         try:
-            agents = [_Agent(host) for _ in range(4)]
-            stop = threading.Event()
-            threads = _hammer(agents, lambda: phase[0], stop, tally, confirmed)
-            time.sleep(4)
-            phase[0] = "away"
-            proxy.cut()
-            time.sleep(10)
-            proxy.start()
-            phase[0] = "back"
-            time.sleep(3)  # pool_pre_ping replaces the broken connections as they are next used
-            phase[0] = "after"
-            time.sleep(4)
-            stop.set()
-            for t in threads:
-                t.join(timeout=20)
+            # pool_pre_ping replaces the broken connections as they are next used ("back").
+            tally, confirmed = _under_load(host, [("before", None, 4), ("away", proxy.cut, 10),
+                                                  ("back", proxy.start, 3), ("after", None, 4)])
         finally:
             server.terminate()
             server.wait(timeout=30)
