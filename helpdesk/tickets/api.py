@@ -72,9 +72,13 @@ class TicketPage(Schema):
     next_cursor: int | None = Field(description="Pass as `cursor` for the next page; null on the last.")
 
 
+# A status word fits the column's 32 characters ("waiting_for_tier_above" is 22).
+STATUS_LENGTH = 32
+
+
 class TicketListQuery(Schema):
     tier: str | None = Field(None, max_length=20)
-    status: str | None = Field(None, max_length=20)
+    status: str | None = Field(None, max_length=STATUS_LENGTH)
     school: int | None = Field(None, ge=1, le=MAX_ID)
     assigned: str | None = Field(None, max_length=20)
     cursor: int | None = Field(None, ge=1, le=MAX_ID)
@@ -117,7 +121,7 @@ class Assignment(Schema):
 
 
 class StatusChange(Schema):
-    status: str = Field(max_length=20)
+    status: str = Field(max_length=STATUS_LENGTH)
     note: str | None = Field(None, max_length=services.NOTE_MAX)
     resolution_summary: str | None = None
 

@@ -66,6 +66,11 @@ def test_message_escalate_send_back_assign_status(demo_app, as_user):
     assert local.post(f"/api/v1/tickets/{t}/messages", json={"body": "x", "internal": "yes"}).status_code == 400
     assert local.post(f"/api/v1/tickets/{t}/assign", json={"assignee_id": "me"}).json["assignee_id"]
     assert local.post(f"/api/v1/tickets/{t}/status", json={"status": "nope"}).status_code == 400
+    # The longest status words fit what the API's document lets through (21 and 22 characters).
+    r = local.post(f"/api/v1/tickets/{t}/status", json={"status": "waiting_for_requester"})
+    assert r.status_code == 200 and r.json["status"] == "waiting_for_requester"
+    assert local.get("/api/v1/tickets?status=waiting_for_tier_above").status_code == 200
+    assert local.post(f"/api/v1/tickets/{t}/status", json={"status": "open"}).json["status"] == "open"
     teacher = as_user("larare.norr@exempelkommun.se")
     assert teacher.post(f"/api/v1/tickets/{t}/escalate", json={"note": "Snälla"}).status_code == 403
     assert local.post(f"/api/v1/tickets/{t}/escalate", json={}).status_code == 400
