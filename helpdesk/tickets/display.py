@@ -12,7 +12,6 @@ from flask import g
 from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 
-from helpdesk.i18n import when  # noqa: F401 - the tickets_when filter: the app's one date format
 from helpdesk.models_base import utcnow
 from helpdesk.tickets.models import Ticket, TicketStatus, Tier
 

@@ -47,7 +47,6 @@ from helpdesk.tickets.models import (
 bp = Blueprint("tickets", __name__)
 
 
-bp.add_app_template_filter(display.when, "tickets_when")
 bp.add_app_template_filter(display.requester_status, "tickets_requester_status")
 bp.add_app_template_filter(display.public_name, "tickets_public_name")
 bp.add_app_template_filter(display.requester_value, "tickets_requester_value")
