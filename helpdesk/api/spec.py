@@ -91,9 +91,14 @@ def validate(model: type[BaseModel], data, *, strict: bool) -> BaseModel:
 
 def operation(summary: str, *, tag: str, body=None, query=None, responses=None, scope: str | None = None,
               public: bool = False, multipart: str | None = None, description: str | None = None,
-              body_optional: bool = False):
+              body_optional: bool = False, reach=None):
     """Describe and check one API operation. Put it just above the view function, below the
-    route and `api_login_required`, so a missing login is a 401 before the body is read."""
+    route and `api_login_required`, so a missing login is a 401 before the body is read.
+
+    `reach`, given the path's arguments, looks up the object the path names as the caller and
+    raises the service's not-found when it is outside their reach. It runs before the body
+    and query are checked, so a malformed request about someone else's ticket answers 404
+    like one about a ticket that does not exist, never a 400 that confirms it is there."""
     op = Operation(summary=summary, tag=tag, body=body, query=query, responses=dict(responses or {}),
                    scope=scope, public=public, multipart=multipart, description=description,
                    body_optional=body_optional)
@@ -101,6 +106,8 @@ def operation(summary: str, *, tag: str, body=None, query=None, responses=None, 
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
+            if reach is not None:
+                reach(**kwargs)
             if op.query is not None:
                 validate(op.query, request.args.to_dict(), strict=False)
             if op.body is not None and request.method not in ("GET", "HEAD") and not (

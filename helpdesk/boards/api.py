@@ -144,9 +144,17 @@ def api_boards():
     return {"boards": [board_json(b) for b in boards]}
 
 
+def _board_in_reach(board_id: int, **_):
+    services.get_board(current_user, board_id)
+
+
+def _thread_in_reach(thread_id: int, **_):
+    services.get_thread(current_user, thread_id)
+
+
 @api.get("/boards/<int:board_id>/threads")
 @api_login_required
-@operation("Threads on a board, a page at a time", tag="boards", query=ThreadsQuery, responses={200: ThreadPage})
+@operation("Threads on a board, a page at a time", tag="boards", query=ThreadsQuery, reach=_board_in_reach, responses={200: ThreadPage})
 def api_threads(board_id: int):
     board = services.get_board(current_user, board_id)
     page_arg = request.args.get("page", "1")
@@ -159,7 +167,7 @@ def api_threads(board_id: int):
 
 @api.post("/boards/<int:board_id>/threads")
 @api_login_required
-@operation("Start a thread (JSON, or multipart/form-data with files under `attachments`)", tag="boards", body=NewThread, multipart="attachments", responses={201: ThreadOut})
+@operation("Start a thread (JSON, or multipart/form-data with files under `attachments`)", tag="boards", body=NewThread, multipart="attachments", reach=_board_in_reach, responses={201: ThreadOut})
 def api_start_thread(board_id: int):
     board = services.get_board(current_user, board_id)
     body, uploads = body_and_files("attachments")
@@ -178,7 +186,7 @@ def api_board_attachment(attachment_id: int):
 
 @api.get("/threads/<int:thread_id>")
 @api_login_required
-@operation("A thread with a page of its posts", tag="boards", query=PageQuery, responses={200: ThreadWithPosts})
+@operation("A thread with a page of its posts", tag="boards", query=PageQuery, reach=_thread_in_reach, responses={200: ThreadWithPosts})
 def api_thread(thread_id: int):
     thread = services.get_thread(current_user, thread_id)
     page_arg = request.args.get("page", "1")
@@ -191,7 +199,7 @@ def api_thread(thread_id: int):
 
 @api.post("/threads/<int:thread_id>/posts")
 @api_login_required
-@operation("Reply in a thread", tag="boards", body=NewPost, multipart="attachments", responses={201: PostOut})
+@operation("Reply in a thread", tag="boards", body=NewPost, multipart="attachments", reach=_thread_in_reach, responses={201: PostOut})
 def api_reply(thread_id: int):
     thread = services.get_thread(current_user, thread_id)
     body, uploads = body_and_files("attachments")
@@ -204,7 +212,7 @@ def api_reply(thread_id: int):
 
 @api.post("/threads/<int:thread_id>/accept")
 @api_login_required
-@operation("Accept a post as the answer", tag="boards", body=Accept, responses={200: ThreadOut})
+@operation("Accept a post as the answer", tag="boards", body=Accept, reach=_thread_in_reach, responses={200: ThreadOut})
 def api_accept(thread_id: int):
     thread = services.get_thread(current_user, thread_id)
     body = json_body()

@@ -151,10 +151,10 @@ def board_summaries(boards: list[Board]) -> dict[int, tuple[int, datetime | None
 
 
 def get_board(actor, board_id: int) -> Board:
+    # A board outside the actor's reach answers like a missing one: a 403 would confirm it exists.
     board = db.session.get(Board, as_id(board_id) or 0)
-    if board is None:
+    if board is None or not can(actor, "boards.view_board", board):
         raise NotFound(_l("That board does not exist."))
-    require(actor, "boards.view_board", board)
     return board
 
 
@@ -228,17 +228,15 @@ def _changed(thread: Thread) -> None:
 
 def get_thread(actor, thread_id: int) -> Thread:
     thread = db.session.get(Thread, as_id(thread_id) or 0)
-    if thread is None:
+    if thread is None or not can(actor, "boards.view_thread", thread):
         raise NotFound(_l("That thread does not exist."))
-    require(actor, "boards.view_thread", thread)
     return thread
 
 
 def get_post(actor, post_id: int) -> Post:
     post = db.session.get(Post, as_id(post_id) or 0)
-    if post is None:
+    if post is None or not can(actor, "boards.view_thread", post.thread):
         raise NotFound(_l("That post does not exist."))
-    require(actor, "boards.view_thread", post.thread)
     return post
 
 
@@ -299,9 +297,8 @@ def reply(actor, thread: Thread, body: str, *, quoted_post_id: int | None = None
 def get_attachment(actor, attachment_id: int) -> PostAttachment:
     """A file, for whoever sees the thread; a hidden post's files only for moderators."""
     attachment = db.session.get(PostAttachment, as_id(attachment_id) or 0)
-    if attachment is None:
+    if attachment is None or not can(actor, "boards.view_thread", attachment.post.thread):
         raise NotFound()
-    require(actor, "boards.view_thread", attachment.post.thread)
     if attachment.post.hidden and not is_moderator(scope_of(actor), attachment.post.thread.board):
         raise NotFound()
     return attachment
@@ -357,8 +354,6 @@ def first_post(thread: Thread) -> Post | None:
 def accept_answer(actor, thread: Thread, post_id: int) -> Post:
     """The asker or a central contact marks one reply as the accepted answer."""
     require(actor, "boards.view_thread", thread)
-    from helpdesk.access import can
-
     if not can(actor, "boards.accept", thread):
         raise PermissionDenied(_l("Only the person who asked, or a central contact, can accept an answer."))
     post = db.session.get(Post, as_id(post_id)) if as_id(post_id) else None
@@ -376,8 +371,6 @@ def accept_answer(actor, thread: Thread, post_id: int) -> Post:
 
 
 def unaccept_answer(actor, thread: Thread) -> None:
-    from helpdesk.access import can
-
     if not can(actor, "boards.accept", thread):
         raise PermissionDenied()
     thread.accepted_post_id, thread.solved = None, False
@@ -582,8 +575,6 @@ def thread_document(thread_id: int) -> dict | None:
 
 
 def can_view_thread(user, thread) -> bool:
-    from helpdesk.access import can
-
     return can(user, "boards.view_thread", thread)
 
 

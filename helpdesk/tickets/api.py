@@ -202,6 +202,10 @@ def tickets_list():
     return {"data": [ticket_summary(t) for t in rows], "next_cursor": next_cursor}
 
 
+def _ticket_in_reach(ticket_id: int, **_):
+    services.get_ticket(ticket_id, current_user)
+
+
 @api.get("/tickets/<int:ticket_id>")
 @api_login_required
 @operation("One ticket with the messages and history the caller may see", tag="tickets", responses={200: TicketDetail})
@@ -219,7 +223,7 @@ def tickets_attachment(ticket_id: int, attachment_id: int):
 
 @api.post("/tickets/<int:ticket_id>/messages")
 @api_login_required
-@operation("Answer, or add an internal note", tag="tickets", body=NewMessage, multipart="attachment", responses={201: MessageCreated})
+@operation("Answer, or add an internal note", tag="tickets", body=NewMessage, multipart="attachment", reach=_ticket_in_reach, responses={201: MessageCreated})
 def tickets_add_message(ticket_id: int):
     ticket = services.get_ticket(ticket_id, current_user)
     body, files = body_and_files("attachment")
@@ -241,21 +245,21 @@ def _routing(ticket_id: int, fn):
 
 @api.post("/tickets/<int:ticket_id>/escalate")
 @api_login_required
-@operation("Escalate to the next tier", tag="tickets", body=RoutingNote, responses={200: TicketSummary})
+@operation("Escalate to the next tier", tag="tickets", body=RoutingNote, reach=_ticket_in_reach, responses={200: TicketSummary})
 def tickets_escalate(ticket_id: int):
     return _routing(ticket_id, lambda t, b: services.escalate(t, current_user, field(b, "note", required=False)))
 
 
 @api.post("/tickets/<int:ticket_id>/send-back")
 @api_login_required
-@operation("Send back to the tier below", tag="tickets", body=RoutingNote, responses={200: TicketSummary})
+@operation("Send back to the tier below", tag="tickets", body=RoutingNote, reach=_ticket_in_reach, responses={200: TicketSummary})
 def tickets_send_back(ticket_id: int):
     return _routing(ticket_id, lambda t, b: services.send_back(t, current_user, field(b, "note", required=False)))
 
 
 @api.post("/tickets/<int:ticket_id>/assign")
 @api_login_required
-@operation("Assign to a user, to me, or to nobody", tag="tickets", body=Assignment, responses={200: TicketSummary})
+@operation("Assign to a user, to me, or to nobody", tag="tickets", body=Assignment, reach=_ticket_in_reach, responses={200: TicketSummary})
 def tickets_assign(ticket_id: int):
     def run(t, b):
         raw = b.get("assignee_id")
@@ -269,7 +273,7 @@ def tickets_assign(ticket_id: int):
 
 @api.post("/tickets/<int:ticket_id>/status")
 @api_login_required
-@operation("Change the status (resolving needs a resolution summary where required)", tag="tickets", body=StatusChange, responses={200: TicketSummary})
+@operation("Change the status (resolving needs a resolution summary where required)", tag="tickets", body=StatusChange, reach=_ticket_in_reach, responses={200: TicketSummary})
 def tickets_set_status(ticket_id: int):
     return _routing(ticket_id, lambda t, b: services.set_status(
         t, current_user, field(b, "status"), note=field(b, "note", required=False),
