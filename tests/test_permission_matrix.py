@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,37 @@ def test_matrix(demo_app, case, role):
     assert _denied(response, role) != expected, (
         f"{case.id} as {role}: status {response.status_code}, expected "
         f"{'allowed' if expected else 'denied'}")
+
+
+# What another organisation may know exists, though it may not act on it: the vendor's forum
+# is shared by every organisation that escalates to the vendor, and shipped articles are read
+# by every organisation. Every other object of Exempelkommun must answer like a missing one.
+SHARED_WITH_OTHER_ORGANISATIONS = {"POST boards.moderate[vendor forum]", "GET kb.edit[shipped]",
+                                   "POST kb.delete[shipped]"}
+
+
+OBJECT_IN_PATH = re.compile(r"/\d+(?=/|$|\.|\?)")
+
+
+@pytest.mark.sqlite_only
+def test_another_organisations_objects_answer_like_missing_ones(demo_app):
+    """Central of Grannby asks for each object of Exempelkommun that a route names, and for the
+    same URL with a number no object has: the two answers must not differ (no 403 that
+    confirms it exists). One client walks every case: a refused request changes nothing."""
+    client = demo_app.test_client()
+    login(client, ROLES["other_org"])
+    differ, walked = [], 0
+    for case in CASES:
+        if "other_org" in case.allowed:
+            continue
+        with demo_app.app_context():
+            url = case.url(Refs())
+        if not OBJECT_IN_PATH.search(url):
+            continue  # no object named: the route's own refusal is all there is to see
+        walked += 1
+        codes = [client.open(u, method=case.method, data=case.data or None, json=case.json).status_code
+                 for u in (url, OBJECT_IN_PATH.sub("/987654", url))]
+        expected_same = case.id not in SHARED_WITH_OTHER_ORGANISATIONS
+        if (codes[0] == codes[1]) != expected_same:
+            differ.append(f"{case.id}: {url} answered {codes[0]}, a missing one {codes[1]}")
+    assert walked > 100 and not differ, "\n".join(differ)

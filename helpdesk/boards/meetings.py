@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from helpdesk import hooks
-from helpdesk.access import require, scope_of
+from helpdesk.access import can, require, scope_of
 from helpdesk.auth.models import Role, RoleAssignment, User
 from helpdesk.boards import tickets_link
 from helpdesk.boards.models import (
@@ -69,9 +69,8 @@ def visible_meetings(actor) -> list[Meeting]:
 
 def get_meeting(actor, meeting_id: int) -> Meeting:
     meeting = db.session.get(Meeting, as_id(meeting_id) or 0)
-    if meeting is None:
+    if meeting is None or not can(actor, "boards.view_meeting", meeting):
         raise NotFound(_l("That meeting does not exist."))
-    require(actor, "boards.view_meeting", meeting)
     return meeting
 
 

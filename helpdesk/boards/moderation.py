@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from helpdesk.access import require, scope_of
+from helpdesk.access import can, require, scope_of
 from helpdesk.boards.models import (
     Board,
     Post,
@@ -104,8 +104,8 @@ def open_reports(actor) -> list[Report]:
 
 def resolve_report(actor, report_id: int, *, hide_reason: str | None = None) -> Report:
     report = db.session.get(Report, as_id(report_id) or 0)
-    if report is None:
-        raise NotFound()
+    if report is None or not can(actor, "boards.view_thread", report.post.thread):
+        raise NotFound()  # a report about a thread out of reach is not confirmed by a 403
     _require_moderator(actor, report.post.thread)
     if report.resolved_at is not None:
         raise Conflict(_l("The report has already been dealt with."))

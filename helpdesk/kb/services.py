@@ -79,6 +79,17 @@ def get_by_id(article_id: int) -> Article:
     return article
 
 
+def get_in_reach(actor, article_id: int) -> Article:
+    """The article for an editor's page: one the actor may read, or any of the organisation
+    they are central for (drafts and deleted ones too). Anything else answers like a missing
+    article, so another organisation's drafts are not confirmed by a 403."""
+    article = db.session.get(Article, article_id)
+    if article is None or not (can(actor, "kb.read", article)
+                               or scope_of(actor).is_central_for(article.organisation_id)):
+        raise NotFound(_l("There is no such article."))
+    return article
+
+
 def read_article(actor, slug: str) -> Article:
     """The article if the actor may read it; NotFound otherwise, so an article the reader may
     not open is never confirmed to exist (not even its title)."""

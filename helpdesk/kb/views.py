@@ -64,7 +64,7 @@ def vote(slug: str):
 
 # -- the central team's editor -------------------------------------------------------------
 def _editable(article_id: int):
-    art = services.get_by_id(article_id)
+    art = services.get_in_reach(current_user, article_id)
     require(current_user, "kb.edit", art)
     return art
 
@@ -180,7 +180,7 @@ def delete(article_id: int):
 @bp.post("/manage/<int:article_id>/undelete")
 @login_required
 def undelete(article_id: int):
-    art = services.get_by_id(article_id)
+    art = services.get_in_reach(current_user, article_id)
     services.restore_deleted(current_user, art)
     db.session.commit()
     flash(_("“%(t)s” is back, as a draft.", t=art.title), "success")
@@ -211,7 +211,7 @@ def restore(article_id: int, number: int):
 @bp.post("/manage/<int:article_id>/hidden")
 @login_required
 def set_hidden(article_id: int):
-    art = services.get_by_id(article_id)
+    art = services.get_in_reach(current_user, article_id)
     require(current_user, "kb.hide_shipped", art)
     hide = request.form.get("hidden") == "1"
     services.set_hidden(current_user, art, hide)
