@@ -182,18 +182,21 @@ def main() -> None:
     from sqlalchemy.engine import make_url
 
     base = make_url(pg).set(drivername="postgresql+psycopg")
-    load_url = base.set(database="helpdesk_load")
+    # Named after the database given, so two people's load tests on one server do not drop
+    # each other's (bench_h3 -> bench_h3_load).
+    name = f"{base.database or 'helpdesk'}_load"
+    load_url = base.set(database=name)
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text('DROP DATABASE IF EXISTS "helpdesk_load" WITH (FORCE)'))
-        conn.execute(text('CREATE DATABASE "helpdesk_load"'))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
             _run_shape("PostgreSQL", load_url.render_as_string(hide_password=False), 4, tmp)
     finally:
         with admin.connect() as conn:
-            conn.execute(text('DROP DATABASE IF EXISTS "helpdesk_load" WITH (FORCE)'))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
