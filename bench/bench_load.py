@@ -158,8 +158,8 @@ def _run_shape(label: str, url: str, workers: int, tmp: Path) -> None:
         # reset only after 8 of the 15 seconds, and the queue's figure still held the logins.
         floor = _locust(host, tmp, "floor", 8, FLOOR_SECONDS, ["Floor"], {}, spawn_rate=8)
         heavy = _locust(host, tmp, "heavy", 8, FLOOR_SECONDS, ["HeaviestPage"], {}, spawn_rate=8)
-        livez = float(next(r for r in floor if r["Name"] == "Aggregated")["Requests/s"])
-        queue = float(next(r for r in heavy if r["Name"] == "/tickets/queue")["Requests/s"])
+        livez = float(next((r for r in floor if r["Name"] == "/livez"), {"Requests/s": 0})["Requests/s"])
+        queue = float(next((r for r in heavy if r["Name"] == "/tickets/queue"), {"Requests/s": 0})["Requests/s"])
         print(f"  saturated: /livez {livez:.1f} req/s, central queue page {queue:.1f} req/s "
               f"({100 * queue / livez if livez else 0:.0f}% of the floor)")
     finally:
