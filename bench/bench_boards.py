@@ -2,6 +2,7 @@
 to render a board's first page and a 200-post thread through the test client."""
 from __future__ import annotations
 
+import os
 import statistics
 import tempfile
 import time
@@ -77,16 +78,19 @@ def _build(app):
         return board_id, big
 
 
-def _median_ms(client, url) -> tuple[float, int]:
+def _median_ms(client, url) -> tuple[float, float, int]:
+    """Median wall and CPU milliseconds: on a shared machine the wall time mostly measures
+    the neighbours, the CPU time what the page costs."""
     for _ in range(3):
         assert client.get(url).status_code == 200
-    times = []
+    times, cpu = [], []
     for _ in range(RUNS):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
         times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
         assert response.status_code == 200
-    return statistics.median(times), len(response.data)
+    return statistics.median(times), statistics.median(cpu), len(response.data)
 
 
 def main() -> None:
@@ -117,10 +121,10 @@ def main() -> None:
             event.listen(engine, "before_cursor_execute", listener)
             client.get(url)
             event.remove(engine, "before_cursor_execute", listener)
-            median, size = _median_ms(client, url)
-            verdict = "ok" if median < 100 else "over the 100 ms target"
-            print(f"{label:34} median {median:6.1f} ms over {RUNS} runs, {len(statements)} queries, "
-                  f"{size // 1024} kB  ({verdict})")
+            median, cpu, size = _median_ms(client, url)
+            verdict = "ok" if median < 50 else "over the 50 ms target"
+            print(f"{label:34} median {median:6.1f} ms ({cpu:5.1f} ms CPU) over {RUNS} runs, "
+                  f"{len(statements)} queries, {size // 1024} kB  ({verdict}; load {os.getloadavg()[0]:.2f})")
         with app.app_context():
             db.session.remove()
             db.engine.dispose()

@@ -386,19 +386,20 @@ def list_threads(actor, board: Board, *, filter: str = "all", page: int = 1) -> 
     if filter not in FILTERS:
         filter = "all"
     page = max(1, page)
-    stmt = select(Thread).where(Thread.board_id == board.id)
+    conds = [Thread.board_id == board.id]
     if filter == "unanswered":
-        stmt = stmt.where(Thread.post_count <= 1)
+        conds.append(Thread.post_count <= 1)
     elif filter == "solved":
-        stmt = stmt.where(Thread.solved.is_(True))
+        conds.append(Thread.solved.is_(True))
     elif filter == "mine":
-        stmt = stmt.where(Thread.author_id == actor.id)
+        conds.append(Thread.author_id == actor.id)
     elif filter == "following":
-        stmt = stmt.where(Thread.id.in_(select(Subscription.thread_id).where(
+        conds.append(Thread.id.in_(select(Subscription.thread_id).where(
             Subscription.user_id == actor.id, Subscription.thread_id.is_not(None))))
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    # Counted on the listing index, not over a subquery of whole rows.
+    total = db.session.scalar(select(func.count(Thread.id)).where(*conds))
     items = list(db.session.scalars(
-        stmt.options(selectinload(Thread.author).selectinload(User.person))
+        select(Thread).where(*conds).options(selectinload(Thread.author).selectinload(User.person))
         .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
         .limit(THREADS_PER_PAGE).offset((page - 1) * THREADS_PER_PAGE)))
     return Page(items, page, THREADS_PER_PAGE, total, extra={"unread": unread_counts(actor, items)})

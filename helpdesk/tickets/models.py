@@ -174,9 +174,12 @@ class Ticket(db.Model):
         back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan")
 
     __table_args__ = (
-        Index("ix_ticket_queue_org", "organisation_id", "tier", "status", "sla_due_at"),
-        Index("ix_ticket_queue_school", "school_id", "tier", "status", "sla_due_at"),
-        Index("ix_ticket_queue_vendor", "vendor_id", "tier", "status", "sla_due_at"),
+        # The queue's page and counts. The assignee rides along so the counts of "mine" and
+        # "unassigned" are read from the index alone (without it, each read every active
+        # row of the organisation's tier from the table: ~50 ms at 100,000 tickets).
+        Index("ix_ticket_queue_org", "organisation_id", "tier", "status", "sla_due_at", "assignee_id"),
+        Index("ix_ticket_queue_school", "school_id", "tier", "status", "sla_due_at", "assignee_id"),
+        Index("ix_ticket_queue_vendor", "vendor_id", "tier", "status", "sla_due_at", "assignee_id"),
         Index("ix_ticket_sla_due", "sla_due_at"),
         Index("ix_ticket_status_resolved", "status", "resolved_at"),
         # The insight overview (helpdesk/insight/services.py) reads one organisation's tickets

@@ -44,6 +44,33 @@ def _parse_hours(spec: str) -> tuple[time, time]:
     return time(h1, m1), time(h2, m2)
 
 
+def _days(first: date, last: date):
+    while first <= last:
+        yield first
+        first += timedelta(days=1)
+
+
+def _open_seconds(day: date, open_: time, close: time, closed: frozenset[date]) -> float:
+    """How long support is open on the day (0 when closed), measured in UTC as the windows
+    are (subtracting two Stockholm times would ignore a clock change between them)."""
+    if day.weekday() >= 5 or day in _public_holidays(day.year) or day in closed:
+        return 0.0
+    w0 = datetime.combine(day, open_, STOCKHOLM).astimezone(timezone.utc)
+    w1 = datetime.combine(day, close, STOCKHOLM).astimezone(timezone.utc)
+    return max(0.0, (w1 - w0).total_seconds())
+
+
+@lru_cache(maxsize=256)
+def _year_table(year: int, open_: time, close: time, closed: frozenset[date]) -> tuple[float, ...]:
+    """table[i]: business seconds of the year's days before its i-th (from 0), so the sum over
+    any run of whole days is one subtraction. Keyed by the year's closed days: a day closed
+    later makes a new key, never a stale answer."""
+    table = [0.0]
+    for day in _days(date(year, 1, 1), date(year, 12, 31)):
+        table.append(table[-1] + _open_seconds(day, open_, close, closed))
+    return tuple(table)
+
+
 class BusinessCalendar:
     def __init__(self, hours: str = "08:00-17:00", closed_days: set[date] | None = None):
         self.open, self.close = _parse_hours(hours)
@@ -67,21 +94,37 @@ class BusinessCalendar:
                 datetime.combine(day, self.close, STOCKHOLM).astimezone(timezone.utc))
 
     def seconds_between(self, start: datetime, end: datetime) -> float:
-        """Business seconds in [start, end)."""
+        """Business seconds in [start, end). The first and last day are clipped to the span;
+        the whole days between come from a table per year, so a deadline passed two years ago
+        (a queue page shows 25 of them) costs as little as one passed yesterday."""
         if end <= start:
             return 0.0
-        total = 0.0
         day = start.astimezone(STOCKHOLM).date()
         last = end.astimezone(STOCKHOLM).date()
-        while day <= last:
-            window = self._business_window(day)
-            if window is not None:
-                w0, w1 = window
-                lo, hi = max(start, w0), min(end, w1)
-                if hi > lo:
-                    total += (hi - lo).total_seconds()
-            day += timedelta(days=1)
+        if (last - day).days < 2:
+            return sum(self._clipped(d, start, end) for d in _days(day, last))
+        return (self._clipped(day, start, end) + self._clipped(last, start, end)
+                + self._whole_days(day + timedelta(days=1), last - timedelta(days=1)))
+
+    def _clipped(self, day: date, start: datetime, end: datetime) -> float:
+        window = self._business_window(day)
+        if window is None:
+            return 0.0
+        lo, hi = max(start, window[0]), min(end, window[1])
+        return (hi - lo).total_seconds() if hi > lo else 0.0
+
+    def _whole_days(self, first: date, last: date) -> float:
+        """Business seconds of the days first..last (inclusive), from each year's table."""
+        total = 0.0
+        for year in range(first.year, last.year + 1):
+            table = _year_table(year, self.open, self.close, self._closed_in(year))
+            lo = (max(first, date(year, 1, 1)) - date(year, 1, 1)).days
+            hi = (min(last, date(year, 12, 31)) - date(year, 1, 1)).days + 1
+            total += table[hi] - table[lo]
         return total
+
+    def _closed_in(self, year: int) -> frozenset[date]:
+        return frozenset(d for d in self.closed_days if d.year == year)
 
     def add_seconds(self, start: datetime, seconds: float) -> datetime:
         """The moment `seconds` business seconds after `start`."""

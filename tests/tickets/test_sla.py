@@ -36,6 +36,38 @@ def test_configurable_hours_and_closed_days():
     assert cal.add_seconds(at(2026, 11, 23, 11), 2 * 3600) == at(2026, 11, 25, 10)
 
 
+def _day_by_day(cal, start, end):
+    """Business seconds counted one day at a time: what the per-year tables must agree with."""
+    total, day = 0.0, start.astimezone(STHLM).date()
+    while day <= end.astimezone(STHLM).date():
+        if cal.is_business_day(day):
+            w0 = datetime.combine(day, cal.open, STHLM).astimezone(timezone.utc)
+            w1 = datetime.combine(day, cal.close, STHLM).astimezone(timezone.utc)
+            total += max(0.0, (min(end, w1) - max(start, w0)).total_seconds())
+        day += timedelta(days=1)
+    return total
+
+
+def test_long_spans_count_the_same_as_day_by_day():
+    """Spans over years, holidays, clock changes, closed days and partial first and last days:
+    the queue page asks this for deadlines passed long ago."""
+    import random
+
+    rng = random.Random(7)
+    closed = {date(2025, 3, 4), date(2026, 10, 26), date(2027, 1, 5)}
+    for hours in ("08:00-17:00", "06:45-19:15"):
+        cal = sla.BusinessCalendar(hours, closed)
+        for _ in range(200):
+            start = at(2024, 12, 20) + timedelta(minutes=rng.randint(0, 60 * 24 * 900))
+            end = start + timedelta(minutes=rng.randint(0, 60 * 24 * 800))
+            assert cal.seconds_between(start, end) == _day_by_day(cal, start, end), (hours, start, end)
+    # A whole year of 08-17: the weekdays that are not holidays or closed, nine hours each.
+    cal = sla.BusinessCalendar("08:00-17:00", closed)
+    year = cal.seconds_between(at(2026, 1, 1), at(2027, 1, 1))
+    open_days = [date(2026, 1, 1) + timedelta(days=i) for i in range(365)]
+    assert year == 9 * 3600 * sum(1 for d in open_days if cal.is_business_day(d))
+
+
 def test_deadlines_follow_the_tier_and_pause_while_waiting(demo_app):
     with demo_app.test_request_context():
         t = db.session.scalar(select(Ticket).where(Ticket.tier == Tier.LOCAL, Ticket.status == TicketStatus.NEW))
