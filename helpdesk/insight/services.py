@@ -185,9 +185,11 @@ def _percentiles(key, bucket, conds: list, percentiles: tuple[int, ...]):
                    func.sum(times.count).label("n"), func.max(times.largest).label("top"))
             .where(*conds).group_by(key, bucket, times.slot).subquery())
     part = [hist.c.key, hist.c.bucket]
+    # The same window twice, the second with the whole partition as its frame: one sort.
     ran = select(hist.c.key, hist.c.bucket, hist.c.n, hist.c.top,
                  func.sum(hist.c.n).over(partition_by=part, order_by=hist.c.slot).label("cum"),
-                 func.sum(hist.c.n).over(partition_by=part).label("total")).subquery()
+                 func.sum(hist.c.n).over(partition_by=part, order_by=hist.c.slot, rows=(None, None)).label("total"),
+                 ).subquery()
 
     def lands(p):  # rank = ceil(total * p / 100), without a division
         return and_(ran.c.cum * 100 >= ran.c.total * p, (ran.c.cum - ran.c.n) * 100 < ran.c.total * p)
