@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, literal_column, or_, select, union_all
+from sqlalchemy import Date, and_, case, cast, func, literal_column, null, or_, select, union_all
 
 from helpdesk.boards.models import Board, Post, Thread
 from helpdesk.directory.models import Duty, Group, Membership, MembershipRole, School
@@ -175,15 +175,10 @@ def _counts(reach: Reach, f: Filters, ov: Overview) -> None:
     _heat(by_school, ov)
 
 
-def _percentiles(key, bucket, conds: list, percentiles: tuple[int, ...]):
-    """Nearest-rank percentiles per (key, bucket) from the per-slot counts of the rollup, in
-    SQL: the slots are summed, a running sum over them (a window function) finds the slot
-    where the rank falls, and that slot's largest time is the answer. Rows: (key, bucket,
-    questions, {percentile: minutes})."""
-    times = InsightDayTime
-    hist = (select(key.label("key"), bucket.label("bucket"), times.slot.label("slot"),
-                   func.sum(times.count).label("n"), func.max(times.largest).label("top"))
-            .where(*conds).group_by(key, bucket, times.slot).subquery())
+def _ranked(hist):
+    """From per-slot rows (key, bucket, slot, n, top) the slot where each percentile's rank
+    falls (nearest rank): a running sum over the slots (a window function) reaches the rank
+    there, so only that slot's row is kept, with its largest time, the answer."""
     part = [hist.c.key, hist.c.bucket]
     # The same window twice, the second with the whole partition as its frame: one sort.
     ran = select(hist.c.key, hist.c.bucket, hist.c.n, hist.c.top,
@@ -194,35 +189,49 @@ def _percentiles(key, bucket, conds: list, percentiles: tuple[int, ...]):
     def lands(p):  # rank = ceil(total * p / 100), without a division
         return and_(ran.c.cum * 100 >= ran.c.total * p, (ran.c.cum - ran.c.n) * 100 < ran.c.total * p)
 
-    flags = [case((lands(p), 1), else_=0) for p in percentiles]
-    out: dict[tuple, tuple[int, dict]] = {}
-    for k, b, total, top, *hits in db.session.execute(
-            select(ran.c.key, ran.c.bucket, ran.c.total, ran.c.top, *flags).where(or_(*[lands(p) for p in percentiles]))):
-        _, found = out.setdefault((k, b), (int(total), {}))
-        found.update({p: int(top) for p, hit in zip(percentiles, hits, strict=True) if hit})
-    return out
+    return select(ran.c.key, ran.c.bucket, ran.c.total, ran.c.top,
+                  *[case((lands(p), 1), else_=0).label(f"p{p}") for p in PERCENTILES]
+                  ).where(or_(*[lands(p) for p in PERCENTILES])).subquery()
 
 
 def _times(reach: Reach, f: Filters, ov: Overview) -> None:
     """First response per tier (questions filed in the period) and resolution by the tier
-    that resolved it, for both periods, and the weekly median of first responses: three
-    reads of the rollup's per-slot counts, each answering with a row per percentile."""
+    that resolved it, for both periods, and the weekly median of first responses: one read
+    of the rollup's per-slot counts, grouped per week (the period before as one), from which
+    the weeks and the periods are ranked in SQL; a row comes back per percentile only."""
     times = InsightDayTime
-    conds = _row_filters(reach, f, times)
-    responses = times.measure.in_([t.value for t in TIERS])
-    resolutions = times.measure == RESOLUTION
-    current = case((times.day < f.start, 0), else_=1)
-    period = _percentiles(times.measure, current, [*conds, responses], PERCENTILES)
-    resolved = _percentiles(times.tier, current, [*conds, resolutions], PERCENTILES)
-    weekly = _percentiles(times.measure, times.week, [*conds, responses, times.day >= f.start], (50,))
+    key = case((times.measure != RESOLUTION, times.measure),
+               *[(times.tier == t, f"{RESOLUTION}:{t.value}") for t in TIERS])
+    week = _week(times, f)
+    per_week = (select(key.label("key"), week.label("week"), times.slot.label("slot"),
+                       func.sum(times.count).label("n"), func.max(times.largest).label("top"))
+                .where(*_row_filters(reach, f, times)).group_by(key, week, times.slot).cte("per_week"))
+    weekly = _ranked(select(per_week.c.key, per_week.c.week.label("bucket"), per_week.c.slot, per_week.c.n,
+                            per_week.c.top).where(per_week.c.week.is_not(None),
+                                                  per_week.c.key.in_([t.value for t in TIERS])).subquery())
+    current = case((per_week.c.week.is_(None), 0), else_=1)
+    periods = _ranked(select(per_week.c.key, current.label("bucket"), per_week.c.slot,
+                             func.sum(per_week.c.n).label("n"), func.max(per_week.c.top).label("top"))
+                      .group_by(per_week.c.key, current, per_week.c.slot).subquery())
+    hits = [f"p{p}" for p in PERCENTILES]
+    rows = db.session.execute(union_all(
+        select(weekly.c.key, weekly.c.bucket.label("week"), literal_column("2").label("flag"), weekly.c.total,
+               weekly.c.top, *[weekly.c[h] for h in hits]),
+        select(periods.c.key, cast(null(), Date), periods.c.bucket, periods.c.total, periods.c.top,
+               *[periods.c[h] for h in hits])))
+    found: dict[tuple, tuple[int, dict]] = {}
+    for k, monday, flag, total, top, *hit in rows:
+        _, at = found.setdefault((k, monday if flag == 2 else flag), (int(total), {}))
+        at.update({p: int(top) for p, h in zip(PERCENTILES, hit, strict=True) if h})
 
-    def tier_times(found) -> TierTimes:
-        return TierTimes(found[0], *(found[1].get(p) for p in PERCENTILES)) if found else TierTimes()
+    def tier_times(key: tuple) -> TierTimes:
+        total, at = found.get(key, (0, {}))
+        return TierTimes(total, *(at.get(p) for p in PERCENTILES)) if total else TierTimes()
 
     for p, flag in ((ov.now, 1), (ov.before, 0)):
-        p.response = {t: tier_times(period.get((t.value, flag))) for t in TIERS}
-        p.resolution = {t: tier_times(resolved.get((t, flag))) for t in TIERS}
-    ov.weekly_response = {t: [weekly.get((t.value, w), (0, {}))[1].get(50) for w in ov.weeks] for t in TIERS}
+        p.response = {t: tier_times((t.value, flag)) for t in TIERS}
+        p.resolution = {t: tier_times((f"{RESOLUTION}:{t.value}", flag)) for t in TIERS}
+    ov.weekly_response = {t: [found.get((t.value, w), (0, {}))[1].get(50) for w in ov.weeks] for t in TIERS}
 
 
 def _open_now(reach: Reach, f: Filters, overview: Overview) -> None:
