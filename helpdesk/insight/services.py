@@ -1,15 +1,16 @@
 """The overview's figures for a period and the period before, aggregated in SQL.
 
-Each query reads both periods at once with conditional sums and GROUP BY (never a loop over
-tickets), so the number of queries is the same for ten tickets or a hundred thousand. Times
-are business minutes recorded on the ticket when the first response or the resolution
-happened (helpdesk/tickets/sla.py: the same clock as the deadlines, with the organisation's
-closed days); the nearest-rank median and 90th percentile are read from per-slot counts
-(see `_times`).
+The counts and the business-minute times are summed from the daily rollup (models.py,
+kept by rollup.py), never from a loop over tickets, so the number of queries is the same for
+ten tickets or a hundred thousand and no query reads a year of tickets. Times are business
+minutes recorded on the ticket when the first response or the resolution happened
+(helpdesk/tickets/sla.py: the same clock as the deadlines, with the organisation's closed
+days); the nearest-rank median and 90th percentile are read from per-slot counts (`_times`).
+"Open now", the latest comments and the organisation-wide figures read their own small sets.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import Date, and_, case, cast, func, literal_column, null, or_, select, union_all
@@ -25,11 +26,9 @@ from helpdesk.kb.models import SearchLog
 from helpdesk.models_base import utcnow
 from helpdesk.tickets.models import (
     ACTIVE_STATUSES,
-    EventKind,
     FilingDeflection,
     Ticket,
     TicketCategory,
-    TicketEvent,
     Tier,
 )
 
@@ -84,19 +83,25 @@ class Overview:
     boards: dict | None = None  # threads, answered
 
 
-def _ticket_filters(reach: Reach, f: Filters) -> list:
-    conds = [reach.ticket_condition()]
+def _chosen(f: Filters, model) -> list:
+    """The URL's school, category and tier over a model that has them (tickets, rollup rows)."""
+    conds = []
     if f.school_id is not None:
-        conds.append(Ticket.school_id == f.school_id)
+        conds.append(model.school_id == f.school_id)
     if f.category is not None:
-        conds.append(Ticket.category == f.category)
+        conds.append(model.category == f.category)
     if f.tier is not None:
-        conds.append(Ticket.tier == f.tier)
+        conds.append(model.tier == f.tier)
     return conds
 
 
-def _between(column, f: Filters):
-    return and_(column >= f.since, column < f.until)
+def _ticket_filters(reach: Reach, f: Filters) -> list:
+    return [reach.ticket_condition(), *_chosen(f, Ticket)]
+
+
+def _row_filters(reach: Reach, f: Filters, model) -> list:
+    """The viewer's reach and the URL's filters over rows of the daily rollup, both periods."""
+    return [reach.rows_condition(model), model.day >= f.before().start, model.day <= f.end, *_chosen(f, model)]
 
 
 def _between(column, f: Filters):
@@ -105,18 +110,6 @@ def _between(column, f: Filters):
 
 def _count_if(cond):
     return func.sum(case((cond, 1), else_=0))
-
-
-def _row_filters(reach: Reach, f: Filters, model) -> list:
-    """The viewer's reach and the URL's filters over rows of the daily rollup."""
-    conds = [reach.rows_condition(model), model.day >= f.before().start, model.day <= f.end]
-    if f.school_id is not None:
-        conds.append(model.school_id == f.school_id)
-    if f.category is not None:
-        conds.append(model.category == f.category)
-    if f.tier is not None:
-        conds.append(model.tier == f.tier)
-    return conds
 
 
 def _week_starts(f: Filters) -> list[date]:

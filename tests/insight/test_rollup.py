@@ -7,7 +7,6 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import replace
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
