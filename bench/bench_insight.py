@@ -122,6 +122,8 @@ def main() -> None:
             assert client.post("/login", data={"email": "central@exempelkommun.se", "password": "demo"}).status_code == 302
             end = today()
             start = end - timedelta(days=364)
+            # The machine is shared: the figures mean little without the load they were taken under.
+            print("load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
             print(f"{'what':44} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
             for name, page in [
                 ("insight overview, 12 months", f"/insight/?from={start}&to={end}"),
@@ -132,6 +134,7 @@ def main() -> None:
                 tickets_bench.RUNS = RUNS
                 median, p95, queries = tickets_bench._measure(app, client, page)
                 print(f"{name:44} {median:10.1f} {p95:8.1f} {queries:8d}", flush=True)
+            print("load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
         finally:
             with app.app_context():
                 if url:
