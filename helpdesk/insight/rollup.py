@@ -15,15 +15,31 @@ transactions refreshing the same day take turns and the second counts what the f
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import and_, case, delete, event, func, insert, inspect, literal, literal_column, select, union_all
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    literal,
+    literal_column,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from helpdesk.directory.models import Organisation
 from helpdesk.extensions import db
 from helpdesk.insight.filters import STOCKHOLM, Filters
 from helpdesk.insight.models import InsightDay, InsightDayTime
-from helpdesk.models_base import utcnow
+from helpdesk.models_base import UTCDateTime, utcnow
 from helpdesk.tickets.models import EventKind, Ticket, TicketEvent, Tier
 
 TIERS = [Tier.LOCAL, Tier.CENTRAL, Tier.VENDOR]
@@ -36,7 +52,13 @@ READ_COLUMNS = {"organisation_id", "school_id", "category", "tier", "vendor_id",
                 "created_at", "central_responded_at", "local_response_minutes", "central_response_minutes",
                 "vendor_response_minutes", "resolution_minutes", "resolved_at", "rating", "rated_at"}
 DAY_COLUMNS = ("created_at", "resolved_at", "rated_at")
-_PENDING = "insight_days"  # session.info key: {(organisation id, day)} to refresh before commit
+_PENDING = "insight_days"
+# The parameters of a day's counting (see _count_day).
+_ORG = bindparam("org", type_=Integer)
+_DAY = bindparam("day", type_=Date)
+_WEEK = bindparam("week", type_=Date)
+_SINCE = bindparam("since", type_=UTCDateTime)
+_UNTIL = bindparam("until", type_=UTCDateTime)  # session.info key: {(organisation id, day)} to refresh before commit
 
 
 def day_of(moment: datetime) -> date:
@@ -64,10 +86,9 @@ COUNT_NAMES = ["asked", "reached_central", "reached_vendor", "resolved", "rated"
                 *[f"rating_{r}" for r in RATINGS], *[f"breached_{t.value}" for t in TIERS]]
 
 
-def _counts_select(org_id: int, day: date):
+def _counts_select():
     """One row per dimension of the day: the union of what was filed, resolved, rated and
     breached that day, each part one row per ticket (or event), summed per dimension."""
-    f = Filters(day, day)
     zero = {name: literal_column("0") for name in COUNT_NAMES}
 
     def part(values: dict, *where, join_events: bool = False):
@@ -77,10 +98,10 @@ def _counts_select(org_id: int, day: date):
                       *[cols[n].label(n) for n in COUNT_NAMES])
         if join_events:
             stmt = stmt.select_from(TicketEvent).join(Ticket, Ticket.id == TicketEvent.ticket_id)
-        return stmt.where(Ticket.organisation_id == org_id, *where)
+        return stmt.where(Ticket.organisation_id == _ORG, *where)
 
     def within(column):
-        return and_(column >= f.since, column < f.until)
+        return and_(column >= _SINCE, column < _UNTIL)
 
     parts = union_all(
         part({"asked": literal_column("1"),
@@ -94,15 +115,14 @@ def _counts_select(org_id: int, day: date):
              join_events=True),
     ).subquery()
     dims = [parts.c.school_id, parts.c.category, parts.c.tier, parts.c.vendor_id]
-    return select(literal(org_id), literal(day, db.Date), literal(week_of(day), db.Date), *dims,
+    return select(_ORG, _DAY, _WEEK, *dims,
                   *[func.sum(parts.c[n]) for n in COUNT_NAMES]).group_by(*dims)
 
 
-def _times_select(org_id: int, day: date):
+def _times_select():
     """The day's first responses (of questions filed that day) per tier, and resolutions,
     counted per slot of SLOT minutes with each slot's largest time."""
-    f = Filters(day, day)
-    head = [literal(org_id), literal(day, db.Date), literal(week_of(day), db.Date), *_dims()]
+    head = [_ORG, _DAY, _WEEK, *_dims()]
     parts = []
     for measure, minutes, when in [
         *[(t.value, getattr(Ticket, f"{t.value}_response_minutes"), Ticket.created_at) for t in TIERS],
@@ -110,7 +130,7 @@ def _times_select(org_id: int, day: date):
     ]:
         slot = minutes // SLOT  # one expression object: PostgreSQL matches GROUP BY to SELECT by it
         parts.append(select(*head, literal(measure), slot, func.count(), func.max(minutes))
-                     .where(Ticket.organisation_id == org_id, when >= f.since, when < f.until, minutes.is_not(None))
+                     .where(Ticket.organisation_id == _ORG, when >= _SINCE, when < _UNTIL, minutes.is_not(None))
                      .group_by(*_dims(), slot))
     return union_all(*parts)
 
@@ -118,10 +138,20 @@ def _times_select(org_id: int, day: date):
 _DAY_COLUMNS_OUT = ["organisation_id", "day", "week", "school_id", "category", "tier", "vendor_id"]
 
 
+@lru_cache(maxsize=1)
+def _inserts() -> tuple:
+    """Built once: the statements only take the organisation and the day as parameters (Core
+    tables: an ORM insert given parameters would take them for rows to write)."""
+    return (insert(InsightDay.__table__).from_select(_DAY_COLUMNS_OUT + COUNT_NAMES, _counts_select()),
+            insert(InsightDayTime.__table__).from_select(_DAY_COLUMNS_OUT + ["measure", "slot", "count", "largest"],
+                                               _times_select()))
+
+
 def _count_day(org_id: int, day: date) -> None:
-    db.session.execute(insert(InsightDay).from_select(_DAY_COLUMNS_OUT + COUNT_NAMES, _counts_select(org_id, day)))
-    db.session.execute(insert(InsightDayTime).from_select(_DAY_COLUMNS_OUT + ["measure", "slot", "count", "largest"],
-                                                          _times_select(org_id, day)))
+    f = Filters(day, day)
+    params = {"org": org_id, "day": day, "week": week_of(day), "since": f.since, "until": f.until}
+    for statement in _inserts():
+        db.session.execute(statement, params)
 
 
 def refresh(days: set[tuple[int, date]]) -> None:
