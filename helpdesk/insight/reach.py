@@ -51,15 +51,24 @@ class Reach:
         return self.vendor_id is not None and not (self.operator or self.org_ids or self.school_ids)
 
     def ticket_condition(self):
+        return self._condition(Ticket.organisation_id, Ticket.school_id,
+                               and_(Ticket.vendor_id == self.vendor_id, Ticket.vendor_escalated_at.is_not(None)))
+
+    def rows_condition(self, model):
+        """The same reach over rows of the daily rollup, whose `vendor_id` is set only once
+        the question was escalated to that vendor (helpdesk/insight/models.py)."""
+        return self._condition(model.organisation_id, model.school_id, model.vendor_id == self.vendor_id)
+
+    def _condition(self, organisation_id, school_id, reached_vendor):
         if self.operator:
             return true()
         ors = []
         if self.org_ids:
-            ors.append(Ticket.organisation_id.in_(self.org_ids))
+            ors.append(organisation_id.in_(self.org_ids))
         if self.school_ids:
-            ors.append(Ticket.school_id.in_(self.school_ids))
+            ors.append(school_id.in_(self.school_ids))
         if self.vendor_id is not None:
-            ors.append(and_(Ticket.vendor_id == self.vendor_id, Ticket.vendor_escalated_at.is_not(None)))
+            ors.append(reached_vendor)
         return or_(*ors) if ors else false()
 
     def school_condition(self):

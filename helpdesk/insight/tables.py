@@ -8,7 +8,7 @@ import csv
 import io
 from dataclasses import dataclass
 
-from flask_babel import format_decimal
+from flask_babel import format_decimal, format_percent
 from flask_babel import lazy_gettext as _l
 
 from helpdesk.insight.services import RATINGS, TIERS, Overview, Period, TierTimes
@@ -29,7 +29,8 @@ def hours(minutes: int | None) -> str:
 
 
 def _share(part: int, whole: int) -> str:
-    return "–" if not whole else f"{round(100 * part / whole)} %"
+    """A share in the reader's format ("67 %" in Swedish, "67%" in English)."""
+    return "–" if not whole else format_percent(part / whole)
 
 
 def _summary(ov: Overview) -> Table:

@@ -116,3 +116,32 @@ def test_queries_are_bounded_whatever_the_volume(app, world):
     db.session.commit()
     assert count_queries(app, lambda: services.overview(world.central, MARCH)) == first
     assert first <= 25
+
+
+def test_boards_median_time_to_the_first_answer(world):
+    """The first post by someone other than the asker, in calendar hours; an unanswered
+    question and the asker's own follow-up do not count."""
+    from datetime import timedelta
+
+    from helpdesk.boards.models import Board, BoardKind, Post, Thread
+    from tests.insight.fixtures import at
+
+    board = Board(organisation_id=world.a1.organisation_id, name="Stöd", kind=BoardKind.SUPPORT_GROUP)
+    db.session.add(board)
+    db.session.flush()
+    for day, waits in [("2025-03-04", [1, 3]), ("2025-03-05", [10]), ("2025-03-06", []), ("2025-03-07", [30])]:
+        asked = at(day)
+        thread = Thread(board_id=board.id, title="Fråga", author_id=world.central.id, post_count=1 + len(waits),
+                        created_at=asked, last_activity_at=asked)
+        db.session.add(thread)
+        db.session.flush()
+        db.session.add(Post(thread_id=thread.id, author_id=world.central.id, body="?", body_html="?", created_at=asked))
+        for i, hours in enumerate(waits):
+            # The asker follows up after an hour on the first day: not an answer.
+            author = world.central if hours == 1 else world.local
+            db.session.add(Post(thread_id=thread.id, author_id=author.id, body="!", body_html="!",
+                                created_at=asked + timedelta(hours=hours, minutes=i)))
+    db.session.commit()
+    boards = services.overview(world.central, MARCH).boards
+    # First answers after 3, 10 and 30 hours: the median (nearest rank) is the second.
+    assert boards == {"threads": 4, "answered": 3, "first_answer_median_hours": 10.0}

@@ -1,0 +1,278 @@
+"""Keeping the daily rollup (models.py) equal to the tickets.
+
+The unit of work is one organisation's day: its rows are deleted and counted again from the
+tickets with INSERT ... SELECT, the same statements whether one day is refreshed after a
+change or every day is rebuilt (`flask --app helpdesk insight rebuild`), so the rollup never
+holds a figure a direct count would not give.
+
+Which days a change touches is collected while the session flushes (any question filed,
+changed in a column the overview reads, or given a history event: escalations done with a
+plain UPDATE, like the tick's, always write an event) and refreshed just before the
+transaction commits, in the same transaction. On PostgreSQL the organisation's row is
+locked first (FOR NO KEY UPDATE: filing, which only references it, is not blocked), so two
+transactions refreshing the same day take turns and the second counts what the first wrote.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    literal,
+    literal_column,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from helpdesk.directory.models import Organisation
+from helpdesk.extensions import db
+from helpdesk.insight.filters import STOCKHOLM, Filters
+from helpdesk.insight.models import InsightDay, InsightDayTime
+from helpdesk.models_base import UTCDateTime, utcnow
+from helpdesk.tickets.models import EventKind, Ticket, TicketEvent, Tier
+
+TIERS = [Tier.LOCAL, Tier.CENTRAL, Tier.VENDOR]
+RATINGS = [1, 2, 3, 4, 5]
+SLOT = 6  # minutes: the 0.1 hour the page shows
+RESOLUTION = "resolution"
+# The ticket columns a figure of the overview depends on; a change to any other column
+# (an assignee, a deadline, a subject) leaves the rollup as it is.
+READ_COLUMNS = {"organisation_id", "school_id", "category", "tier", "vendor_id", "vendor_escalated_at",
+                "created_at", "central_responded_at", "local_response_minutes", "central_response_minutes",
+                "vendor_response_minutes", "resolution_minutes", "resolved_at", "rating", "rated_at"}
+DAY_COLUMNS = ("created_at", "resolved_at", "rated_at")
+_PENDING = "insight_days"
+# The parameters of a day's counting (see _count_day).
+_ORG = bindparam("org", type_=Integer)
+_DAY = bindparam("day", type_=Date)
+_WEEK = bindparam("week", type_=Date)
+_SINCE = bindparam("since", type_=UTCDateTime)
+_UNTIL = bindparam("until", type_=UTCDateTime)  # session.info key: {(organisation id, day)} to refresh before commit
+
+
+def day_of(moment: datetime) -> date:
+    return moment.astimezone(STOCKHOLM).date()
+
+
+def week_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _vendor_reached():
+    """The vendor a question was escalated to (the vendor's reach), else NULL."""
+    return case((Ticket.vendor_escalated_at.is_not(None), Ticket.vendor_id), else_=None)
+
+
+def _dims():
+    return [Ticket.school_id, Ticket.category, Ticket.tier, _vendor_reached()]
+
+
+def _if(cond, value=1):
+    return case((cond, value), else_=0)
+
+
+COUNT_NAMES = ["asked", "reached_central", "reached_vendor", "resolved", "rated", "rating_sum",
+                *[f"rating_{r}" for r in RATINGS], *[f"breached_{t.value}" for t in TIERS]]
+
+
+def _counts_select():
+    """One row per dimension of the day: the union of what was filed, resolved, rated and
+    breached that day, each part one row per ticket (or event), summed per dimension."""
+    zero = {name: literal_column("0") for name in COUNT_NAMES}
+
+    def part(values: dict, *where, join_events: bool = False):
+        cols = {**zero, **values}
+        stmt = select(*[d.label(n) for d, n in zip(_dims(), ("school_id", "category", "tier", "vendor_id"),
+                                                      strict=True)],
+                      *[cols[n].label(n) for n in COUNT_NAMES])
+        if join_events:
+            stmt = stmt.select_from(TicketEvent).join(Ticket, Ticket.id == TicketEvent.ticket_id)
+        return stmt.where(Ticket.organisation_id == _ORG, *where)
+
+    def within(column):
+        return and_(column >= _SINCE, column < _UNTIL)
+
+    parts = union_all(
+        part({"asked": literal_column("1"),
+              "reached_central": _if((Ticket.tier != Tier.LOCAL) | Ticket.central_responded_at.is_not(None)),
+              "reached_vendor": _if(Ticket.vendor_escalated_at.is_not(None))}, within(Ticket.created_at)),
+        part({"resolved": literal_column("1")}, within(Ticket.resolved_at)),
+        part({"rated": _if(Ticket.rating.is_not(None)), "rating_sum": func.coalesce(Ticket.rating, 0),
+              **{f"rating_{r}": _if(Ticket.rating == r) for r in RATINGS}}, within(Ticket.rated_at)),
+        part({f"breached_{t.value}": _if(TicketEvent.to_value.in_([f"{t.value}_response", f"{t.value}_resolution"]))
+              for t in TIERS}, TicketEvent.kind == EventKind.SLA_BREACHED, within(TicketEvent.created_at),
+             join_events=True),
+    ).subquery()
+    dims = [parts.c.school_id, parts.c.category, parts.c.tier, parts.c.vendor_id]
+    return select(_ORG, _DAY, _WEEK, *dims,
+                  *[func.sum(parts.c[n]) for n in COUNT_NAMES]).group_by(*dims)
+
+
+def _times_select():
+    """The day's first responses (of questions filed that day) per tier, and resolutions,
+    counted per slot of SLOT minutes with each slot's largest time."""
+    head = [_ORG, _DAY, _WEEK, *_dims()]
+    parts = []
+    for measure, minutes, when in [
+        *[(t.value, getattr(Ticket, f"{t.value}_response_minutes"), Ticket.created_at) for t in TIERS],
+        (RESOLUTION, Ticket.resolution_minutes, Ticket.resolved_at),
+    ]:
+        slot = minutes // SLOT  # one expression object: PostgreSQL matches GROUP BY to SELECT by it
+        parts.append(select(*head, literal(measure), slot, func.count(), func.max(minutes))
+                     .where(Ticket.organisation_id == _ORG, when >= _SINCE, when < _UNTIL, minutes.is_not(None))
+                     .group_by(*_dims(), slot))
+    return union_all(*parts)
+
+
+_DAY_COLUMNS_OUT = ["organisation_id", "day", "week", "school_id", "category", "tier", "vendor_id"]
+
+
+@lru_cache(maxsize=1)
+def _inserts() -> tuple:
+    """Built once: the statements only take the organisation and the day as parameters (Core
+    tables: an ORM insert given parameters would take them for rows to write)."""
+    return (insert(InsightDay.__table__).from_select(_DAY_COLUMNS_OUT + COUNT_NAMES, _counts_select()),
+            insert(InsightDayTime.__table__).from_select(_DAY_COLUMNS_OUT + ["measure", "slot", "count", "largest"],
+                                               _times_select()))
+
+
+def _count_day(org_id: int, day: date) -> None:
+    f = Filters(day, day)
+    params = {"org": org_id, "day": day, "week": week_of(day), "since": f.since, "until": f.until}
+    for statement in _inserts():
+        db.session.execute(statement, params)
+
+
+def refresh(days: set[tuple[int, date]]) -> None:
+    """Count the given (organisation, day) pairs again from the tickets."""
+    if not days:
+        return
+    orgs = sorted({org for org, _ in days})
+    # Whoever refreshes an organisation's days waits for the one before to commit
+    # (PostgreSQL; SQLite has one writer at a time anyway). Same order for everyone: no deadlock.
+    db.session.execute(select(Organisation.id).where(Organisation.id.in_(orgs)).order_by(Organisation.id)
+                       .with_for_update(key_share=True)).all()
+    for org_id, day in sorted(days):
+        for model in (InsightDay, InsightDayTime):
+            db.session.execute(delete(model).where(model.organisation_id == org_id, model.day == day))
+        _count_day(org_id, day)
+
+
+def _days_with_data(org_id: int) -> tuple[date, date] | None:
+    firsts, lasts = [], []
+    for column in (Ticket.created_at, Ticket.resolved_at, Ticket.rated_at):
+        lo, hi = db.session.execute(select(func.min(column), func.max(column))
+                                    .where(Ticket.organisation_id == org_id)).one()
+        firsts += [lo] if lo else []
+        lasts += [hi] if hi else []
+    lo, hi = db.session.execute(select(func.min(TicketEvent.created_at), func.max(TicketEvent.created_at))
+                                .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+                                .where(Ticket.organisation_id == org_id,
+                                       TicketEvent.kind == EventKind.SLA_BREACHED)).one()
+    firsts += [lo] if lo else []
+    lasts += [hi] if hi else []
+    if not firsts:
+        return None
+    return day_of(min(firsts)), day_of(max(lasts))
+
+
+def rebuild(organisation_id: int | None = None) -> int:
+    """Count every day of the organisation (or of all) again from the tickets; the repair
+    when the rollup was written around (a bulk load) or is in doubt. Returns the days counted."""
+    orgs = [organisation_id] if organisation_id is not None else list(db.session.scalars(select(Organisation.id)))
+    counted = 0
+    for org_id in orgs:
+        for model in (InsightDay, InsightDayTime):
+            db.session.execute(delete(model).where(model.organisation_id == org_id))
+        span = _days_with_data(org_id)
+        if span is None:
+            continue
+        day = span[0]
+        while day <= span[1]:
+            _count_day(org_id, day)
+            counted += 1
+            day += timedelta(days=1)
+    db.session.flush()
+    return counted
+
+
+def demo_step(ctx) -> None:
+    rebuild()
+
+
+# ---------------------------------------------------------------- keeping it up to date
+
+def _days_of(ticket: Ticket) -> set[tuple[int, date]]:
+    """Every (organisation, day) the ticket counts on now or counted on before this flush."""
+    state = inspect(ticket)
+    orgs = {o for o in (*state.attrs.organisation_id.history.sum(), ticket.organisation_id) if o is not None}
+    days = set()
+    for name in DAY_COLUMNS:
+        for moment in state.attrs[name].history.sum():
+            if moment is not None:
+                days.add(day_of(moment))
+    if ticket.created_at is None:  # filed in this flush, stamped by the column default
+        days.add(day_of(utcnow()))
+    return {(o, d) for o in orgs for d in days}
+
+
+def _changed(ticket: Ticket) -> bool:
+    state = inspect(ticket)
+    return any(state.attrs[name].history.has_changes() for name in READ_COLUMNS)
+
+
+def _collect(session: Session, flush_context, instances) -> None:
+    pending: set = session.info.setdefault(_PENDING, set())
+    touched: dict[int, Ticket] = {}
+    with session.no_autoflush:
+        for obj in (*session.new, *session.dirty, *session.deleted):
+            if isinstance(obj, Ticket) and (obj in session.new or obj in session.deleted or _changed(obj)):
+                touched[id(obj)] = obj
+            elif isinstance(obj, TicketEvent) and obj in session.new:
+                ticket = obj.ticket if obj.ticket is not None else session.get(Ticket, obj.ticket_id)
+                if ticket is not None:
+                    touched[id(ticket)] = ticket
+                    if obj.kind is EventKind.SLA_BREACHED:
+                        pending.add((ticket.organisation_id, day_of(obj.created_at or utcnow())))
+        for ticket in touched.values():
+            pending.update(_days_of(ticket))
+        # A question's passed deadlines count under its current school, category and tier,
+        # so when those change (or it is deleted) the days of its breaches are counted again.
+        ids = {t.id: t.organisation_id for t in touched.values() if t.id is not None}
+        if ids:
+            for ticket_id, moment in session.execute(select(TicketEvent.ticket_id, TicketEvent.created_at).where(
+                    TicketEvent.ticket_id.in_(list(ids)), TicketEvent.kind == EventKind.SLA_BREACHED)):
+                pending.add((ids[ticket_id], day_of(moment)))
+
+
+def _refresh_before_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint: the outer transaction refreshes once, at its commit
+    session.flush()
+    days = session.info.pop(_PENDING, None)
+    if days:
+        refresh(days)
+
+
+def _forget(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
+
+
+def listen() -> None:
+    """Keep the rollup in every session's transactions (called once, by init_app)."""
+    if not event.contains(Session, "before_flush", _collect):
+        event.listen(Session, "before_flush", _collect)
+        event.listen(Session, "before_commit", _refresh_before_commit)
+        event.listen(Session, "after_transaction_end", _forget)

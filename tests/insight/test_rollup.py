@@ -1,0 +1,178 @@
+"""The daily rollup against the tickets: random work through the ticket service (and the
+tick, whose escalation is a plain UPDATE) on the demo's six months of history, then the
+overview from the rollup as it was kept must equal the overview after `rollup.rebuild()`
+and the figures counted here, straight from the tickets, one by one."""
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import select
+
+from helpdesk.auth.models import User
+from helpdesk.directory.models import School
+from helpdesk.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from helpdesk.extensions import db
+from helpdesk.insight import rollup, services
+from helpdesk.insight.filters import Filters
+from helpdesk.insight.models import InsightDay
+from helpdesk.insight.services import TierTimes
+from helpdesk.tickets import periodic
+from helpdesk.tickets import services as tickets
+from helpdesk.tickets.models import EventKind, Ticket, TicketCategory, TicketEvent, Tier
+from tests.support.clock import day_ahead
+
+TIERS = [Tier.LOCAL, Tier.CENTRAL, Tier.VENDOR]
+
+
+def _user(email: str) -> User:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def _do(rng: random.Random, ids: list[int], schools: list[int], who: dict) -> str:
+    op = rng.choice(["file", "respond", "escalate", "resolve", "reopen", "rate", "category", "school", "tick"])
+    ticket = db.session.get(Ticket, rng.choice(ids))
+    requester = db.session.get(User, ticket.requester_id) if ticket.requester_id else None
+    agent = {Tier.LOCAL: who["local"], Tier.CENTRAL: who["central"], Tier.VENDOR: who["vendor"]}[ticket.tier]
+    if op == "file":
+        ids.append(tickets.file_ticket(who["teacher"], subject="Inloggningen", body="Det går inte att logga in.",
+                                       category=rng.choice(list(TicketCategory)).value).id)
+    elif op == "respond":
+        tickets.add_message(ticket, agent, "Prova att logga in igen.")
+    elif op == "escalate":
+        tickets.escalate(ticket, agent, "Provat att starta om.")
+    elif op == "resolve":
+        tickets.set_status(ticket, agent, "resolved", resolution_summary="Löst med nytt lösenord.")
+    elif op == "reopen" and requester is not None:
+        tickets.add_message(ticket, requester, "Det fungerar fortfarande inte.")
+    elif op == "rate" and requester is not None:
+        tickets.rate(ticket, requester, rng.randint(1, 5), rng.choice(["", "Bra hjälp"]))
+    elif op == "category":  # no service changes these: the rollup must follow any change
+        ticket.category = rng.choice(list(TicketCategory))
+    elif op == "school":
+        ticket.school_id = rng.choice(schools)
+    elif op == "tick":
+        periodic.auto_escalate_overdue()
+        periodic.notify_breaches()
+        periodic.auto_close_resolved()
+    return op
+
+
+def _views(who: dict, schools: list[int]) -> list[tuple]:
+    year = Filters(day_ahead(-200), day_ahead(1))
+    month = Filters(day_ahead(-30), day_ahead(0))  # its period before is also in the history
+    return [(who["central"], year), (who["central"], month), (who["local"], month), (who["vendor"], year),
+            (who["central"], replace(year, school_id=schools[1])),
+            (who["central"], replace(month, category=TicketCategory.LOGIN)),
+            (who["central"], replace(year, tier=Tier.CENTRAL))]
+
+
+def _nearest_rank(values: list[int], percentile: int) -> int | None:
+    """As the page defines it: the slot of SLOT minutes where the rank falls, its largest time."""
+    if not values:
+        return None
+    rank = -(-len(values) * percentile // 100)
+    slots = sorted(Counter(v // rollup.SLOT for v in values).items())
+    seen = 0
+    for slot, n in slots:
+        seen += n
+        if seen >= rank:
+            return max(v for v in values if v // rollup.SLOT == slot)
+    return None
+
+
+def _times(values: list[int]) -> TierTimes:
+    return TierTimes(len(values), _nearest_rank(values, 50), _nearest_rank(values, 90)) if values else TierTimes()
+
+
+def _counted_from_tickets(org_id: int, f: Filters) -> dict:
+    every = list(db.session.scalars(select(Ticket).where(Ticket.organisation_id == org_id)))
+
+    def within(moment) -> bool:
+        return moment is not None and f.since <= moment < f.until
+
+    asked = [t for t in every if within(t.created_at)]
+    resolved = [t for t in every if within(t.resolved_at)]
+    rated = [t for t in every if within(t.rated_at) and t.rating is not None]
+    breaches = Counter(kind.split("_")[0] for kind, at in db.session.execute(
+        select(TicketEvent.to_value, TicketEvent.created_at).join(Ticket, Ticket.id == TicketEvent.ticket_id)
+        .where(Ticket.organisation_id == org_id, TicketEvent.kind == EventKind.SLA_BREACHED)) if within(at))
+    return {
+        "asked": len(asked),
+        "reached": {Tier.LOCAL: len(asked), Tier.CENTRAL: sum(t.was_escalated for t in asked),
+                    Tier.VENDOR: sum(t.vendor_escalated_at is not None for t in asked)},
+        "resolved_by_tier": {t: sum(r.tier is t for r in resolved) for t in TIERS},
+        "ratings": {r: sum(t.rating == r for t in rated) for r in range(1, 6)},
+        "breaches": {t: breaches[t.value] for t in TIERS},
+        "response": {t: _times([m for a in asked if (m := getattr(a, f"{t.value}_response_minutes")) is not None])
+                     for t in TIERS},
+        "resolution": {t: _times([r.resolution_minutes for r in resolved if r.tier is t
+                                  and r.resolution_minutes is not None]) for t in TIERS},
+    }
+
+
+def test_the_rollup_kept_by_the_ticket_service_equals_a_recount(history_app):
+    with history_app.test_request_context():
+        who = {"central": _user("central@exempelkommun.se"), "local": _user("lokal.norr@exempelkommun.se"),
+               "teacher": _user("larare.norr@exempelkommun.se"), "vendor": _user("leverantor@leverantor.example")}
+        org_id = who["central"].organisation_id
+        who["teacher_school"] = db.session.scalar(select(School.id).where(School.name == "Norrskolan"))
+        schools = list(db.session.scalars(select(School.id).where(School.organisation_id == org_id)
+                                          .order_by(School.id)))
+        assert db.session.scalar(select(InsightDay.id).limit(1)) is not None  # the demo loader filled it
+        # Norrskolan's, where the demo's local admin works: every tier has someone to act.
+        ids = list(db.session.scalars(select(Ticket.id).where(Ticket.school_id == who["teacher_school"])
+                                      .order_by(Ticket.created_at.desc()).limit(300)))
+        rng, done = random.Random(7), Counter()
+        for _ in range(200):
+            try:
+                done[_do(rng, ids, schools, who)] += 1
+                db.session.commit()
+            except (PermissionDenied, ValidationFailed, Conflict, NotFound):
+                db.session.rollback()
+        assert all(done[op] for op in ("file", "respond", "escalate", "resolve", "rate", "category", "tick")), done
+        views = _views(who, schools)
+        kept = [services.overview(viewer, f) for viewer, f in views]
+        for (_, f), ov in zip(views[:2], kept[:2], strict=True):
+            for period, p in ((ov.now, f), (ov.before, f.before())):
+                direct = _counted_from_tickets(org_id, p)
+                assert {name: getattr(period, name) for name in direct if name != "asked"} | {
+                    "asked": period.asked} == direct
+        rollup.rebuild()
+        db.session.commit()
+        assert [services.overview(viewer, f) for viewer, f in views] == kept
+
+
+@pytest.mark.parametrize("change", ["resolve_then_reopen", "delete"])
+def test_a_day_left_by_a_question_is_counted_again(history_app, change):
+    """Reopening clears the day it was resolved; a deleted question leaves every day it counted on."""
+    with history_app.test_request_context():
+        central = _user("central@exempelkommun.se")
+        ticket = db.session.scalar(select(Ticket).where(Ticket.organisation_id == central.organisation_id,
+                                                        Ticket.resolved_at.is_not(None), Ticket.rating.is_not(None))
+                                   .order_by(Ticket.id).limit(1))
+        f = Filters(day_ahead(-200), day_ahead(1))
+        before = services.overview(central, f).now
+        if change == "delete":
+            db.session.delete(ticket)
+        else:
+            ticket.resolved_at = ticket.resolution_minutes = None
+        db.session.commit()
+        after = services.overview(central, f).now
+        assert after.resolved == before.resolved - 1
+        if change == "delete":
+            assert (after.asked, after.rated) == (before.asked - 1, before.rated - 1)
+        rollup.rebuild()
+        db.session.commit()
+        assert services.overview(central, f).now == after
+
+
+def test_rebuild_command(history_app):
+    runner = history_app.test_cli_runner()
+    result = runner.invoke(args=["insight", "rebuild", "EXK"])
+    assert result.exit_code == 0 and "Counted" in result.output
+    assert runner.invoke(args=["insight", "rebuild", "NOPE"]).exit_code != 0
+    with history_app.app_context():
+        assert db.session.scalar(select(InsightDay.id).limit(1)) is not None
