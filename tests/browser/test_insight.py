@@ -11,7 +11,8 @@ from tests.browser.conftest import assert_accessible, assert_no_sideways_scroll,
 from tests.insight.fixtures import add_recent_history
 
 pytestmark = pytest.mark.browser
-SCREENSHOT = Path(__file__).resolve().parents[2] / "insight.png"
+# Kept for a person to look at after a run; instance/ is ignored by git.
+SCREENSHOT = Path(__file__).resolve().parents[2] / "instance" / "screenshots" / "insight.png"
 
 
 @pytest.fixture
@@ -37,6 +38,7 @@ def test_central_admin_reads_the_charts(history, page):
     box = charts.first.bounding_box()
     assert box and box["width"] > 300 and box["height"] > 100
     assert_accessible(page)
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
     assert not errors, errors
 
