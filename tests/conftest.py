@@ -97,6 +97,7 @@ class _PostgresTemplates:
         # dropped and made again: template name -> free copies; copy -> its template.
         self.free: dict[str, list[str]] = {}
         self.template_of: dict[str, str] = {}
+        self.reusable: set[str] = set()
 
     def _url_for(self, dbname: str) -> str:
         return self.base.set(database=dbname).render_as_string(hide_password=False)
@@ -113,7 +114,11 @@ class _PostgresTemplates:
             self.names.append(name)
         self._recreate(dbname)
         _fill_template(self._url_for(dbname), self.tmp, fill)
-        pg_reuse.keep_pristine(self._url_for(dbname))
+        self._keep_pristine(name)
+
+    def _keep_pristine(self, name: str) -> None:
+        if pg_reuse.keep_pristine(self._url_for(f"{self.prefix}_tpl_{name}")):
+            self.reusable.add(name)
 
     def copy(self, name: str, dest_dir: Path) -> str:
         free = self.free.get(name)
@@ -121,7 +126,8 @@ class _PostgresTemplates:
             return self._url_for(free.pop())
         dbname = f"{self.prefix}_{next(_counter)}"
         self._recreate(dbname, template=f"{self.prefix}_tpl_{name}")
-        self.template_of[dbname] = name
+        if name in self.reusable:
+            self.template_of[dbname] = name
         return self._url_for(dbname)
 
     def keep(self, name: str, url: str) -> None:
@@ -130,7 +136,7 @@ class _PostgresTemplates:
         with self.admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{dbname}" TEMPLATE "{make_url(url).database}"'))
         self.names.append(name)
-        pg_reuse.keep_pristine(self._url_for(dbname))
+        self._keep_pristine(name)
 
     def drop(self, url: str) -> None:
         dbname = make_url(url).database
