@@ -81,7 +81,8 @@ def keep_pristine(url: str) -> bool:
             conn.execute(text(f"DROP SCHEMA IF EXISTS {PRISTINE} CASCADE"))
             tables = list(conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars())
             rows = sum(conn.execute(text(f'SELECT count(*) FROM public."{table}"')).scalar() for table in tables)
-            if rows > MAX_ROWS:
+            # A partition's rows would be put back twice (through its parent, and itself).
+            if rows > MAX_ROWS or conn.execute(text("SELECT EXISTS (SELECT 1 FROM pg_inherits)")).scalar():
                 return False
             conn.execute(text(f"CREATE SCHEMA {PRISTINE}"))
             for table in tables:
