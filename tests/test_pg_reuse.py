@@ -11,9 +11,23 @@ from tests.support import pg_reuse
 
 @pytest.fixture
 def pg(backend, tmp_path):
+    """The PostgreSQL templates, and a `copy` that is given back even when the test fails."""
     if backend.kind != "postgresql":
         pytest.skip("reuse is for the PostgreSQL copies (TEST_DATABASE_URL)")
-    return backend
+    taken = []
+
+    def copy(name):
+        url = backend.copy(name, tmp_path)
+        taken.append(url)
+        return url
+
+    def drop(url):
+        taken.remove(url)
+        backend.drop(url)
+
+    yield copy, drop
+    for url in taken:
+        backend.drop(url)
 
 
 def _state(url: str) -> dict:
@@ -41,8 +55,9 @@ def _run(url: str, *statements: str) -> None:
         engine.dispose()
 
 
-def test_a_copy_given_back_is_the_template_again(pg, tmp_path):
-    url = pg.copy("demo", tmp_path)
+def test_a_copy_given_back_is_the_template_again(pg):
+    copy, drop = pg
+    url = copy("demo")
     fresh = _state(url)
     assert fresh["rows"]["user_account"] and any(last for _, last in fresh["sequences"])
     # What a test does: new rows (ids drawn from the sequences), changed and deleted rows.
@@ -52,23 +67,24 @@ def test_a_copy_given_back_is_the_template_again(pg, tmp_path):
          "UPDATE user_account SET name = 'Ändrad'",
          "DELETE FROM audit_entry")
     assert _state(url) != fresh
-    pg.drop(url)
-    again = pg.copy("demo", tmp_path)
+    drop(url)
+    again = copy("demo")
     assert make_url(again).database == make_url(url).database  # the same database, reused
     assert _state(again) == fresh
-    pg.drop(again)
+    drop(again)
 
 
-def test_a_copy_whose_schema_changed_is_dropped_not_reused(pg, tmp_path):
-    url = pg.copy("demo", tmp_path)
+def test_a_copy_whose_schema_changed_is_dropped_not_reused(pg):
+    copy, drop = pg
+    url = copy("demo")
     _run(url, "ALTER TABLE organisation ADD COLUMN extra integer")
     assert not pg_reuse.restore(url, make_url(url).database)
-    pg.drop(url)
-    again = pg.copy("demo", tmp_path)
+    drop(url)
+    again = copy("demo")
     assert make_url(again).database != make_url(url).database
     columns = text("SELECT column_name FROM information_schema.columns WHERE table_name = 'organisation'")
     engine = create_engine(again)
     with engine.connect() as conn:
         assert "extra" not in conn.execute(columns).scalars().all()
     engine.dispose()
-    pg.drop(again)
+    drop(again)
