@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 from helpdesk import create_app
 from helpdesk.extensions import db
-from tests.support import app_build_cache
+from tests.support import app_build_cache, pg_reuse
 
 # Each test builds its own app; the compiled URL builders and templates are shared.
 app_build_cache.install()
@@ -92,6 +92,12 @@ class _PostgresTemplates:
         self.admin = create_engine(self.base, isolation_level="AUTOCOMMIT")
         self.prefix = f"hdt_{os.getpid()}"
         self.names = ["empty", "demo"]
+        # A copy a test is done with goes back to its template's contents and waits here for
+        # the next test of that template (tests/support/pg_reuse.py), instead of being
+        # dropped and made again: template name -> free copies; copy -> its template.
+        self.free: dict[str, list[str]] = {}
+        self.template_of: dict[str, str] = {}
+        self.reusable: set[str] = set()
 
     def _url_for(self, dbname: str) -> str:
         return self.base.set(database=dbname).render_as_string(hide_password=False)
@@ -108,24 +114,47 @@ class _PostgresTemplates:
             self.names.append(name)
         self._recreate(dbname)
         _fill_template(self._url_for(dbname), self.tmp, fill)
+        self._keep_pristine(name)
+
+    def _keep_pristine(self, name: str) -> None:
+        if pg_reuse.keep_pristine(self._url_for(f"{self.prefix}_tpl_{name}")):
+            self.reusable.add(name)
 
     def copy(self, name: str, dest_dir: Path) -> str:
+        free = self.free.get(name)
+        if free:
+            return self._url_for(free.pop())
         dbname = f"{self.prefix}_{next(_counter)}"
         self._recreate(dbname, template=f"{self.prefix}_tpl_{name}")
+        if name in self.reusable:
+            self.template_of[dbname] = name
         return self._url_for(dbname)
 
     def keep(self, name: str, url: str) -> None:
         """Make the database at `url` (its engine disposed) the template `name`."""
+        dbname = f"{self.prefix}_tpl_{name}"
         with self.admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{self.prefix}_tpl_{name}" TEMPLATE "{make_url(url).database}"'))
+            conn.execute(text(f'CREATE DATABASE "{dbname}" TEMPLATE "{make_url(url).database}"'))
         self.names.append(name)
+        self._keep_pristine(name)
 
     def drop(self, url: str) -> None:
         dbname = make_url(url).database
+        template = self.template_of.get(dbname)
+        if template is not None and pg_reuse.restore(self._url_for(dbname), dbname):
+            self.free.setdefault(template, []).append(dbname)
+            return
+        self.template_of.pop(dbname, None)
+        self._drop(dbname)
+
+    def _drop(self, dbname: str) -> None:
         with self.admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)'))
 
     def close(self) -> None:
+        for free in self.free.values():
+            for dbname in free:
+                self._drop(dbname)
         with self.admin.connect() as conn:
             for name in self.names:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{self.prefix}_tpl_{name}" WITH (FORCE)'))

@@ -176,19 +176,22 @@ def test_ticket_page_sections_for_article_and_support_group_are_accessible(page,
     expect(page.get_by_role("heading", name="Supportforum")).to_be_visible()
     search = page.get_by_role("searchbox", name="Sök bland hjälpartiklarna")
     search.fill("  ")
-    page.get_by_role("button", name="Sök", exact=True).click()
-    page.wait_for_load_state()
+    # Each form posts and loads a new page: the checks wait for that page, not the one the
+    # click was made on (wait_for_load_state alone could return before the navigation began,
+    # and axe then ran in a document being replaced).
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sök", exact=True).click()
     expect(page.locator("#article-article_query-error")).to_be_visible()
     assert_accessible(page)  # with the error shown at its field
     page.get_by_role("link", name=re.compile("^Sök bland hjälpartiklarna:")).click()
     expect(search).to_be_focused()
     search.fill("glömt lösenordet")
-    page.get_by_role("button", name="Sök", exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sök", exact=True).click()
     page.get_by_label("Glömt lösenordet? Så får du ett nytt").check()
     assert_accessible(page)
-    page.get_by_role("button", name="Koppla den valda artikeln").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Koppla den valda artikeln").click()
     expect(page.get_by_role("link", name="Glömt lösenordet? Så får du ett nytt").first).to_be_visible()
     assert_accessible(page)
 
