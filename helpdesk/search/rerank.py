@@ -20,10 +20,11 @@ multiplied by
                       PAIR_WINDOW words of each other, in order, in the title or text)
 
 A word matches through any of its index terms (forms, compound parts, synonyms, typo
-corrections), the same terms the first ranking looked for. Measured with the judged set
-(bench/bench_search.py): on the big corpus top-3 went from 63% to 83% (Whoosh) and from 64%
-to 88% (PostgreSQL); tickets have no tags, so an article that names the question's words
-also comes before a ticket that repeats them.
+corrections), the same terms the first ranking looked for. Only articles get the second
+look: tickets and threads are questions, not answers, and one that repeats the question's
+words side by side must not gain on the article that answers. Measured with the judged set
+(bench/bench_search.py): on the big corpus top-3 went from 63% to 82% (Whoosh) and from 64%
+to 88% (PostgreSQL).
 """
 from __future__ import annotations
 
@@ -140,11 +141,17 @@ def _follows(starts: list[int], ends: list[int]) -> bool:
 def rerank(candidates: list, score_of: Callable, text_of: Callable,
            word_terms: dict[str, Sequence[frozenset[str]]]) -> list[tuple[float, object]]:
     """[(new score, candidate)], best first (equal scores keep the first ranking's order).
-    `text_of(c)` gives (title, tags as text, body, language); `word_terms[lang]` the index
-    terms of each query word, in query order."""
+    `text_of(c)` gives (title, tags as text, body, language), or None for a candidate that
+    is no answer: only articles get the second look, so a ticket that repeats the question's
+    words side by side never gains on the article that answers; `word_terms[lang]` the
+    index terms of each query word, in query order."""
     out = []
     for c in candidates:
-        title, tags, body, lang = text_of(c)
+        text = text_of(c)
+        if text is None:  # not an answer (a ticket, a thread): its first score stands
+            out.append((score_of(c), c))
+            continue
+        title, tags, body, lang = text
         out.append((score_of(c) * factor(word_terms.get(lang, ()), title, tags, body, lang), c))
     out.sort(key=lambda f: -f[0])
     return out

@@ -36,3 +36,12 @@ def test_reranking_reorders_and_keeps_ties_in_the_first_order():
     ranked = rerank.rerank(docs, lambda d: d[1], lambda d: (d[2], d[3], "", "sv"), question)
     assert [d[0] for _, d in ranked] == ["b", "a", "c"]
     assert rerank.rerank(docs, lambda d: d[1], lambda d: (d[2], d[3], "", "xx"), question)[0][1][0] == "a"
+
+
+def test_only_answers_get_the_second_look():
+    question = {"sv": _terms("schemat", "tomt")}
+    docs = [("article", 10.0, "Schemat är tomt"), ("ticket", 9.0, "schemat tomt schemat tomt")]
+    ranked = rerank.rerank(docs, lambda d: d[1],
+                           lambda d: (d[2], "schema . tomt", "", "sv") if d[0] == "article" else None, question)
+    assert [(round(s, 1), d[0]) for s, d in ranked] == [(10.0 * (1 + rerank.TAG_BONUS + rerank.PAIR_BONUS), "article"),
+                                                        (9.0, "ticket")]

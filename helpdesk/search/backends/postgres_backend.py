@@ -221,7 +221,8 @@ class PostgresBackend(SearchBackend):
                 stmt = stmt.bindparams(bindparam(name, expanding=True))
         rows = db.session.execute(stmt, params).mappings().all()
         ranked = rerank.rerank(rows, lambda r: float(r["rank"]),
-                               lambda r: (r["title"], (r["tags"] or "").replace("|", " . "), r["body"], r["language"]),
+                               lambda r: (r["title"], (r["tags"] or "").replace("|", " . "), r["body"], r["language"])
+                               if r["kind"] == "article" else None,
                                by_word)[query.offset:query.offset + query.limit]
         snippets = self._snippets([r for _, r in ranked])
         hits = [SearchHit(kind=r["kind"], object_id=r["object_id"], title=r["title"], url=r["url"],

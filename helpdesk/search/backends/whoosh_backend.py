@@ -518,7 +518,9 @@ class WhooshBackend(SearchBackend):
         return " ".join(out) if changed else None
 
 
-def _text_of(stored: dict) -> tuple[str, str, str, str]:
+def _text_of(stored: dict) -> tuple[str, str, str, str] | None:
+    if stored["kind"] != "article":
+        return None
     return stored["title"], stored.get("tags", "").replace(",", " . "), stored["body"], stored["language"]
 
 
