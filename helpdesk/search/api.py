@@ -81,7 +81,10 @@ def search():
                             per_page=p["per_page"] or 10,
                             # Only the suggestions while a question is written are logged: they
                             # are people looking for help, a script's searches are not.
-                            log_query=p["suggest"], origin="suggestion")
+                            log_query=p["suggest"], origin="suggestion",
+                            # The question form shows no "did you mean"; not working it out
+                            # keeps the suggestions up with a typist.
+                            spell=not p["suggest"])
     if p["suggest"]:
         db.session.commit()  # the search log
     body = {

@@ -85,7 +85,8 @@ class SearchPage:
 
 def search(user, raw_text, *, lang: str | None = None, kinds: tuple[str, ...] = (),
            audience: str | None = None, tag: str | None = None, page: int = 1,
-           per_page: int = 10, log_query: bool = False, origin: str = "search") -> SearchPage:
+           per_page: int = 10, log_query: bool = False, origin: str = "search",
+           spell: bool = True) -> SearchPage:
     """Search what `user` may open. Any input gives a clean answer: the text is cleaned of
     control characters and civic numbers, query syntax means nothing, and an empty query
     gives no results and a message."""
@@ -105,7 +106,8 @@ def search(user, raw_text, *, lang: str | None = None, kinds: tuple[str, ...] = 
     access, exclude = reader_tokens(scope)
     query = SearchQuery(text=text, access=access, exclude=exclude, lang=lang, kinds=kinds,
                         audience=audience, tag=tag, limit=per_page, offset=(page - 1) * per_page,
-                        synonyms=org_synonyms.for_reader(user), prefer_audiences=preferred_audiences(scope))
+                        synonyms=org_synonyms.for_reader(user), prefer_audiences=preferred_audiences(scope),
+                        spell=spell)
     backend = get_backend()
     if not backend.ready():
         results = SearchResults([], 0, state="rebuilding")
@@ -146,7 +148,7 @@ def suggest_articles(user, text, limit: int = 5, lang: str | None = None) -> lis
     up in "searched for but not found" like a search does."""
     try:
         found = search(user, text, lang=lang, kinds=("article",), per_page=limit,
-                       log_query=True, origin="suggestion")
+                       log_query=True, origin="suggestion", spell=False)
     except Exception:  # a suggestion must never break the form it helps
         log.exception("search: suggestions failed")
         return []

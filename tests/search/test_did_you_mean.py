@@ -62,3 +62,25 @@ def test_the_page_offers_the_correction_as_a_link_that_searches_again(indexed_ap
     first = again.split('class="search-results"', 1)[1]
     assert first.index("/kb/a/losenord-glomt") < first.index("</li>")
     assert 'class="did-you-mean"' not in again
+
+
+@pytest.mark.parametrize("typed", ["byta namn på klas", "byta namm på klassen", "byta nanm på klas"])
+def test_a_typo_in_any_word_finds_the_article_even_when_a_ticket_holds_the_misspelling(indexed_app, typed):
+    """"klas" is a name as well as a typo of "klass": a ticket about Klas must not stop the
+    typo from being corrected against the help text's words."""
+    from helpdesk.tickets import services as tickets
+
+    with indexed_app.test_request_context():
+        teacher = user("larare.norr@exempelkommun.se")
+        tickets.file_ticket(teacher, subject="Klas Nanm och Namm i 6A",
+                            body="Klas Namm har fel klas i schemat. Nanm.", category="usage")
+        db.session.commit()
+        services.process_outbox()
+        local = user("lokal.norr@exempelkommun.se")
+        hits = services.search(local, typed, lang="sv").results.hits
+        assert hits[0].url.endswith("/byta-namn-pa-klass")
+        # The misspelt word alone: corrected for the articles and in "did you mean", and
+        # it still finds the ticket that holds it as written.
+        alone = services.search(local, "klas", lang="sv")
+        assert alone.results.suggestion == "klass"
+        assert {h.kind for h in alone.results.hits} >= {"article", "ticket"}

@@ -29,8 +29,12 @@ def test_an_article_comes_before_a_ticket_that_says_more_of_the_words(indexed_ap
         db.session.commit()
         services.process_outbox()
         hits = services.search(user(CENTRAL), "schemat tomt", lang="sv").results.hits
-        assert [h.kind for h in hits[:2]] == ["article", "ticket"]
-        assert hits[0].object_id == article.id
+        assert hits[0].kind == "article" and hits[0].object_id == article.id
+        # Then the ticket, or first a shipped article whose tags name one of the words
+        # ("schema": the second look, helpdesk.search.rerank, prefers an article's keywords;
+        # the ticket, no answer, gets no second look however it says the words).
+        kinds = [h.kind for h in hits[:3]]
+        assert "ticket" in kinds and all(h.kind == "article" for h in hits[:kinds.index("ticket")])
         assert ARTICLE_WEIGHT > 1
 
 

@@ -56,6 +56,9 @@ class SearchQuery:
     # The audiences of the articles written for the reader's role, ranked a little higher
     # (see services.preferred_audiences); () for none.
     prefer_audiences: tuple[str, ...] = ()
+    # Whether to work out a "did you mean"; the suggestions while a question is typed
+    # show none, and skipping it is a good part of their time.
+    spell: bool = True
 
 
 # An article answers better than a ticket or thread about the same words, and an article

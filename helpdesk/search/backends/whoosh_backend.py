@@ -16,7 +16,6 @@ import threading
 import time
 import warnings
 from collections.abc import Iterable
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -29,10 +28,9 @@ from whoosh.analysis import (
     Tokenizer,
 )
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.lang import stemmer_for_language
 from whoosh.searching import Searcher
 
-from helpdesk.search import analysis
+from helpdesk.search import analysis, rerank
 from helpdesk.search.backends.base import (
     ARTICLE_WEIGHT,
     AUDIENCE_WEIGHT,
@@ -43,6 +41,7 @@ from helpdesk.search.backends.base import (
     SearchResults,
 )
 from helpdesk.search.backends.whoosh_ranking import PostingCache, Ranker, WeightedTerm
+from helpdesk.search.rerank import index_terms
 
 log = logging.getLogger(__name__)
 LANGS = ("sv", "en")
@@ -53,17 +52,7 @@ BOOSTS = {"title": 3.0, "body": 1.0}  # tags are indexed with the title
 COMMON_SHARE = 0.2
 
 
-@lru_cache(maxsize=200_000)
-def index_terms(word: str, lang: str) -> tuple[str, ...]:
-    """What one lowercased word becomes in the index: its normalised form and compound
-    parts (analysis.expand_word), without stop words and one-letter words, stemmed."""
-    stops, stem = _STOPS[lang], _STEMMERS[lang]
-    return tuple(stem(form) for form in analysis.expand_word(word, lang)
-                 if len(form) >= 2 and form not in stops)
-
-
 _STOPS = {lang: frozenset(StopFilter(lang=lang).stops) for lang in LANGS}
-_STEMMERS = {lang: stemmer_for_language(lang) for lang in LANGS}
 
 
 class HelpdeskAnalyzer(Tokenizer):
@@ -360,7 +349,7 @@ class WhooshBackend(SearchBackend):
         return found
 
     def _word_terms(self, searcher: Searcher, word: str, langs: tuple[str, ...],
-                    extra: dict | None = None) -> list[WeightedTerm]:
+                    extra: dict | None = None, position: int = 0) -> list[WeightedTerm]:
         """The index terms one query word looks for, each with its weight."""
         reader = searcher.reader()
         terms = []
@@ -376,22 +365,40 @@ class WhooshBackend(SearchBackend):
                     main = i == 0 and j == 0
                     # The whole word counts fully; compound parts and synonyms less.
                     weight = 1.0 if main else 0.45
-                    known = False
                     for fld, boost in BOOSTS.items():
                         name = f"{fld}_{lang}"
                         df = reader.doc_frequency(name, term)
                         if df and (main or df <= common):
-                            terms.append(WeightedTerm(name, term, boost * weight))
-                        known = known or df > 0
-                    if not known and main and len(term) >= 4:
-                        # A word nobody wrote is probably a typo: allow one edit, a swap of
-                        # two letters included ("lösenrod"), which Whoosh counts as two.
-                        for fld, boost in BOOSTS.items():
-                            name = f"{fld}_{lang}"
-                            for near in sorted(_near_words(searcher, name, term, 2)):
-                                if analysis.edit_distance(term, near, 1) <= 1:
-                                    terms.append(WeightedTerm(name, near, boost * 0.6))
+                            terms.append(WeightedTerm(name, term, boost * weight, position))
+                    if main and len(term) >= 4:
+                        for name, near in self._typo_neighbours(term, lang):
+                            if near not in seen:
+                                terms.append(WeightedTerm(name, near, BOOSTS[name.rsplit("_", 1)[0]] * 0.6, position))
         return terms
+
+    def _typo_neighbours(self, term: str, lang: str) -> tuple[tuple[str, str], ...]:
+        """For a term the help articles never use: the article terms one edit away (a swap
+        of two letters included, "lösenrod"; Whoosh counts a swap as two), as (field, term).
+        Asked of the articles' index only, whatever partition is searched: a word a ticket
+        happens to hold ("Klas", a name) is no reason to leave "byta namn på klas"
+        uncorrected, the help text's vocabulary is small to walk, and a correction never
+        comes from a private ticket's words. Kept per generation."""
+        cache = self._local.__dict__.setdefault("typos", {})
+        key = (self._ix_gen, lang, term)
+        if key in cache:
+            return cache[key]
+        articles = self._searcher("articles")
+        reader = articles.reader()
+        found: list[tuple[str, str]] = []
+        if not any(reader.doc_frequency(f"{fld}_{lang}", term) for fld in BOOSTS):
+            for fld in BOOSTS:
+                name = f"{fld}_{lang}"
+                found.extend((name, near) for near in sorted(_near_words(articles, name, term, 2))
+                             if analysis.edit_distance(term, near, 1) <= 1)
+        if len(cache) >= 5000:
+            cache.clear()
+        cache[key] = tuple(found)
+        return cache[key]
 
     def search(self, query: SearchQuery) -> SearchResults:
         if self._open() is None:
@@ -403,29 +410,44 @@ class WhooshBackend(SearchBackend):
         if not qwords:
             qwords = analysis.words(query.text)[: analysis.MAX_QUERY_WORDS]
         wanted = query.offset + query.limit
+        candidates = max(wanted, rerank.CANDIDATES)
         found, total = [], 0
         marked: dict[str, set[str]] = {}  # per language, the terms a snippet marks
+        # Per language, the index terms of each query word (for the second look).
+        by_word: dict[str, list[set[str]]] = {lang: [set() for _ in qwords] for lang in langs}
         for part in parts:
             ranker = self._ranker(part)
             allowed = self._allowed(ranker, query)
             if not allowed.any():
                 continue
-            terms = [t for w in qwords for t in self._word_terms(ranker.searcher, w, langs, query.synonyms)]
+            terms = [t for i, w in enumerate(qwords)
+                     for t in self._word_terms(ranker.searcher, w, langs, query.synonyms, i)]
             for term in terms:
-                marked.setdefault(term.field.rsplit("_", 1)[1], set()).add(term.text)
-            top, count = ranker.top(terms, allowed, wanted, self._weights(ranker, part, query))
+                lang = term.field.rsplit("_", 1)[1]
+                marked.setdefault(lang, set()).add(term.text)
+                by_word[lang][term.word].add(term.text)
+            top, count = ranker.top(terms, allowed, candidates, self._weights(ranker, part, query))
             total += count
-            found.extend((score, docnum, ranker.searcher) for docnum, score in top)
-        # Several sub-indexes: merge by score (BM25 on each; close enough to compare).
-        found.sort(key=lambda f: -f[0])
-        hits = [self._hit(searcher.stored_fields(docnum), score, marked)
-                for score, docnum, searcher in found[query.offset:wanted]]
-        return SearchResults(hits, total, suggestion=self.suggest(query.text, query.lang))
+            found.extend((score, ranker.searcher.stored_fields(docnum)) for docnum, score in top)
+        # Several sub-indexes: merge by score (BM25 on each; close enough to compare), after
+        # the second look at how each candidate says it (rerank).
+        ranked = rerank.rerank(found, lambda f: f[0], lambda f: _text_of(f[1]),
+                               {lang: [frozenset(t) for t in words] for lang, words in by_word.items()})
+        hits = [self._hit(stored, score, marked) for score, (_, stored) in ranked[query.offset:wanted]]
+        return SearchResults(hits, total, suggestion=self.suggest(query.text, query.lang) if query.spell else None)
 
     def _hit(self, stored: dict, score: float, marked: dict[str, set[str]]) -> SearchHit:
         lang, body = stored["language"], stored["body"]
         terms = marked.get(lang, set())
-        snippet = analysis.mark_snippet(body, lambda word: not terms.isdisjoint(index_terms(word, lang)))
+        answers: dict[str, bool] = {}  # a text repeats its words: each is looked up once
+
+        def is_match(word: str) -> bool:
+            found = answers.get(word)
+            if found is None:
+                found = answers[word] = not terms.isdisjoint(index_terms(word, lang))
+            return found
+
+        snippet = analysis.mark_snippet(body, is_match)
         if not snippet:
             snippet = body[:200] + ("…" if len(body) > 200 else "")
         return SearchHit(kind=stored["kind"], object_id=stored["object_id"], title=stored["title"],
@@ -494,6 +516,12 @@ class WhooshBackend(SearchBackend):
                     continue
             out.append(w)
         return " ".join(out) if changed else None
+
+
+def _text_of(stored: dict) -> tuple[str, str, str, str] | None:
+    if stored["kind"] != "article":
+        return None
+    return stored["title"], stored.get("tags", "").replace(",", " . "), stored["body"], stored["language"]
 
 
 def _near_words(searcher: Searcher, field: str, word: str, maxdist: int) -> set[str]:

@@ -40,6 +40,9 @@ class WeightedTerm(NamedTuple):
     field: str
     text: str
     boost: float
+    # Which query word the term stands for (its forms, compound parts, synonyms and typo
+    # neighbours share the number), for the second look (helpdesk.search.rerank).
+    word: int = 0
 
 
 class PostingCache:
