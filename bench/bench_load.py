@@ -30,9 +30,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
 from bench.bench_tickets import N_MESSAGES, N_TICKETS, _build
+from bench.scratch import scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -184,23 +185,11 @@ def main() -> None:
         return
     from sqlalchemy.engine import make_url
 
-    base = make_url(pg).set(drivername="postgresql+psycopg")
     # Named after the database given, so two people's load tests on one server do not drop
     # each other's (bench_h3 -> bench_h3_load).
-    name = f"{base.database or 'helpdesk'}_load"
-    load_url = base.set(database=name)
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            tmp = Path(tmp)
-            _run_shape("PostgreSQL", load_url.render_as_string(hide_password=False), 4, tmp)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    name = f"{make_url(pg).database or 'helpdesk'}_load"
+    with scratch_database(pg, name) as load_url, tempfile.TemporaryDirectory() as tmp:
+        _run_shape("PostgreSQL", load_url, 4, Path(tmp))
 
 
 if __name__ == "__main__":

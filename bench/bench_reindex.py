@@ -15,10 +15,10 @@ import pstats
 import random
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 from bench.bench_search import N_ARTICLES, N_TICKETS, _app, _build_demo, _fill_articles, _ticket_source, _vocabulary
+from bench.scratch import scratch_database
 
 
 def _load() -> str:
@@ -70,23 +70,10 @@ def main() -> None:
     if not url:
         print("full reindex, PostgreSQL: skipped (set TEST_DATABASE_URL)")
         return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    base = make_url(url).set(drivername="postgresql+psycopg")
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        with tempfile.TemporaryDirectory() as tmpdir:
-            app = _app(Path(tmpdir), base.set(database=name).render_as_string(hide_password=False), "postgres")
-            _build_demo(app)
-            _reindex(app, "PostgreSQL full-text search", sv, en)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(url) as db_url, tempfile.TemporaryDirectory() as tmpdir:
+        app = _app(Path(tmpdir), db_url, "postgres")
+        _build_demo(app)
+        _reindex(app, "PostgreSQL full-text search", sv, en)
 
 
 if __name__ == "__main__":

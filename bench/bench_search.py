@@ -17,9 +17,10 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
 import warnings
 from pathlib import Path
+
+from bench.scratch import scratch_database
 
 warnings.filterwarnings("ignore", category=SyntaxWarning, module=r"whoosh\..*")
 
@@ -261,7 +262,7 @@ def _postgres_big(rng, sv, en) -> None:
     from helpdesk.search import services
     from helpdesk.search.sources import register_source, sources
 
-    with _postgres_database() as db_url, tempfile.TemporaryDirectory() as tmpdir:
+    with scratch_database(os.environ["TEST_DATABASE_URL"]) as db_url, tempfile.TemporaryDirectory() as tmpdir:
         app = _app(Path(tmpdir), db_url, "postgres")
         _build_demo(app)
         original = {s.kind: s for s in sources()}
@@ -284,62 +285,25 @@ def _postgres_big(rng, sv, en) -> None:
             sources_module._SOURCES.update(original)
 
 
-def _postgres_database():
-    """A context manager: a fresh database beside TEST_DATABASE_URL, dropped afterwards."""
-    from contextlib import contextmanager
-
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    @contextmanager
-    def made():
-        base = make_url(os.environ["TEST_DATABASE_URL"]).set(drivername="postgresql+psycopg")
-        name = f"bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            yield base.set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
-
-    return made()
-
-
 def _postgres_judged() -> None:
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         print("judged set, PostgreSQL: skipped (set TEST_DATABASE_URL)")
         return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    from helpdesk.extensions import db
+    from helpdesk.search import services
 
-    base = make_url(url).set(drivername="postgresql+psycopg")
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        from helpdesk.extensions import db
-        from helpdesk.search import services
-
-        with tempfile.TemporaryDirectory() as tmpdir:
-            app = _app(Path(tmpdir), base.set(database=name).render_as_string(hide_password=False), "postgres")
-            _build_demo(app)
-            with app.test_request_context():
-                services.ensure_index()
-                services.reindex()
-                result = _judged(services, _central())
-                db.session.remove()
-                db.engine.dispose()
-        print(f"judged set ({result['n']} queries), shipped articles, PostgreSQL: "
-              f"MRR@10 {result['mrr10']:.3f}, top-3 {result['top3']:.1%}")
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(url) as db_url, tempfile.TemporaryDirectory() as tmpdir:
+        app = _app(Path(tmpdir), db_url, "postgres")
+        _build_demo(app)
+        with app.test_request_context():
+            services.ensure_index()
+            services.reindex()
+            result = _judged(services, _central())
+            db.session.remove()
+            db.engine.dispose()
+    print(f"judged set ({result['n']} queries), shipped articles, PostgreSQL: "
+          f"MRR@10 {result['mrr10']:.3f}, top-3 {result['top3']:.1%}")
 
 
 if __name__ == "__main__":
