@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.bench_search import N_ARTICLES, N_TICKETS, _app, _build_demo, _fill_articles, _ticket_source, _vocabulary
+from bench.bench_search import N_ARTICLES, N_TICKETS, _app, _build_demo, _fill_articles, _vocabulary, tickets_in_search
 from bench.scratch import scratch_database
 
 
@@ -28,11 +28,8 @@ def _load() -> str:
 def _reindex(app, label: str, sv, en) -> None:
     from helpdesk.extensions import db
     from helpdesk.search import services
-    from helpdesk.search.sources import register_source, sources
 
-    original = {s.kind: s for s in sources()}
-    register_source(_ticket_source(sv, en, N_TICKETS))
-    try:
+    with tickets_in_search(sv, en, N_TICKETS):
         with app.test_request_context():
             services.ensure_index()
             db.session.commit()
@@ -52,11 +49,6 @@ def _reindex(app, label: str, sv, en) -> None:
                 pstats.Stats(profile).sort_stats("cumulative").print_stats(20)
             db.session.remove()
             db.engine.dispose()
-    finally:
-        from helpdesk.search import sources as sources_module
-
-        sources_module._SOURCES.clear()
-        sources_module._SOURCES.update(original)
 
 
 def main() -> None:

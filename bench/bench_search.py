@@ -18,6 +18,7 @@ import statistics
 import tempfile
 import time
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 from bench.scratch import scratch_database
@@ -113,6 +114,21 @@ def _ticket_source(sv, en, n: int):
                                                        if scope.authenticated else set()), order=20)
 
 
+@contextmanager
+def tickets_in_search(sv, en, n: int):
+    """The generated tickets stand in for the real ticket source while the block runs; the
+    app's own sources are put back afterwards, even when the benchmark fails."""
+    from helpdesk.search import sources as sources_module
+
+    original = {s.kind: s for s in sources_module.sources()}
+    sources_module.register_source(_ticket_source(sv, en, n))
+    try:
+        yield
+    finally:
+        sources_module._SOURCES.clear()
+        sources_module._SOURCES.update(original)
+
+
 def _central():
     from sqlalchemy import select
 
@@ -146,7 +162,6 @@ def _build_demo(app):
 def main() -> None:
     from helpdesk.extensions import db
     from helpdesk.search import services
-    from helpdesk.search.sources import register_source, sources
 
     rng = random.Random(12000)
     sv, en = _vocabulary()
@@ -169,9 +184,7 @@ def main() -> None:
         big.mkdir()
         app = _app(big)
         _build_demo(app)
-        original = {s.kind: s for s in sources()}
-        register_source(_ticket_source(sv, en, N_TICKETS))
-        try:
+        with tickets_in_search(sv, en, N_TICKETS):
             with app.test_request_context():
                 started = time.perf_counter()
                 _fill_articles(rng, sv, en, N_ARTICLES - 50)
@@ -186,11 +199,6 @@ def main() -> None:
                       f"index, then swapped): {reindex:.1f} s ({'OK' if reindex < 180 else 'OVER'} the 3 min target)")
                 _measure_big(services, "Whoosh", rng, sv, whoosh_extras=True)
                 db.session.remove()
-        finally:
-            from helpdesk.search import sources as sources_module
-
-            sources_module._SOURCES.clear()
-            sources_module._SOURCES.update(original)
         _postgres_big(random.Random(12000), sv, en)
 
 
@@ -260,14 +268,11 @@ def _postgres_big(rng, sv, en) -> None:
     n_tickets = int(os.environ.get("BENCH_PG_TICKETS", N_TICKETS))
     from helpdesk.extensions import db
     from helpdesk.search import services
-    from helpdesk.search.sources import register_source, sources
 
     with scratch_database(os.environ["TEST_DATABASE_URL"]) as db_url, tempfile.TemporaryDirectory() as tmpdir:
         app = _app(Path(tmpdir), db_url, "postgres")
         _build_demo(app)
-        original = {s.kind: s for s in sources()}
-        register_source(_ticket_source(sv, en, n_tickets))
-        try:
+        with tickets_in_search(sv, en, n_tickets):
             with app.test_request_context():
                 _fill_articles(rng, sv, en, n_articles - 50)
                 services.ensure_index()
@@ -278,11 +283,6 @@ def _postgres_big(rng, sv, en) -> None:
                 _measure_big(services, "PostgreSQL", rng, sv)
                 db.session.remove()
                 db.engine.dispose()
-        finally:
-            from helpdesk.search import sources as sources_module
-
-            sources_module._SOURCES.clear()
-            sources_module._SOURCES.update(original)
 
 
 def _postgres_judged() -> None:
