@@ -34,7 +34,7 @@ def _build(app) -> int:
     from helpdesk.extensions import db
     from helpdesk.insight import rollup
     from helpdesk.models_base import utcnow
-    from helpdesk.tickets.models import Ticket, TicketEvent, TicketMessage
+    from helpdesk.tickets.models import Ticket
 
     with app.test_request_context():
         db.create_all()
@@ -72,23 +72,9 @@ def _build(app) -> int:
             events.append({"ticket_id": start_id + i, "actor_id": teacher.id, "actor_name": "Anna Berglund",
                            "kind": "created", "to_value": "local", "tier_after": tier, "status_after": status,
                            "created_at": created})
-        conn = db.session.connection()
-        for chunk in range(0, N_TICKETS, 20_000):
-            conn.execute(Ticket.__table__.insert(), tickets[chunk:chunk + 20_000])
-            conn.execute(TicketEvent.__table__.insert(), events[chunk:chunk + 20_000])
-        body = "Jag har provat att logga ut och in igen men det fungerar fortfarande inte."
-        per_ticket, batch = N_MESSAGES // N_TICKETS, []
-        for i in range(N_TICKETS):
-            for j in range(per_ticket):
-                batch.append({"ticket_id": start_id + i, "author_id": teacher.id, "author_name": "Anna Berglund",
-                              "author_role": "requester" if j % 2 == 0 else "local", "internal": False,
-                              "shared_with_vendor": False, "body": body,
-                              "created_at": tickets[i]["created_at"] + timedelta(minutes=j)})
-            if len(batch) >= 50_000:
-                conn.execute(TicketMessage.__table__.insert(), batch)
-                batch = []
-        if batch:
-            conn.execute(TicketMessage.__table__.insert(), batch)
+        tickets_bench.write_world(db.session.connection(), tickets, events, teacher,
+                                  "Jag har provat att logga ut och in igen men det fungerar fortfarande inte.",
+                                  N_MESSAGES // N_TICKETS)
         db.session.commit()
         # Written around the ticket service, as the demo's history is: count the rollup once.
         t0 = time.perf_counter()

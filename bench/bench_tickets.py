@@ -22,6 +22,30 @@ N_MESSAGES = 5 * N_TICKETS
 RUNS = 60
 
 
+def write_world(conn, tickets: list[dict], events: list[dict], author, body: str, per_ticket: int,
+                internal_at: int | None = None) -> None:
+    """Insert the generated tickets and their first events in batches, then `per_ticket`
+    messages on each, alternating the requester and the local admin (the message number
+    `internal_at` an internal note)."""
+    from helpdesk.tickets.models import Ticket, TicketEvent, TicketMessage
+
+    for chunk in range(0, len(tickets), 20_000):
+        conn.execute(Ticket.__table__.insert(), tickets[chunk:chunk + 20_000])
+        conn.execute(TicketEvent.__table__.insert(), events[chunk:chunk + 20_000])
+    batch = []
+    for ticket in tickets:
+        for j in range(per_ticket):
+            batch.append({"ticket_id": ticket["id"], "author_id": author.id, "author_name": "Anna Berglund",
+                          "author_role": "requester" if j % 2 == 0 else "local", "internal": j == internal_at,
+                          "shared_with_vendor": False, "body": body,
+                          "created_at": ticket["created_at"] + timedelta(minutes=j)})
+        if len(batch) >= 50_000:
+            conn.execute(TicketMessage.__table__.insert(), batch)
+            batch = []
+    if batch:
+        conn.execute(TicketMessage.__table__.insert(), batch)
+
+
 def _build(app):
     from helpdesk.auth.models import User
     from helpdesk.demo import build_demo
@@ -64,23 +88,9 @@ def _build(app):
                            "kind": "created", "to_value": "local", "tier_after": tier, "status_after": status,
                            "created_at": created})
         conn = db.session.connection()
-        for chunk in range(0, N_TICKETS, 20_000):
-            conn.execute(Ticket.__table__.insert(), tickets[chunk:chunk + 20_000])
-            conn.execute(TicketEvent.__table__.insert(), events[chunk:chunk + 20_000])
         body = "Jag har provat att logga ut och in igen men det fungerar fortfarande inte. " * 3
         per_ticket = N_MESSAGES // N_TICKETS
-        batch = []
-        for i in range(N_TICKETS):
-            created = tickets[i]["created_at"]
-            for j in range(per_ticket):
-                batch.append({"ticket_id": start_id + i, "author_id": teacher.id, "author_name": "Anna Berglund",
-                              "author_role": "requester" if j % 2 == 0 else "local", "internal": j == 3,
-                              "shared_with_vendor": False, "body": body, "created_at": created + timedelta(minutes=j)})
-            if len(batch) >= 50_000:
-                conn.execute(TicketMessage.__table__.insert(), batch)
-                batch = []
-        if batch:
-            conn.execute(TicketMessage.__table__.insert(), batch)
+        write_world(conn, tickets, events, teacher, body, per_ticket, internal_at=3)
         # One EXK central ticket with exactly 20 messages and a short history.
         exk = next(o.id for o in orgs.values() if o.code == "EXK")
         target = next(t for t in tickets if t["organisation_id"] == exk and t["tier"] == "central")
