@@ -147,26 +147,29 @@ def _inserts() -> tuple:
                                                _times_select()))
 
 
-def _count_day(org_id: int, day: date) -> None:
+def _count_day(org_id: int, day: date, session=None) -> None:
+    session = session or db.session
     f = Filters(day, day)
     params = {"org": org_id, "day": day, "week": week_of(day), "since": f.since, "until": f.until}
     for statement in _inserts():
-        db.session.execute(statement, params)
+        session.execute(statement, params)
 
 
-def refresh(days: set[tuple[int, date]]) -> None:
-    """Count the given (organisation, day) pairs again from the tickets."""
+def refresh(days: set[tuple[int, date]], session=None) -> None:
+    """Count the given (organisation, day) pairs again from the tickets, in `session` (the
+    one being committed; the app's session by default)."""
     if not days:
         return
+    session = session or db.session
     orgs = sorted({org for org, _ in days})
     # Whoever refreshes an organisation's days waits for the one before to commit
     # (PostgreSQL; SQLite has one writer at a time anyway). Same order for everyone: no deadlock.
-    db.session.execute(select(Organisation.id).where(Organisation.id.in_(orgs)).order_by(Organisation.id)
-                       .with_for_update(key_share=True)).all()
+    session.execute(select(Organisation.id).where(Organisation.id.in_(orgs)).order_by(Organisation.id)
+                    .with_for_update(key_share=True)).all()
     for org_id, day in sorted(days):
         for model in (InsightDay, InsightDayTime):
-            db.session.execute(delete(model).where(model.organisation_id == org_id, model.day == day))
-        _count_day(org_id, day)
+            session.execute(delete(model).where(model.organisation_id == org_id, model.day == day))
+        _count_day(org_id, day, session)
 
 
 def _days_with_data(org_id: int) -> tuple[date, date] | None:
@@ -262,7 +265,9 @@ def _refresh_before_commit(session: Session) -> None:
     session.flush()
     days = session.info.pop(_PENDING, None)
     if days:
-        refresh(days)
+        # The session being committed, not the app's: a change committed through any other
+        # session must be counted in its own transaction, never beside it in another one.
+        refresh(days, session)
 
 
 def _forget(session: Session, transaction) -> None:
