@@ -50,13 +50,22 @@ def _days(first: date, last: date):
         first += timedelta(days=1)
 
 
+def _is_business_day(day: date, closed) -> bool:
+    return day.weekday() < 5 and day not in _public_holidays(day.year) and day not in closed
+
+
+def _window(day: date, open_: time, close: time) -> tuple[datetime, datetime]:
+    """The day's opening hours in UTC (subtracting two Stockholm times would ignore a clock
+    change between them)."""
+    return (datetime.combine(day, open_, STOCKHOLM).astimezone(timezone.utc),
+            datetime.combine(day, close, STOCKHOLM).astimezone(timezone.utc))
+
+
 def _open_seconds(day: date, open_: time, close: time, closed: frozenset[date]) -> float:
-    """How long support is open on the day (0 when closed), measured in UTC as the windows
-    are (subtracting two Stockholm times would ignore a clock change between them)."""
-    if day.weekday() >= 5 or day in _public_holidays(day.year) or day in closed:
+    """How long support is open on the day (0 when closed)."""
+    if not _is_business_day(day, closed):
         return 0.0
-    w0 = datetime.combine(day, open_, STOCKHOLM).astimezone(timezone.utc)
-    w1 = datetime.combine(day, close, STOCKHOLM).astimezone(timezone.utc)
+    w0, w1 = _window(day, open_, close)
     return max(0.0, (w1 - w0).total_seconds())
 
 
@@ -80,18 +89,13 @@ class BusinessCalendar:
         self._days: dict[date, tuple[datetime, datetime] | None] = {}
 
     def is_business_day(self, day: date) -> bool:
-        return (day.weekday() < 5 and day not in _public_holidays(day.year)
-                and day not in self.closed_days)
+        return _is_business_day(day, self.closed_days)
 
     def _business_window(self, day: date) -> tuple[datetime, datetime] | None:
         """The day's opening hours in UTC; None when support is closed that day."""
         if day not in self._days:
-            self._days[day] = self._window(day) if self.is_business_day(day) else None
+            self._days[day] = _window(day, self.open, self.close) if self.is_business_day(day) else None
         return self._days[day]
-
-    def _window(self, day: date) -> tuple[datetime, datetime]:
-        return (datetime.combine(day, self.open, STOCKHOLM).astimezone(timezone.utc),
-                datetime.combine(day, self.close, STOCKHOLM).astimezone(timezone.utc))
 
     def seconds_between(self, start: datetime, end: datetime) -> float:
         """Business seconds in [start, end). The first and last day are clipped to the span;
