@@ -52,13 +52,13 @@ READ_COLUMNS = {"organisation_id", "school_id", "category", "tier", "vendor_id",
                 "created_at", "central_responded_at", "local_response_minutes", "central_response_minutes",
                 "vendor_response_minutes", "resolution_minutes", "resolved_at", "rating", "rated_at"}
 DAY_COLUMNS = ("created_at", "resolved_at", "rated_at")
-_PENDING = "insight_days"
+_PENDING = "insight_days"  # session.info key: {(organisation id, day)} to refresh before commit
 # The parameters of a day's counting (see _count_day).
 _ORG = bindparam("org", type_=Integer)
 _DAY = bindparam("day", type_=Date)
 _WEEK = bindparam("week", type_=Date)
 _SINCE = bindparam("since", type_=UTCDateTime)
-_UNTIL = bindparam("until", type_=UTCDateTime)  # session.info key: {(organisation id, day)} to refresh before commit
+_UNTIL = bindparam("until", type_=UTCDateTime)
 
 
 def day_of(moment: datetime) -> date:
