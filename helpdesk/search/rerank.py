@@ -51,7 +51,7 @@ TAG_BONUS = 2.0
 # second look must stay cheap.
 MAX_WORDS = 400
 
-_STOPS = {lang: frozenset(StopFilter(lang=lang).stops) for lang in LANGS}
+STOPS = {lang: frozenset(StopFilter(lang=lang).stops) for lang in LANGS}
 _STEMMERS = {lang: stemmer_for_language(lang) for lang in LANGS}
 
 
@@ -59,7 +59,7 @@ _STEMMERS = {lang: stemmer_for_language(lang) for lang in LANGS}
 def index_terms(word: str, lang: str) -> tuple[str, ...]:
     """What one lowercased word becomes in the index: its normalised form and compound
     parts (analysis.expand_word), without stop words and one-letter words, stemmed."""
-    stops, stem = _STOPS[lang], _STEMMERS[lang]
+    stops, stem = STOPS[lang], _STEMMERS[lang]
     return tuple(stem(form) for form in analysis.expand_word(word, lang)
                  if len(form) >= 2 and form not in stops)
 

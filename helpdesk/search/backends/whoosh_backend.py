@@ -23,7 +23,6 @@ from whoosh import index
 from whoosh.analysis import (
     LowercaseFilter,
     RegexTokenizer,
-    StopFilter,
     Token,
     Tokenizer,
 )
@@ -41,7 +40,7 @@ from helpdesk.search.backends.base import (
     SearchResults,
 )
 from helpdesk.search.backends.whoosh_ranking import PostingCache, Ranker, WeightedTerm
-from helpdesk.search.rerank import index_terms
+from helpdesk.search.rerank import STOPS, index_terms
 
 log = logging.getLogger(__name__)
 LANGS = ("sv", "en")
@@ -51,8 +50,6 @@ BOOSTS = {"title": 3.0, "body": 1.0}  # tags are indexed with the title
 # ranking and much to the work; it is left out of the query (the whole word never is).
 COMMON_SHARE = 0.2
 
-
-_STOPS = {lang: frozenset(StopFilter(lang=lang).stops) for lang in LANGS}
 
 
 class HelpdeskAnalyzer(Tokenizer):
@@ -405,7 +402,7 @@ class WhooshBackend(SearchBackend):
             return SearchResults([], 0, state="rebuilding")
         parts = [p for p in PARTITIONS if not query.kinds or any(partition_of(k) == p for k in query.kinds)]
         langs = (query.lang,) if query.lang in LANGS else LANGS
-        stop = set().union(*(_STOPS[lang] for lang in langs))
+        stop = set().union(*(STOPS[lang] for lang in langs))
         qwords = [w for w in analysis.words(query.text) if w not in stop][: analysis.MAX_QUERY_WORDS]
         if not qwords:
             qwords = analysis.words(query.text)[: analysis.MAX_QUERY_WORDS]
