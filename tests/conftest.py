@@ -16,6 +16,7 @@ import pytest
 from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import close_all_sessions
 
 from helpdesk import create_app
 from helpdesk.extensions import db
@@ -216,7 +217,11 @@ def _make_app(backend, tmp_path, template: str, extra: dict | None = None):
 
 def _cleanup(app, backend, url):
     with app.app_context():
-        db.session.remove()
+        # Every session still open (in another app context: a thread's, a kept request
+        # context's) gives its connection back before the pool is disposed. One given back
+        # to a disposed pool stays open until the garbage collector finds it, and then
+        # psycopg's ResourceWarning fails whichever later test is running.
+        close_all_sessions()
         db.engine.dispose()
     backend.drop(url)
 
