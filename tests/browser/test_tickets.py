@@ -300,7 +300,6 @@ def test_queue_cards_stay_inside_320px_with_long_content_and_passed_deadlines(br
     rows = page.locator("table.queue tbody tr")
     assert rows.count() >= 1
     expect(rows.first).to_contain_text("Försenad med")
-    page.screenshot(path=f"/work/h5/queue-320-long-{tab}.png", full_page=True)
     assert_no_sideways_scroll(page)
     for i in range(rows.count()):
         box = rows.nth(i).bounding_box()
@@ -348,7 +347,6 @@ def test_the_agent_works_a_ticket_from_the_workspace(browser, live_server, width
         side, main = panel.bounding_box(), page.locator(".workspace-main").bounding_box()
         assert side["x"] > main["x"] + main["width"] - 1  # the panel is to the right
         assert page.evaluate("getComputedStyle(document.querySelector('.side-panel')).position") == "sticky"
-    page.screenshot(path=f"/work/h5/workspace-{width}.png", full_page=width == 320)
     assert_no_sideways_scroll(page)
     assert_accessible(page)
     # Take it: one click.
@@ -370,7 +368,6 @@ def test_the_agent_works_a_ticket_from_the_workspace(browser, live_server, width
     page.wait_for_load_state()
     expect(page.locator(".flashes")).to_contain_text("statusen är ändrad")
     expect(page.locator(".facts--side")).to_contain_text("Väntar på frågeställaren")
-    page.screenshot(path=f"/work/h5/workspace-{width}-after.png", full_page=True)
     assert_no_sideways_scroll(page)
     assert_accessible(page)
     context.close()
