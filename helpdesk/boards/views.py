@@ -158,7 +158,7 @@ def _thread_page(thread, reply_form=None, status=200):
     # post (current_user is a proxy: two hundred lookups of it cost more than the words).
     words = {"quote": _("Quote"), "edit": _("Edit"), "accept": _("Accept as the answer"), "report": _("Report"),
              "hide": _("Hide"), "show_again": _("Show again"), "edited": _("edited"), "vendor": _("vendor"),
-             "attached": _("Attached files")}
+             "attached": _("Attached files"), "in_reply": _("In reply to an earlier post")}
     base = url_for("boards.index")
     addresses = {"thread": url_for("boards.thread", thread_id=thread.id), "posts": f"{base}posts/",
                  "attachments": f"{base}attachments/", "accept": url_for("boards.accept", thread_id=thread.id),
