@@ -454,9 +454,10 @@ def accepted_post(thread: Thread) -> Post | None:
     return post if post is not None and post.thread_id == thread.id and not post.hidden else None
 
 
-def _mark_read(actor, thread: Thread, post_id: int | None) -> None:
+def _mark_read(actor, thread: Thread, post_id: int | None) -> bool:
+    """Moves the actor's read marker on to `post_id`; True when that changed something."""
     if post_id is None:
-        return
+        return False
     marker = db.session.scalar(select(ReadMarker).where(ReadMarker.user_id == actor.id,
                                                         ReadMarker.thread_id == thread.id))
     if marker is None:
@@ -464,12 +465,16 @@ def _mark_read(actor, thread: Thread, post_id: int | None) -> None:
                                   read_at=utcnow()))
     elif marker.last_read_post_id < post_id:
         marker.last_read_post_id, marker.read_at = post_id, utcnow()
+    else:
+        return False
     db.session.flush()
+    return True
 
 
-def mark_read(actor, thread: Thread, upto_post_id: int | None = None) -> None:
+def mark_read(actor, thread: Thread, upto_post_id: int | None = None) -> bool:
+    """True when the marker moved (and so there is something to commit)."""
     require(actor, "boards.view_thread", thread)
-    _mark_read(actor, thread, upto_post_id or thread.last_post_id)
+    return _mark_read(actor, thread, upto_post_id or thread.last_post_id)
 
 
 # ---------------------------------------------------------------- subscriptions
