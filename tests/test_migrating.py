@@ -48,13 +48,15 @@ def test_the_sla_calendar_reads_swedens_holidays_without_loading_every_country(t
 
 
 def test_flask_db_runs_flask_migrate_when_asked(tmp_path):
+    from sqlalchemy import inspect
+
+    from helpdesk.extensions import db
+
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite'}", "TESTING": True},
                      instance_path=str(tmp_path))
-    result = app.test_cli_runner().invoke(args=["db", "heads"])
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert "(head)" in result.output
     with app.app_context():
-        from helpdesk.extensions import db
-
-        assert app.extensions["migrate"].migrate.directory.endswith("migrations")
+        assert inspect(db.engine).has_table("alembic_version")
+        assert inspect(db.engine).has_table("board_post")
         db.engine.dispose()
