@@ -139,7 +139,8 @@ def _replies_present(url: str, markers: list[str]) -> int:
 
 
 def _run_shape(label: str, url: str, workers: int, tmp: Path) -> None:
-    print(f"-- {label}: {workers} gunicorn worker(s); load {os.getloadavg()[0]:.2f} at start", flush=True)
+    preload = " from a preloaded master (WEB_PRELOAD=1)" if os.environ.get("WEB_PRELOAD") == "1" else ""
+    print(f"-- {label}: {workers} gunicorn worker(s){preload}; load {os.getloadavg()[0]:.2f} at start", flush=True)
     t0 = time.perf_counter()
     _build_database(url, tmp)
     print(f"  built {N_TICKETS:,} tickets and {N_MESSAGES:,} messages in {time.perf_counter() - t0:.0f} s", flush=True)
