@@ -45,7 +45,13 @@ def test_preloaded_workers_share_the_masters_memory(tmp_path):
                 time.sleep(0.2)
         else:
             raise AssertionError("gunicorn did not answer")
-        workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+        # The master forks its workers one after the other; the first may answer before the
+        # second exists.
+        for _ in range(300):
+            workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+            if len(workers) == 2:
+                break
+            time.sleep(0.2)
         assert len(workers) == 2
         for pid in workers:
             memory = _smaps(int(pid))
