@@ -10,7 +10,6 @@ import os
 import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from flask import current_app
