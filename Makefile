@@ -37,14 +37,15 @@ run: setup
 
 # The grown shape: gunicorn with WEB_WORKERS workers (default 2) and the job runner as its own
 # process, on whatever DATABASE_URL, RATELIMIT_STORAGE_URI, ... say (README: "Running it for
-# real"). No demo is loaded; check-config prints what is unsafe first.
+# real"). No demo is loaded; check-config prints what is unsafe first. The workers fork from a
+# master that has built the app (WEB_PRELOAD=1, gunicorn.conf.py), so they share its pages.
 serve: translations
 	$(FLASK) setup --no-demo
 	@$(FLASK) check-config; \
 	export PROMETHEUS_MULTIPROC_DIR=$${PROMETHEUS_MULTIPROC_DIR:-$$PWD/instance/prometheus}; \
 	rm -rf "$$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$$PROMETHEUS_MULTIPROC_DIR"; \
 	$(FLASK) jobs & jobs=$$!; trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn --workers $${WEB_WORKERS:-2} --bind $(HOST):$(PORT) 'helpdesk:create_app()'
+	WEB_PRELOAD=$${WEB_PRELOAD:-1} $(BIN)/gunicorn --workers $${WEB_WORKERS:-2} --bind $(HOST):$(PORT) 'helpdesk:create_app()'
 
 # The suite runs on every core (pytest-xdist); PYTEST_ARGS="-n0 -k name" for one test.
 # The identity providers the SSO tests log in through, run on loopback (npm's locked packages).

@@ -101,13 +101,19 @@ def _locust(host: str, tmp: Path, name: str, users: int, seconds: int, classes: 
         return list(csv.DictReader(fh))
 
 
-def _worker_memory(server: subprocess.Popen) -> list[int]:
-    """Resident memory (MB) of each gunicorn worker, from /proc."""
-    sizes = []
+def _worker_memory(server: subprocess.Popen) -> str:
+    """Each gunicorn worker's memory from /proc/<pid>/smaps_rollup: RSS (every page it
+    touches, shared ones counted in full), PSS (shared pages divided among the processes
+    sharing them) and USS (its private pages: what stopping it would give back), in MB."""
+    out = []
     for pid in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split():
-        status = Path(f"/proc/{pid}/status").read_text()
-        sizes.append(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))) // 1024)
-    return sizes
+        fields = {}
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+            name, _, rest = line.partition(":")
+            fields[name] = int(rest.split()[0]) if rest.split() else 0
+        uss = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
+        out.append(f"{fields['Rss'] // 1024}/{fields['Pss'] // 1024}/{uss // 1024}")
+    return f"{', '.join(out)} MB RSS/PSS/USS"
 
 
 def _print_rows(rows: list[dict]) -> None:
@@ -133,7 +139,8 @@ def _replies_present(url: str, markers: list[str]) -> int:
 
 
 def _run_shape(label: str, url: str, workers: int, tmp: Path) -> None:
-    print(f"-- {label}: {workers} gunicorn worker(s); load {os.getloadavg()[0]:.2f} at start", flush=True)
+    preload = " from a preloaded master (WEB_PRELOAD=1)" if os.environ.get("WEB_PRELOAD") == "1" else ""
+    print(f"-- {label}: {workers} gunicorn worker(s){preload}; load {os.getloadavg()[0]:.2f} at start", flush=True)
     t0 = time.perf_counter()
     _build_database(url, tmp)
     print(f"  built {N_TICKETS:,} tickets and {N_MESSAGES:,} messages in {time.perf_counter() - t0:.0f} s", flush=True)
@@ -148,13 +155,17 @@ def _run_shape(label: str, url: str, workers: int, tmp: Path) -> None:
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     try:
         _wait_until_up(host)
+        print(f"  worker memory, fresh: {_worker_memory(server)}")
+        for _ in range(2 * workers):  # one request for each worker, most likely
+            urllib.request.urlopen(host + "/", timeout=30).read()
+        print(f"  worker memory after a request: {_worker_memory(server)}")
         replies_log = tmp / "replies.log"
         replies_log.write_text("")
         mixed = _locust(host, tmp, "mixed", USERS, SECONDS, ["Agent", "Teacher", "Reader"],
                         {"LOAD_REPLIES_LOG": str(replies_log), "LOAD_MARKER": f"load-{port}"})
         print(f"  mixed traffic, {USERS} people for {SECONDS} s (load {os.getloadavg()[0]:.2f}):")
         _print_rows(mixed)
-        print(f"  worker memory after the load (RSS): {', '.join(f'{m} MB' for m in _worker_memory(server))}")
+        print(f"  worker memory after the load: {_worker_memory(server)}")
         # All eight at once: at one a second (users // 5 rounds down to 1) the statistics were
         # reset only after 8 of the 15 seconds, and the queue's figure still held the logins.
         floor = _locust(host, tmp, "floor", 8, FLOOR_SECONDS, ["Floor"], {}, spawn_rate=8)

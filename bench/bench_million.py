@@ -10,7 +10,8 @@ capability is installed, the overview for twelve months. Prints median, p95 and 
 SQL queries of each, with the machine's load.
 
 Needs PostgreSQL: LOAD_PG_URL or TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test);
-works in its own database `helpdesk_million`, dropped afterwards. Run alone with
+works in its own database named after the one given (`test` -> `test_million`), dropped
+afterwards, so two people's runs on one server do not drop each other's. Run alone with
 `make bench BENCH_ARGS=million`.
 """
 from __future__ import annotations
@@ -145,11 +146,12 @@ def main() -> None:
         print("-- skipped: set LOAD_PG_URL, e.g. postgresql://postgres@127.0.0.1:5432/test")
         return
     base = make_url(pg).set(drivername="postgresql+psycopg")
+    name = f"{base.database or 'helpdesk'}_million"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text('DROP DATABASE IF EXISTS "helpdesk_million" WITH (FORCE)'))
-        conn.execute(text('CREATE DATABASE "helpdesk_million"'))
-    url = base.set(database="helpdesk_million").render_as_string(hide_password=False)
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.set(database=name).render_as_string(hide_password=False)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
@@ -183,7 +185,7 @@ def main() -> None:
                 db.engine.dispose()
     finally:
         with admin.connect() as conn:
-            conn.execute(text('DROP DATABASE IF EXISTS "helpdesk_million" WITH (FORCE)'))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 

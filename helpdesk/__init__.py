@@ -47,12 +47,13 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     if config:
         app.config.update(config)
 
-    from helpdesk.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from helpdesk import migrating
+    from helpdesk.extensions import babel, csrf, db, limiter, login_manager
     from helpdesk.i18n import select_locale, translation_directories
 
     db.init_app(app)
     import_module("helpdesk.leases")  # a table every capability may use
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    migrating.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timezone
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from flask import current_app, has_request_context, request, session
@@ -57,16 +58,21 @@ def _month_names(locale: str) -> tuple[str, ...]:
     return ("",) + tuple(names[m] for m in range(1, 13))
 
 
+@lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
 def _format(value, with_time: bool) -> str:
     """A moment in the app's time zone (stored times without a zone are UTC, as Flask-Babel
-    assumes), in the language's one format."""
-    locale = get_locale()
-    lang = str(locale or "sv")[:2]
+    assumes), in the language's one format. The zone is the standard library's: the same
+    rules as Flask-Babel's pytz zone at a third of the cost a date (a thread page has 200)."""
+    locale = str(get_locale() or "sv")
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
-    local = value.astimezone(get_timezone())
-    shape = _WRITTEN.get(lang, _WRITTEN["sv"])[0 if with_time else 1]
-    return shape.format(d=local.day, mon=_month_names(str(locale or "sv"))[local.month], y=local.year,
+    local = value.astimezone(_zone(str(get_timezone())))
+    shape = _WRITTEN.get(locale[:2], _WRITTEN["sv"])[0 if with_time else 1]
+    return shape.format(d=local.day, mon=_month_names(locale)[local.month], y=local.year,
                         H=local.hour, M=local.minute)
 
 

@@ -17,7 +17,7 @@ from helpdesk.boards.policies import (
 )
 
 # The board rules' own helpers: moderation is part of the board service, split off by size.
-from helpdesk.boards.services import MAX_REASON, _changed, visible_boards
+from helpdesk.boards.services import MAX_REASON, _changed, existing_visible_boards
 from helpdesk.errors import Conflict, NotFound, ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.models_base import as_id, utcnow
@@ -43,7 +43,7 @@ def set_locked(actor, thread: Thread, locked: bool) -> None:
 
 def move_targets(actor, thread: Thread) -> list[Board]:
     scope = scope_of(actor)
-    return [b for b in visible_boards(actor) if b.id != thread.board_id and is_moderator(scope, b)]
+    return [b for b in existing_visible_boards(actor) if b.id != thread.board_id and is_moderator(scope, b)]
 
 
 def move_thread(actor, thread: Thread, board_id: int) -> None:

@@ -14,7 +14,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from helpdesk import hooks
 from helpdesk.access import can, require, scope_of
@@ -121,23 +121,36 @@ def visible_boards(actor) -> list[Board]:
     first access, so an organisation made after the demo gets its board too."""
     require(actor, "boards.use")
     scope = scope_of(actor)
-    org_ids = set(scope.central_org_ids) | local_org_ids(scope)
-    if scope.organisation_id:
-        org_ids.add(scope.organisation_id)
+    org_ids, vendor_ids = _reach(scope)
     for org in db.session.scalars(select(Organisation).where(Organisation.id.in_(org_ids))):
         if scope.is_central_for(org.id) or org.id in local_org_ids(scope):
             ensure_support_board(org)
-    vendor_ids = set(central_vendor_ids(scope))
-    if scope.vendor_id:
-        vendor_ids.add(scope.vendor_id)
-        if (vendor := db.session.get(Vendor, scope.vendor_id)) is not None:
-            ensure_vendor_board(vendor)
     for vendor in db.session.scalars(select(Vendor).where(Vendor.id.in_(vendor_ids))):
         ensure_vendor_board(vendor)
+    return existing_visible_boards(actor)
+
+
+def existing_visible_boards(actor) -> list[Board]:
+    """The boards the actor may see among those that exist, without making any: one query
+    (and the boards' schools), for pages that list boards beside something else."""
+    require(actor, "boards.use")
+    scope = scope_of(actor)
+    org_ids, vendor_ids = _reach(scope)
     candidates = db.session.scalars(
         select(Board).where(or_(Board.organisation_id.in_(org_ids), Board.vendor_id.in_(vendor_ids)))
         .order_by(Board.is_default.desc(), Board.kind, Board.name))
     return [b for b in candidates if can_see_board(scope, b)]
+
+
+def _reach(scope) -> tuple[set[int], set[int]]:
+    """(organisation ids, vendor ids) whose boards the scope may reach."""
+    org_ids = set(scope.central_org_ids) | local_org_ids(scope)
+    if scope.organisation_id:
+        org_ids.add(scope.organisation_id)
+    vendor_ids = set(central_vendor_ids(scope))
+    if scope.vendor_id:
+        vendor_ids.add(scope.vendor_id)
+    return org_ids, vendor_ids
 
 
 def board_summaries(boards: list[Board]) -> dict[int, tuple[int, datetime | None]]:
@@ -399,10 +412,17 @@ def list_threads(actor, board: Board, *, filter: str = "all", page: int = 1) -> 
     # Counted on the listing index, not over a subquery of whole rows.
     total = db.session.scalar(select(func.count(Thread.id)).where(*conds))
     items = list(db.session.scalars(
-        select(Thread).where(*conds).options(selectinload(Thread.author).selectinload(User.person))
+        select(Thread).where(*conds).options(_authors(Thread.author))
         .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
         .limit(THREADS_PER_PAGE).offset((page - 1) * THREADS_PER_PAGE)))
     return Page(items, page, THREADS_PER_PAGE, total, extra={"unread": unread_counts(actor, items)})
+
+
+def _authors(relationship):
+    """Loading the authors of a page of threads or posts: with their person and organisation
+    (the names shown) in one query; not their roles (selectin by default, never shown)."""
+    return selectinload(relationship).options(joinedload(User.person), joinedload(User.organisation),
+                                              lazyload(User.roles))
 
 
 def unread_counts(actor, threads: list[Thread]) -> dict[int, int]:
@@ -422,9 +442,7 @@ def thread_posts(actor, thread: Thread, *, page: int = 1) -> Page:
     require(actor, "boards.view_thread", thread)
     page = max(1, page)
     items = list(db.session.scalars(
-        select(Post).where(Post.thread_id == thread.id)
-        .options(selectinload(Post.author).selectinload(User.person),
-                 selectinload(Post.author).selectinload(User.organisation))
+        select(Post).where(Post.thread_id == thread.id).options(_authors(Post.author))
         .order_by(Post.id).limit(POSTS_PER_PAGE).offset((page - 1) * POSTS_PER_PAGE)))
     return Page(items, page, POSTS_PER_PAGE, thread.post_count)
 
@@ -436,9 +454,10 @@ def accepted_post(thread: Thread) -> Post | None:
     return post if post is not None and post.thread_id == thread.id and not post.hidden else None
 
 
-def _mark_read(actor, thread: Thread, post_id: int | None) -> None:
+def _mark_read(actor, thread: Thread, post_id: int | None) -> bool:
+    """Moves the actor's read marker on to `post_id`; True when that changed something."""
     if post_id is None:
-        return
+        return False
     marker = db.session.scalar(select(ReadMarker).where(ReadMarker.user_id == actor.id,
                                                         ReadMarker.thread_id == thread.id))
     if marker is None:
@@ -446,12 +465,16 @@ def _mark_read(actor, thread: Thread, post_id: int | None) -> None:
                                   read_at=utcnow()))
     elif marker.last_read_post_id < post_id:
         marker.last_read_post_id, marker.read_at = post_id, utcnow()
+    else:
+        return False
     db.session.flush()
+    return True
 
 
-def mark_read(actor, thread: Thread, upto_post_id: int | None = None) -> None:
+def mark_read(actor, thread: Thread, upto_post_id: int | None = None) -> bool:
+    """True when the marker moved (and so there is something to commit)."""
     require(actor, "boards.view_thread", thread)
-    _mark_read(actor, thread, upto_post_id or thread.last_post_id)
+    return _mark_read(actor, thread, upto_post_id or thread.last_post_id)
 
 
 # ---------------------------------------------------------------- subscriptions

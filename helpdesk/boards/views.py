@@ -158,7 +158,7 @@ def _thread_page(thread, reply_form=None, status=200):
     # post (current_user is a proxy: two hundred lookups of it cost more than the words).
     words = {"quote": _("Quote"), "edit": _("Edit"), "accept": _("Accept as the answer"), "report": _("Report"),
              "hide": _("Hide"), "show_again": _("Show again"), "edited": _("edited"), "vendor": _("vendor"),
-             "attached": _("Attached files")}
+             "attached": _("Attached files"), "in_reply": _("In reply to an earlier post")}
     base = url_for("boards.index")
     addresses = {"thread": url_for("boards.thread", thread_id=thread.id), "posts": f"{base}posts/",
                  "attachments": f"{base}attachments/", "accept": url_for("boards.accept", thread_id=thread.id),
@@ -177,9 +177,9 @@ def _thread_page(thread, reply_form=None, status=200):
         ticket_url=_ticket_url(thread.linked_ticket_id),
         move_targets=moderation.move_targets(current_user, thread) if moderator else [],
     )
-    # Marked read after rendering: the commit expires what the page has loaded.
-    if posts and status == 200:
-        services.mark_read(current_user, thread, max(p.id for p in posts))
+    # Marked read after rendering: the commit expires what the page has loaded. A thread read
+    # before has nothing to write, and so nothing to commit (expiring 200 posts costs ~1 ms).
+    if posts and status == 200 and services.mark_read(current_user, thread, max(p.id for p in posts)):
         db.session.commit()
     return html, status
 

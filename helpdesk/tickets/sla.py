@@ -12,7 +12,6 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
 from flask import current_app
 from sqlalchemy import select
 
@@ -29,12 +28,33 @@ DEFAULT_TARGETS = {  # business hours: (first response, resolution)
 }
 
 
+@lru_cache(maxsize=1)
+def _sweden():
+    """The `holidays` package's Sweden, read from its own file: `holidays.Sweden` imports
+    `holidays.countries`, which imports every country there is (~280 modules, ~8 MB in every
+    worker) to give one. The file imports only the package's shared parts; should a release
+    change that, the ordinary way still answers."""
+    import importlib.util
+    from pathlib import Path
+
+    import holidays
+
+    try:
+        path = Path(holidays.__file__).parent / "countries" / "sweden.py"
+        spec = importlib.util.spec_from_file_location("holidays.countries.sweden", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.Sweden
+    except (ImportError, OSError, AttributeError):
+        return holidays.Sweden
+
+
 @lru_cache(maxsize=64)
 def _public_holidays(year: int) -> frozenset[date]:
     # Midsummer Eve, Christmas Eve and New Year's Eve are not public holidays, but the
     # Annual Leave Act (1977:480) treats them as Sundays and schools are closed: `holidays`
     # calls them "de facto".
-    return frozenset(holidays.Sweden(years=year, include_sundays=False, categories=("public", "de_facto")).keys())
+    return frozenset(_sweden()(years=year, include_sundays=False, categories=("public", "de_facto")).keys())
 
 
 def _parse_hours(spec: str) -> tuple[time, time]:

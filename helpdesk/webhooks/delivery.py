@@ -13,7 +13,6 @@ import json
 import logging
 from datetime import timedelta
 
-import requests
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -57,6 +56,8 @@ def _post(hook: Webhook, delivery: WebhookDelivery) -> tuple[int | None, str | N
     headers = {"content-type": "application/json", "user-agent": "helpdesk-webhooks/1",
                "webhook-id": delivery.event_id, "webhook-timestamp": str(timestamp),
                "webhook-signature": sign(hook.secret, delivery.event_id, timestamp, body)}
+    import requests  # here, not at the top: only the job runner posts (~5 MB a web worker keeps free)
+
     try:
         # No redirects: a redirect could lead to an internal address the check refused.
         response = requests.post(hook.url, data=body, headers=headers, timeout=TIMEOUT, allow_redirects=False)

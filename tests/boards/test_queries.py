@@ -13,8 +13,8 @@ from helpdesk.models_base import utcnow
 from tests.boards.conftest import support_board, user
 from tests.support.factories import Role, make_person, make_user
 
-BOARD_PAGE_MAX = 20
-THREAD_PAGE_MAX = 25
+BOARD_PAGE_MAX = 11
+THREAD_PAGE_MAX = 16
 
 
 def _grow(demo_app, threads: int, posts_in_big: int) -> tuple[int, int]:

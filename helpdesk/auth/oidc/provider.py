@@ -12,19 +12,21 @@ import os
 import re
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import requests
-from authlib.common.security import generate_token
-from authlib.integrations.requests_client import OAuth2Session
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
 
 from helpdesk.auth.oidc.models import DEFAULT_CLAIM, DEFAULT_SCOPES, DEFAULT_SECRET_ENV
 from helpdesk.errors import HelpdeskError
+
+# requests, authlib and joserfc (with cryptography: ~20 MB in each worker) are imported by
+# the functions that talk to a provider, so a worker that never sees an e-legitimation
+# login never holds them.
+if TYPE_CHECKING:
+    from authlib.integrations.requests_client import OAuth2Session
+    from joserfc.jwk import KeySet
 
 TIMEOUT = 5
 # Asymmetric algorithms only: the signature must be checked against the provider's keys.
@@ -121,6 +123,8 @@ CACHE_SECONDS = 300
 
 
 def _get_json(url: str, reason: str) -> dict:
+    import requests
+
     try:
         response = requests.get(url, timeout=TIMEOUT, allow_redirects=False)
         response.raise_for_status()
@@ -154,6 +158,9 @@ def _keys(meta: dict, *, fresh: bool = False) -> KeySet:
     cached = _cache.get(key)
     if cached and not fresh and cached[0] > time.monotonic():
         return cached[1]
+    from joserfc.errors import JoseError
+    from joserfc.jwk import KeySet
+
     try:
         keys = KeySet.import_key_set(_get_json(meta["jwks_uri"], "jwks_failed"))
     except (JoseError, ValueError, TypeError, KeyError) as exc:
@@ -172,6 +179,9 @@ class Pending:
 
 
 def authorization_url(client: Client, redirect_uri: str) -> tuple[str, Pending]:
+    from authlib.common.security import generate_token
+    from authlib.integrations.requests_client import OAuth2Session
+
     meta = discover(client.issuer)
     pending = Pending(state=generate_token(32), nonce=generate_token(32), code_verifier=generate_token(64))
     with OAuth2Session(client.client_id, client.client_secret, scope=client.scopes,
@@ -198,6 +208,8 @@ def finish(client: Client, pending: Pending, args, redirect_uri: str) -> dict:
         raise OidcFailed("no_code")
     if args.get("iss") and args.get("iss") != client.issuer:  # RFC 9207 mix-up defence
         raise OidcFailed("wrong_issuer")
+    from authlib.integrations.requests_client import OAuth2Session
+
     meta = discover(client.issuer)
     with OAuth2Session(client.client_id, client.client_secret, redirect_uri=redirect_uri) as session:
         try:
@@ -217,6 +229,9 @@ def finish(client: Client, pending: Pending, args, redirect_uri: str) -> dict:
 def verify_id_token(id_token: str, meta: dict, client: Client, nonce: str) -> dict:
     """Signature against the provider's JWKS (fetched again once for an unknown key), then
     iss, aud (and azp), exp and nonce."""
+    from joserfc import jwt
+    from joserfc.errors import JoseError
+
     decoded = None
     for fresh in (False, True):
         try:

@@ -10,12 +10,15 @@ import os
 import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
-from saml2.client import Saml2Client
-from saml2.config import SPConfig
 from saml2.saml import NAMEID_FORMAT_TRANSIENT
+
+if TYPE_CHECKING:
+    from saml2.client import Saml2Client
+    from saml2.config import SPConfig
 
 EPPN_OID = "urn:oid:1.3.6.1.4.1.5923.1.1.1.6"
 MAIL_OID = "urn:oid:0.9.2342.19200300.100.1.3"
@@ -115,12 +118,18 @@ def config(idp_metadata: list[str] | None = None) -> SPConfig:
         }},
         "metadata": {"inline": list(idp_metadata or [])},
     }
+    # pysaml2's client and configuration pull in xmlschema, pyOpenSSL and the SAML schemas
+    # (~28 MB in each worker): imported by the first SAML message, not by every worker.
+    from saml2.config import SPConfig
+
     sp_config = SPConfig()
     sp_config.load(conf)
     return sp_config
 
 
 def client(idp_metadata: list[str] | None = None) -> Saml2Client:
+    from saml2.client import Saml2Client
+
     return Saml2Client(config=config(idp_metadata))
 
 
