@@ -203,14 +203,23 @@ def main() -> None:
 
 
 def _latency(label: str, run, queries) -> tuple[float, float]:
-    times = []
+    """Wall time (and this process's CPU time, steadier on a shared machine) per query."""
+    times, cpu = [], []
     for q in queries:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         run(q)
         times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
     times.sort()
-    median, p95 = statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
-    print(f"  {label}: median {median:.1f} ms, p95 {p95:.1f} ms over {len(times)} queries")
+    cpu.sort()
+
+    def p95_of(values):
+        return values[max(0, int(len(values) * 0.95) - 1)]
+
+    median, p95 = statistics.median(times), p95_of(times)
+    print(f"  {label}: median {median:.1f} ms, p95 {p95:.1f} ms over {len(times)} queries "
+          f"(CPU median {statistics.median(cpu):.1f} ms, p95 {p95_of(cpu):.1f} ms; "
+          f"load {os.getloadavg()[0]:.1f})")
     return median, p95
 
 

@@ -41,6 +41,7 @@ from helpdesk.search.backends.base import (
 )
 from helpdesk.search.backends.whoosh_ranking import PostingCache, Ranker, WeightedTerm
 from helpdesk.search.rerank import STOPS, index_terms
+from helpdesk.search.snippets import snippet
 
 log = logging.getLogger(__name__)
 LANGS = ("sv", "en")
@@ -49,6 +50,14 @@ BOOSTS = {"title": 3.0, "body": 1.0}  # tags are indexed with the title
 # A compound part or synonym found in more than this share of documents adds little to the
 # ranking and much to the work; it is left out of the query (the whole word never is).
 COMMON_SHARE = 0.2
+# BM25's length normalisation (B) for the title field, which holds the title and the tags:
+# 0.3, where the text keeps Whoosh's 0.75. Normalisation is for verbose texts that repeat
+# their words; a title and a keyword list name their subject, and an article with more tags
+# (more of the readers' words for it) must not count as much less about each of them. With
+# 0.75 on the big corpus, look-alikes with three tags outranked the answers that list ten
+# (judged set top-3 80% → 89%); with none, the title's length said nothing at all and a
+# long title that repeats the question lost to shorter ones ("kan jag ta bort en elev").
+FIELD_B = {f"title_{lang}": 0.3 for lang in LANGS}
 
 
 
@@ -342,7 +351,7 @@ class WhooshBackend(SearchBackend):
             rankers = self._local.rankers = {}
         found = rankers.get(part)
         if found is None or found.searcher is not searcher:  # refreshed: new segments
-            found = rankers[part] = Ranker(searcher, self._postings, f"{self._ix_gen}/{part}")
+            found = rankers[part] = Ranker(searcher, self._postings, f"{self._ix_gen}/{part}", FIELD_B)
         return found
 
     def _word_terms(self, searcher: Searcher, word: str, langs: tuple[str, ...],
@@ -434,21 +443,9 @@ class WhooshBackend(SearchBackend):
         return SearchResults(hits, total, suggestion=self.suggest(query.text, query.lang) if query.spell else None)
 
     def _hit(self, stored: dict, score: float, marked: dict[str, set[str]]) -> SearchHit:
-        lang, body = stored["language"], stored["body"]
-        terms = marked.get(lang, set())
-        answers: dict[str, bool] = {}  # a text repeats its words: each is looked up once
-
-        def is_match(word: str) -> bool:
-            found = answers.get(word)
-            if found is None:
-                found = answers[word] = not terms.isdisjoint(index_terms(word, lang))
-            return found
-
-        snippet = analysis.mark_snippet(body, is_match)
-        if not snippet:
-            snippet = body[:200] + ("…" if len(body) > 200 else "")
+        lang = stored["language"]
         return SearchHit(kind=stored["kind"], object_id=stored["object_id"], title=stored["title"],
-                         url=stored["url"], snippet=analysis.snippet_html(snippet),
+                         url=stored["url"], snippet=snippet(stored["body"], marked.get(lang, set()), lang),
                          score=round(score, 4), language=lang, audience=stored.get("audience", ""),
                          tags=[t for t in stored.get("tags", "").split(",") if t])
 
