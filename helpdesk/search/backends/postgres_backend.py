@@ -48,7 +48,7 @@ _EN_STOP = {"the", "a", "an", "and", "or", "to", "of", "in", "is", "do", "i", "m
 # of which a document matches one; `head` is the title and tags, `tsv` the whole document,
 # "all" every word of the question (each through any of its forms), "any" one of them.
 TIERS = ([("head", "all")], [("tsv", "all")], [("head", "any"), ("tsv", "all")], [("tsv", "any")])
-RANK_BOUND = 500
+RANK_BOUND = 200
 READY_FOR = 10.0
 
 
@@ -265,7 +265,9 @@ class PostgresBackend(SearchBackend):
         The first tier with `need` documents (or the last) is ranked; the documents it leaves
         out would rank below the ones it holds (a title outweighs a text tenfold) or match
         fewer of the question's words. A tier is ranked over at most RANK_BOUND documents
-        (the reader's, found through the indexes), so no search ranks half the corpus."""
+        (the reader's, found through the indexes), so no search ranks half the corpus: those
+        whose title and tags match best (a small tsvector, cheap to rank), the newest first
+        among equals."""
         tiers = TIERS if n_groups > 1 else TIERS[:2]
         kind = "e.kind = 'article'" if cls == "article" else "e.kind <> 'article'"
         rows: list = []
@@ -279,7 +281,9 @@ class PostgresBackend(SearchBackend):
                     f"SELECT e.id, e.kind, e.object_id, e.title, e.url, e.body, e.language, e.audience, e.tags, "
                     f"ts_rank(ARRAY[0.1, 0.2, 0.5, 1.0]::float4[], e.tsv, to_tsquery('{cfg}', :any_{lang})) "
                     f"* {weight} AS rank "
-                    f"FROM (SELECT * FROM search_entry e WHERE {' AND '.join(where)} LIMIT {RANK_BOUND}) e")
+                    f"FROM search_entry e JOIN (SELECT e.id AS cid FROM search_entry e WHERE {' AND '.join(where)} "
+                    f"ORDER BY ts_rank(e.head, to_tsquery('{cfg}', :any_{lang})) DESC, e.id DESC "
+                    f"LIMIT {RANK_BOUND}) c ON c.cid = e.id")
             sql = ("SELECT * FROM (" + " UNION ALL ".join(selects) + ") f "
                    "ORDER BY f.rank DESC, f.id LIMIT :need")
             rows = db.session.execute(text(sql), {**params, "need": need + 1}).mappings().all()
