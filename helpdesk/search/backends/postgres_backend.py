@@ -283,10 +283,12 @@ class PostgresBackend(SearchBackend):
                     f"* {weight} AS rank "
                     f"FROM search_entry e JOIN (SELECT e.id AS cid FROM search_entry e WHERE {' AND '.join(where)} "
                     f"ORDER BY ts_rank(e.head, to_tsquery('{cfg}', :any_{lang})) DESC, e.id DESC "
-                    f"LIMIT {RANK_BOUND}) c ON c.cid = e.id")
+                    f"LIMIT :bound) c ON c.cid = e.id")
             sql = ("SELECT * FROM (" + " UNION ALL ".join(selects) + ") f "
                    "ORDER BY f.rank DESC, f.id LIMIT :need")
-            rows = db.session.execute(text(sql), {**params, "need": need + 1}).mappings().all()
+            # A deep page needs more than the bound: as many as it shows and one more.
+            rows = db.session.execute(text(sql), {**params, "need": need + 1,
+                                                  "bound": max(RANK_BOUND, need + 1)}).mappings().all()
             if len(rows) > need:
                 return list(rows[:need]), False
         return list(rows), True
