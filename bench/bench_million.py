@@ -128,6 +128,11 @@ def _generate(app) -> int:
                 "CROSS JOIN LATERAL (VALUES ('ticket:school:' || k.school_id), ('ticket:org:' || k.organisation_id), "
                 "('ticket:requester:' || k.requester_id)) AS t(token) "
                 "WHERE e.kind = 'ticket' AND e.object_id BETWEEN :start + :lo AND :start + :hi"), params)
+            # The entries' title-and-tags tsvector and reader tokens, as the search writer keeps them.
+            conn.execute(text(
+                "UPDATE search_entry e SET head = ts_filter(e.tsv, '{a,b}'), tokens = "
+                "(SELECT array_agg(a.token ORDER BY a.token) FROM search_access a WHERE a.entry_id = e.id) "
+                "WHERE e.kind = 'ticket' AND e.object_id BETWEEN :start + :lo AND :start + :hi"), params)
             db.session.commit()
             conn = db.session.connection()
             print(f"  {min(N, lo + STEP):>9,} tickets", flush=True)

@@ -202,15 +202,45 @@ def main() -> None:
         _postgres_big(random.Random(12000), sv, en)
 
 
+def _server_cpu():
+    """CPU seconds the PostgreSQL server process of this session has used, when the server
+    runs on this machine (read from /proc); None otherwise or on SQLite."""
+    from helpdesk.extensions import db
+
+    if db.engine.dialect.name != "postgresql":
+        return None
+    try:
+        pid = db.session.execute(db.text("SELECT pg_backend_pid()")).scalar()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _latency(label: str, run, queries) -> tuple[float, float]:
-    times = []
+    """Wall time (and this process's CPU time, steadier on a shared machine) per query; on
+    PostgreSQL also the server's CPU time per query, on average (the clock ticks are too
+    coarse for one query)."""
+    server_started = _server_cpu()
+    times, cpu = [], []
     for q in queries:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         run(q)
         times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
     times.sort()
-    median, p95 = statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
-    print(f"  {label}: median {median:.1f} ms, p95 {p95:.1f} ms over {len(times)} queries")
+    cpu.sort()
+
+    def p95_of(values):
+        return values[max(0, int(len(values) * 0.95) - 1)]
+
+    median, p95 = statistics.median(times), p95_of(times)
+    server_ended = _server_cpu()
+    server = (f"; the database server's CPU {(server_ended - server_started) * 1000 / len(times):.1f} ms "
+              f"a query on average" if server_started is not None and server_ended is not None else "")
+    print(f"  {label}: median {median:.1f} ms, p95 {p95:.1f} ms over {len(times)} queries "
+          f"(CPU median {statistics.median(cpu):.1f} ms, p95 {p95_of(cpu):.1f} ms{server}; "
+          f"load {os.getloadavg()[0]:.1f})")
     return median, p95
 
 

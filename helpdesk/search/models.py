@@ -25,6 +25,18 @@ class TSVector(TypeDecorator):
         return dialect.type_descriptor(Text())
 
 
+class TokenArray(TypeDecorator):
+    """text[] on PostgreSQL; plain text elsewhere (the column is only used on PostgreSQL)."""
+
+    impl = Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(postgresql.ARRAY(Text()))
+        return dialect.type_descriptor(Text())
+
+
 class IndexOutbox(db.Model):
     """Something searchable changed: written in the same transaction as the change, removed
     only once the index holds it, so a crash between the two loses no update."""
@@ -42,6 +54,8 @@ class SearchEntry(db.Model):
     __table_args__ = (
         UniqueConstraint("kind", "object_id"),
         Index("ix_search_entry_tsv", "tsv", postgresql_using="gin"),
+        Index("ix_search_entry_head", "head", postgresql_using="gin"),
+        Index("ix_search_entry_tokens", "tokens", postgresql_using="gin"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,6 +69,13 @@ class SearchEntry(db.Model):
     url: Mapped[str] = mapped_column(String(300), default="")
     exclude: Mapped[str] = mapped_column(Text, default="")
     tsv = mapped_column(TSVector)
+    # The title and tags alone (tsv's A and B weights): a small first tier of candidates,
+    # so a search for a common word ranks the documents named for it, not half the corpus.
+    head = mapped_column(TSVector)
+    # The reader tokens of the document's SearchAccess rows (exclusions with "!"), under a
+    # GIN index that the planner combines with the text's: only documents the reader may
+    # see are ever read.
+    tokens = mapped_column(TokenArray)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -28,8 +28,6 @@ to 88% (PostgreSQL).
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
@@ -64,52 +62,50 @@ def index_terms(word: str, lang: str) -> tuple[str, ...]:
                  if len(form) >= 2 and form not in stops)
 
 
-class _Positions:
-    """Term → word positions of recently seen texts, least recently used out first (the
-    best candidates of common questions come back again and again; 3,000 texts are a few
-    megabytes)."""
-
-    def __init__(self, size: int = 3000):
-        self.size = size
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def of(self, text: str, lang: str) -> dict[str, list[int]]:
-        key = (lang, text)
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-                return found
-        found = {}
-        for pos, match in enumerate(analysis.WORD.finditer(text)):
-            if pos >= MAX_WORDS:
-                break
-            for term in index_terms(match.group().lower(), lang):
-                found.setdefault(term, []).append(pos)
-        with self._lock:
-            self._items[key] = found
-            if len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return found
+def _words(text: str) -> list[str]:
+    """The text's first MAX_WORDS words, lowercased (one regex pass in C)."""
+    return analysis.WORD.findall(text[: MAX_WORDS * 30].lower())[:MAX_WORDS]
 
 
-_POSITIONS = _Positions()
+def _where(words: list[str], lang: str, wanted: frozenset[str], memo: dict) -> dict[str, list[int]]:
+    """Term → positions in `words`, for the terms in `wanted` only. Which wanted terms a
+    word gives is worked out once a search (`memo`: the candidates share most of their
+    words), so a text costs a dictionary lookup a word."""
+    hits: dict[str, tuple[str, ...]] = {}
+    for word in set(words):
+        terms = memo.get(word)
+        if terms is None:
+            terms = memo[word] = tuple(t for t in index_terms(word, lang) if t in wanted)
+        if terms:
+            hits[word] = terms
+    found: dict[str, list[int]] = {}
+    if hits:
+        for pos, word in enumerate(words):
+            terms = hits.get(word)
+            if terms:
+                for term in terms:
+                    found.setdefault(term, []).append(pos)
+    return found
 
 
-def factor(word_terms: Sequence[frozenset[str]], title: str, tags: str, body: str, lang: str) -> float:
-    """What a candidate's score is multiplied by (see the module's docstring)."""
+def factor(word_terms: Sequence[frozenset[str]], title: str, tags: str, body: str, lang: str,
+           memo: dict | None = None) -> float:
+    """What a candidate's score is multiplied by (see the module's docstring). `memo` may
+    be shared by the candidates of one search in one language."""
     words = [w for w in word_terms if w]
     if not words or lang not in LANGS:
         return 1.0
-    keywords = _POSITIONS.of(tags, lang)
+    wanted = frozenset().union(*words)
+    memo = {} if memo is None else memo
+    tag_words = _words(tags)
+    keywords = _where(tag_words, lang, wanted, memo)
     in_tags = sum(1 for terms in words if not terms.isdisjoint(keywords))
     bonus = TAG_BONUS * in_tags / len(words)
     if len(words) > 1:
         # The title (with the tags) and the text as one run of words, the title first (a
         # gap between them keeps a pair from straddling the two).
-        heading = _POSITIONS.of(f"{title} . {tags}", lang)
-        text = _POSITIONS.of(body, lang)
+        heading = _where(_words(title) + tag_words, lang, wanted, memo)
+        text = _where(_words(body), lang, wanted, memo)
         shift = MAX_WORDS + PAIR_WINDOW + 1
         near = 0
         for first, second in zip(words, words[1:]):
@@ -146,12 +142,13 @@ def rerank(candidates: list, score_of: Callable, text_of: Callable,
     words side by side never gains on the article that answers; `word_terms[lang]` the
     index terms of each query word, in query order."""
     out = []
+    memos: dict[str, dict] = {lang: {} for lang in LANGS}
     for c in candidates:
         text = text_of(c)
         if text is None:  # not an answer (a ticket, a thread): its first score stands
             out.append((score_of(c), c))
             continue
         title, tags, body, lang = text
-        out.append((score_of(c) * factor(word_terms.get(lang, ()), title, tags, body, lang), c))
+        out.append((score_of(c) * factor(word_terms.get(lang, ()), title, tags, body, lang, memos.get(lang)), c))
     out.sort(key=lambda f: -f[0])
     return out

@@ -17,7 +17,7 @@ import re
 import time
 from collections.abc import Iterable
 
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import func, select, text
 
 from helpdesk.extensions import db
 from helpdesk.search import analysis, rerank
@@ -32,6 +32,7 @@ from helpdesk.search.backends.base import (
     SearchResults,
 )
 from helpdesk.search.models import SearchEntry, SearchWord
+from helpdesk.search.snippets import snippet
 
 log = logging.getLogger(__name__)
 CONFIGS = {"sv": "swedish", "en": "english"}
@@ -43,11 +44,20 @@ _EN_STOP = {"the", "a", "an", "and", "or", "to", "of", "in", "is", "do", "i", "m
             "can", "who", "what", "when", "will", "for", "with", "on", "it", "be", "without"}
 
 
+# The tiers of candidates (see PostgresBackend._candidates): each a list of (column, words)
+# of which a document matches one; `head` is the title and tags, `tsv` the whole document,
+# "all" every word of the question (each through any of its forms), "any" one of them.
+TIERS = ([("head", "all")], [("tsv", "all")], [("head", "any"), ("tsv", "all")], [("tsv", "any")])
+RANK_BOUND = 200
+READY_FOR = 10.0
+
+
 class PostgresBackend(SearchBackend):
     name = "postgres"
 
     def __init__(self):
         self._trgm: bool | None = None
+        self._ready_at = float("-inf")
 
     def prepare(self) -> None:
         """Enable pg_trgm when we may (the first run as a superuser does it)."""
@@ -71,12 +81,18 @@ class PostgresBackend(SearchBackend):
     def ready(self) -> bool:
         # One row at most: counting every document cost more than a search (70 ms over
         # 110,000), and every search asks this first.
+        # A table that was there a moment ago still is: asked again after READY_FOR seconds
+        # (three round trips a search were a tenth of a quick search's time).
+        if time.monotonic() - self._ready_at < READY_FOR:
+            return True
         try:
             with db.session.begin_nested():
                 db.session.execute(select(SearchEntry.id).limit(1))
-            return True
         except Exception:
+            self._ready_at = float("-inf")
             return False
+        self._ready_at = time.monotonic()
+        return True
 
     def check(self) -> dict:
         ok = self.ready()
@@ -139,17 +155,26 @@ class PostgresBackend(SearchBackend):
         `memo` keeps the answers for one search (its query and its "did you mean")."""
         if len(word) < 4 or word.isdigit():
             return None
+        lang = lang or "sv"
         if (word, lang) not in memo:
-            public = db.session.scalar(select(SearchWord.id).where(SearchWord.word == word))
-            memo[word, lang] = None if public else self._nearest(word, lang)
+            memo[word, lang] = None if word in self._public(memo, [word]) else self._nearest(word, lang)
         return memo[word, lang]
+
+    def _public(self, memo: dict, words: list[str]) -> set[str]:
+        """Which of `words` public help text uses: asked once a search for all its words."""
+        known = memo.setdefault("public", {})
+        missing = sorted({w for w in words if w not in known})
+        if missing:
+            found = set(db.session.scalars(select(SearchWord.word).where(SearchWord.word.in_(missing))))
+            known.update((w, w in found) for w in missing)
+        return {w for w in words if known[w]}
 
     def _tsquery(self, qwords: list[str], lang: str, extra: dict | None = None,
                  memo: dict | None = None) -> list[tuple[str, list[str]]]:
         """One tsquery group a query word, with the forms it holds: the word's forms,
         compound parts, synonyms and typo neighbour, any of which matches it."""
         groups = []
-        for w in qwords:
+        for n, w in enumerate(qwords, start=1):
             forms = list(analysis.expand_word(w, lang)) + list(analysis.synonyms(w, lang, extra))
             near = self._correction(w, lang, memo if memo is not None else {})
             if near:
@@ -159,7 +184,10 @@ class PostgresBackend(SearchBackend):
                 for piece in analysis.words(f):
                     if _SAFE.match(piece):
                         alts.append(piece)
-                        if i == 0 and len(piece) >= 5:
+                        # The last word may be one still being typed ("glömt lösen"):
+                        # it also matches as the start of a word. Only the last: a stemmed
+                        # prefix ("fortare" → fort:*) matches many words, and each costs.
+                        if i == 0 and n == len(qwords) and len(piece) >= 5:
                             alts.append(piece + ":*")
             if alts:
                 groups.append(("(" + " | ".join(dict.fromkeys(alts)) + ")", forms))
@@ -172,77 +200,98 @@ class PostgresBackend(SearchBackend):
         qwords = [w for w in all_words if w not in stop][: analysis.MAX_QUERY_WORDS] or all_words[: analysis.MAX_QUERY_WORDS]
         if not qwords:
             return SearchResults([], 0)
-        selects = []
         memo: dict = {}
+        self._public(memo, [w for w in analysis.words(query.text)[: analysis.MAX_QUERY_WORDS] if len(w) >= 4])
         params: dict = {"tokens": sorted(query.access) or ["-"],
-                        "excl": ["!" + t for t in sorted(query.exclude)] or ["-"],
-                        "limit": query.limit, "offset": query.offset}
+                        "excl": ["!" + t for t in sorted(query.exclude)] or ["-"]}
         # Articles first, and the reader's role's articles before others (base.ARTICLE_WEIGHT).
         weight = f"(CASE WHEN e.kind = 'article' THEN {ARTICLE_WEIGHT} ELSE 1.0 END)"
         if query.prefer_audiences:
             params["prefer"] = list(query.prefer_audiences)
-            weight += f" * (CASE WHEN e.kind = 'article' AND e.audience IN :prefer THEN {AUDIENCE_WEIGHT} ELSE 1.0 END)"
+            weight += f" * (CASE WHEN e.kind = 'article' AND e.audience = ANY(:prefer) THEN {AUDIENCE_WEIGHT} ELSE 1.0 END)"
         by_word: dict[str, list[frozenset[str]]] = {}  # for the second look (rerank)
+        n_groups = 0
         for lang in langs:
             groups = self._tsquery(qwords, lang, query.synonyms, memo)
             if not groups:
                 continue
-            params[f"q_{lang}"] = " | ".join(g for g, _ in groups)
+            n_groups = max(n_groups, len(groups))
+            params[f"all_{lang}"] = " & ".join(g for g, _ in groups)
+            params[f"any_{lang}"] = " | ".join(g for g, _ in groups)
             by_word[lang] = [frozenset(t for f in forms for t in rerank.index_terms(f, lang)) for _, forms in groups]
-            cfg = CONFIGS[lang]
-            where = [f"e.language = '{lang}'", f"e.tsv @@ to_tsquery('{cfg}', :q_{lang})"]
-            if query.kinds:
-                params["kinds"] = list(query.kinds)
-                where.append("e.kind IN :kinds")
-            if query.audience:
-                params["audience"] = query.audience
-                where.append("e.audience = :audience")
-            if query.tag:
-                params["tag"] = f"%|{query.tag.lower().replace('%', '').replace('_', '')}|%"
-                where.append("e.tags LIKE :tag")
-            where.append("EXISTS (SELECT 1 FROM search_access a WHERE a.entry_id = e.id AND a.token IN :tokens)")
-            where.append("NOT EXISTS (SELECT 1 FROM search_access x WHERE x.entry_id = e.id AND x.token IN :excl)")
-            selects.append(
-                f"SELECT e.id, e.kind, e.object_id, e.title, e.url, e.body, e.language, e.audience, e.tags, "
-                f"ts_rank(ARRAY[0.1, 0.2, 0.5, 1.0]::float4[], e.tsv, to_tsquery('{cfg}', :q_{lang})) "
-                f"* {weight} AS rank, "
-                f"'{cfg}' AS cfg, :q_{lang} AS q FROM search_entry e WHERE " + " AND ".join(where))
-        if not selects:
+        if not by_word:
             return SearchResults([], 0)
-        # The best candidates, then the second look (rerank) in Python, then snippets for
-        # the page only (ts_headline is the dearest part of a row).
-        params["candidates"] = max(query.offset + query.limit, rerank.CANDIDATES)
-        sql = ("WITH found AS (" + " UNION ALL ".join(selects) + ") "
-               "SELECT f.*, count(*) OVER () AS total "
-               "FROM found f ORDER BY f.rank DESC, f.id LIMIT :candidates")
-        stmt = text(sql)
-        for name in ("tokens", "excl", "kinds", "prefer"):
-            if name in params:
-                stmt = stmt.bindparams(bindparam(name, expanding=True))
-        rows = db.session.execute(stmt, params).mappings().all()
+        filters = ["e.tokens && CAST(:tokens AS text[])", "NOT e.tokens && CAST(:excl AS text[])"]
+        if query.kinds:
+            params["kinds"] = list(query.kinds)
+            filters.append("e.kind = ANY(:kinds)")
+        if query.audience:
+            params["audience"] = query.audience
+            filters.append("e.audience = :audience")
+        if query.tag:
+            params["tag"] = f"%|{query.tag.lower().replace('%', '').replace('_', '')}|%"
+            filters.append("e.tags LIKE :tag")
+        # The best candidates of articles (which get the second look) and of everything else
+        # (which only fills the page), each found tier by tier (TIERS): the first tier that
+        # holds enough of them is ranked, so a common word never ranks half the corpus.
+        wanted = query.offset + query.limit
+        candidates = max(wanted, rerank.CANDIDATES)
+        classes = [(cls, need) for cls, need in (("article", candidates), ("other", wanted))
+                   if not query.kinds or any((k == "article") == (cls == "article") for k in query.kinds)]
+        rows, exact = [], True
+        for cls, need in classes:
+            found, complete = self._candidates(cls, need, filters, params, weight, by_word, n_groups)
+            rows.extend(found)
+            exact = exact and complete
+        rows.sort(key=lambda r: (-float(r["rank"]), r["id"]))
         ranked = rerank.rerank(rows, lambda r: float(r["rank"]),
                                lambda r: (r["title"], (r["tags"] or "").replace("|", " . "), r["body"], r["language"])
                                if r["kind"] == "article" else None,
-                               by_word)[query.offset:query.offset + query.limit]
-        snippets = self._snippets([r for _, r in ranked])
+                               by_word)[query.offset:wanted]
+        marked = {lang: frozenset().union(*words) for lang, words in by_word.items()}
         hits = [SearchHit(kind=r["kind"], object_id=r["object_id"], title=r["title"], url=r["url"],
-                          snippet=analysis.snippet_html(snippet or ""), score=round(score, 4),
-                          language=r["language"], audience=r["audience"],
+                          snippet=snippet(r["body"], marked.get(r["language"], frozenset()), r["language"]),
+                          score=round(score, 4), language=r["language"], audience=r["audience"],
                           tags=[t for t in (r["tags"] or "").split("|") if t])
-                for (score, r), snippet in zip(ranked, snippets)]
-        total = rows[0]["total"] if rows else 0
-        return SearchResults(hits, total, suggestion=self.suggest(query.text, query.lang, memo) if query.spell else None)
+                for score, r in ranked]
+        return SearchResults(hits, len(rows), exact=exact,
+                             suggestion=self.suggest(query.text, query.lang, memo) if query.spell else None)
 
-    def _snippets(self, rows) -> list[str]:
-        if not rows:
-            return []
-        found = db.session.execute(text(
-            "SELECT ts_headline(t.cfg::regconfig, t.body, to_tsquery(t.cfg::regconfig, t.q), "
-            "'StartSel=\x02, StopSel=\x03, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') "
-            "FROM unnest(CAST(:cfg AS text[]), CAST(:body AS text[]), CAST(:q AS text[])) WITH ORDINALITY "
-            "AS t(cfg, body, q, n) ORDER BY t.n"),
-            {"cfg": [r["cfg"] for r in rows], "body": [r["body"] for r in rows], "q": [r["q"] for r in rows]})
-        return list(found.scalars())
+    def _candidates(self, cls: str, need: int, filters: list[str], params: dict, weight: str,
+                    by_word: dict, n_groups: int) -> tuple[list, bool]:
+        """The `need` best documents of a class ("article" or "other") and whether they are
+        all there are. Tiers (TIERS), each holding the one before: every word in the title or
+        tags, every word anywhere, then any word in the title or tags, then any word at all.
+        The first tier with `need` documents (or the last) is ranked; the documents it leaves
+        out would rank below the ones it holds (a title outweighs a text tenfold) or match
+        fewer of the question's words. A tier is ranked over at most RANK_BOUND documents
+        (the reader's, found through the indexes), so no search ranks half the corpus: those
+        whose title and tags match best (a small tsvector, cheap to rank), the newest first
+        among equals."""
+        tiers = TIERS if n_groups > 1 else TIERS[:2]
+        kind = "e.kind = 'article'" if cls == "article" else "e.kind <> 'article'"
+        rows: list = []
+        for tier in tiers:
+            selects = []
+            for lang in by_word:
+                cfg = CONFIGS[lang]
+                match = " OR ".join(f"e.{column} @@ to_tsquery('{cfg}', :{join}_{lang})" for column, join in tier)
+                where = [f"e.language = '{lang}'", kind, f"({match})", *filters]
+                selects.append(
+                    f"SELECT e.id, e.kind, e.object_id, e.title, e.url, e.body, e.language, e.audience, e.tags, "
+                    f"ts_rank(ARRAY[0.1, 0.2, 0.5, 1.0]::float4[], e.tsv, to_tsquery('{cfg}', :any_{lang})) "
+                    f"* {weight} AS rank "
+                    f"FROM search_entry e JOIN (SELECT e.id AS cid FROM search_entry e WHERE {' AND '.join(where)} "
+                    f"ORDER BY ts_rank(e.head, to_tsquery('{cfg}', :any_{lang})) DESC, e.id DESC "
+                    f"LIMIT :bound) c ON c.cid = e.id")
+            sql = ("SELECT * FROM (" + " UNION ALL ".join(selects) + ") f "
+                   "ORDER BY f.rank DESC, f.id LIMIT :need")
+            # A deep page needs more than the bound: as many as it shows and one more.
+            rows = db.session.execute(text(sql), {**params, "need": need + 1,
+                                                  "bound": max(RANK_BOUND, need + 1)}).mappings().all()
+            if len(rows) > need:
+                return list(rows[:need]), False
+        return list(rows), True
 
     def suggest(self, text_: str, lang: str | None, memo: dict | None = None) -> str | None:
         out, changed = [], False

@@ -30,15 +30,20 @@ WITH d AS (
     SELECT * FROM unnest(CAST(:kind AS text[]), CAST(:oid AS integer[]), CAST(:lang AS text[]),
                          CAST(:cfg AS text[]), CAST(:title AS text[]), CAST(:body AS text[]),
                          CAST(:tags AS text[]), CAST(:aud AS text[]), CAST(:url AS text[]),
-                         CAST(:ta AS text[]), CAST(:tb AS text[]), CAST(:td AS text[]))
-        AS d(kind, object_id, language, cfg, title, body, tags, audience, url, ta, tb, td)
+                         CAST(:ta AS text[]), CAST(:tb AS text[]), CAST(:td AS text[]),
+                         CAST(:tk AS text[]))
+        AS d(kind, object_id, language, cfg, title, body, tags, audience, url, ta, tb, td, tk)
+), h AS (
+    SELECT d.*, setweight(to_tsvector(cfg::regconfig, ta), 'A') || setweight(to_tsvector(cfg::regconfig, tb), 'B')
+           AS head
+    FROM d
 ), ins AS (
     INSERT INTO {entry} (kind, object_id, language, title, body, tags, audience, url, exclude,
-                         tsv, updated_at)
+                         tsv, head, tokens, updated_at)
     SELECT kind, object_id, language, title, body, tags, audience, url, '',
-           setweight(to_tsvector(cfg::regconfig, ta), 'A') || setweight(to_tsvector(cfg::regconfig, tb), 'B')
-           || setweight(to_tsvector(cfg::regconfig, td), 'D'), now()
-    FROM d
+           head || setweight(to_tsvector(cfg::regconfig, td), 'D'), head,
+           string_to_array(tk, ' '), now()
+    FROM h
     RETURNING id, kind, object_id
 )
 INSERT INTO {access} (entry_id, token)
@@ -63,7 +68,7 @@ def insert(docs: list[SearchDocument], build: str | None = None) -> None:
     entry, access = _tables(build)
     cols: dict[str, list] = {k: [] for k in
                              ("kind", "oid", "lang", "cfg", "title", "body", "tags", "aud", "url",
-                              "ta", "tb", "td", "a_kind", "a_oid", "a_token")}
+                              "ta", "tb", "td", "tk", "a_kind", "a_oid", "a_token")}
     words: set[str] = set()
     for doc in docs:
         lang = doc.language if doc.language in CONFIGS else "sv"
@@ -76,6 +81,8 @@ def insert(docs: list[SearchDocument], build: str | None = None) -> None:
                            ("td", analysis.expand_text(doc.body, lang))):
             cols[key].append(value)
         tokens = [t[:64] for t in sorted(doc.access)] + [("!" + t)[:64] for t in sorted(doc.exclude)]
+        # Tokens hold no spaces (Whoosh keeps them space-separated too).
+        cols["tk"].append(" ".join(tokens))
         for token in tokens:
             cols["a_kind"].append(doc.kind)
             cols["a_oid"].append(doc.object_id)

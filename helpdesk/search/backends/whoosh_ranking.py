@@ -154,8 +154,10 @@ def field_lengths(leaf_reader, field: str) -> np.ndarray:
 class Ranker:
     """Scores queries over one Whoosh searcher (one partition of one generation)."""
 
-    def __init__(self, searcher, cache: PostingCache, name: str):
+    def __init__(self, searcher, cache: PostingCache, name: str, field_b: dict[str, float] | None = None):
         self.searcher = searcher
+        # BM25's length normalisation per field (B when a field is not named).
+        self.field_b = field_b or {}
         self.cache = cache
         self.name = name  # tells apart the partitions and generations sharing a cache
         self.leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
@@ -213,12 +215,13 @@ class Ranker:
                 continue
             idf = log(doc_count / (df + 1)) + 1
             average = searcher.avg_field_length(term.field) or 1.0
+            b = self.field_b.get(term.field, B)
             for reader, offset in self.leaves:
                 ids, weights = self._postings(reader, term.field, term.text)
                 if not len(ids):
                     continue
                 lengths = self._lengths(reader, term.field)[ids]
-                part = idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / average))
+                part = idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - b) + b * lengths / average))
                 # A document holds a term once per field, so ids are unique and += is safe.
                 scores[ids + offset] += term.boost * part
         scores[~allowed] = 0

@@ -74,6 +74,25 @@ def test_scores_equal_whooshs_bm25f_and_leave_out_deleted_and_forbidden(small_in
         assert int(small_index.stored_fields(docnum)["key"]) % 7  # deleted ones are gone
 
 
+def test_a_fields_own_length_normalisation_equals_whooshs_bm25f_with_it(small_index):
+    from whoosh.scoring import BM25F
+    from whoosh.searching import Searcher
+
+    ranker = Ranker(small_index, PostingCache(), "test", field_b={"body": 0.3})
+    allowed = ranker.mask([("access", f"school:{k}") for k in range(4)])
+    top, _ = ranker.top([WeightedTerm("body", "elev", 1.0)], allowed, 1000)
+
+    # The same index, scored by Whoosh itself with body_B=0.3.
+    searcher = Searcher(small_index.reader(), weighting=BM25F(body_B=0.3), closereader=False)
+    expected = {hit.docnum: hit.score for hit in searcher.search(Term("body", "elev"), limit=None)
+                if int(hit["key"]) % 7}
+    assert len(top) == len(expected) > 50
+    for docnum, score in top:
+        assert score == pytest.approx(expected[docnum], rel=1e-5)
+    plain, _ = Ranker(small_index, PostingCache(), "test").top([WeightedTerm("body", "elev", 1.0)], allowed, 1000)
+    assert dict(plain) != dict(top)  # the setting changes the scores
+
+
 def test_mask_needs_one_of_each_group_and_none_of_the_excluded(small_index):
     ranker = Ranker(small_index, PostingCache(), "test")
     mask = ranker.mask([("access", f"school:{k}") for k in range(4)],

@@ -1,0 +1,66 @@
+"""PostgreSQL full-text search: candidates in tiers over the title-and-tags tsvector and the
+reader's tokens, so a common word never ranks half the corpus."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from helpdesk.extensions import db
+from helpdesk.search import services
+from helpdesk.search.backends.base import SearchDocument, SearchQuery
+
+
+@pytest.fixture
+def pg_app(indexed_app):
+    if services.backend_name(indexed_app) != "postgres":
+        pytest.skip("PostgreSQL full-text search only")
+    return indexed_app
+
+
+def _doc(i, title, body="Annat.", access=("school:1",)):
+    return SearchDocument(kind="ticket", object_id=900_000 + i, language="sv", title=title, body=body,
+                          url=f"/tickets/{900_000 + i}", access=set(access))
+
+
+def test_every_entry_has_its_head_and_the_tokens_of_its_access_rows(pg_app):
+    with pg_app.test_request_context():
+        assert db.session.scalar(text("SELECT count(*) FROM search_entry")) > 50
+        assert db.session.scalar(text(
+            "SELECT count(*) FROM search_entry e WHERE e.head IS NULL OR e.tokens IS DISTINCT FROM "
+            "COALESCE((SELECT array_agg(CAST(a.token AS text) ORDER BY a.token) FROM search_access a "
+            "WHERE a.entry_id = e.id), '{}')")) == 0
+        # The head holds the title's words and not the text's.
+        row = db.session.execute(text(
+            "SELECT e.head @@ to_tsquery('swedish', 'lösenord'), e.head @@ to_tsquery('swedish', 'zzz') "
+            "FROM search_entry e WHERE e.url LIKE '%/losenord-glomt'")).one()
+        assert row == (True, False)
+
+
+def test_the_title_tier_answers_when_it_holds_enough_and_the_total_is_then_not_exact(pg_app):
+    with pg_app.test_request_context():
+        backend = services.get_backend()
+        named = [_doc(i, f"Zebrafinkar nummer {i}") for i in range(15)]
+        in_text = _doc(99, "Annan rubrik", body="Här nämns zebrafinkar bara i texten, många gånger: zebrafinkar.")
+        hidden = _doc(98, "Zebrafinkar för en annan skola", access=("school:2",))
+        backend.update([*named, in_text, hidden], [])
+        query = SearchQuery(text="zebrafinkar", access={"school:1"}, kinds=("ticket",), limit=10)
+        found = backend.search(query)
+        keys = {(h.kind, h.object_id) for h in found.hits}
+        assert len(found.hits) == 10 and not found.exact
+        assert keys <= {("ticket", d.object_id) for d in named}  # the text-only one waits
+        # Fewer in the titles than a page: the next tier, every word anywhere, is ranked too.
+        everything = backend.search(SearchQuery(text="zebrafinkar", access={"school:1"}, kinds=("ticket",),
+                                                limit=20))
+        assert ("ticket", in_text.object_id) in {(h.kind, h.object_id) for h in everything.hits}
+        assert everything.exact and everything.total == 16
+        # The other school's ticket is never read, whatever the tier.
+        assert ("ticket", hidden.object_id) not in {(h.kind, h.object_id) for h in everything.hits}
+
+
+def test_any_word_is_the_last_tier_when_no_document_has_them_all(pg_app):
+    with pg_app.test_request_context():
+        backend = services.get_backend()
+        backend.update([_doc(1, "Zebrafinkar i klassrummet"), _doc(2, "Papegojor i klassrummet")], [])
+        found = backend.search(SearchQuery(text="zebrafinkar papegojor", access={"school:1"},
+                                           kinds=("ticket",), limit=10))
+        assert {h.object_id for h in found.hits} == {900_001, 900_002} and found.exact
