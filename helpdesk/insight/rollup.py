@@ -3,7 +3,8 @@
 The unit of work is one organisation's day: its rows are deleted and counted again from the
 tickets with INSERT ... SELECT, the same statements whether one day is refreshed after a
 change or every day is rebuilt (`flask --app helpdesk insight rebuild`), so the rollup never
-holds a figure a direct count would not give.
+holds a figure a direct count would not give. The week level of the times (InsightWeekTime)
+is then summed again from the refreshed days' weeks.
 
 Which days a change touches is collected while the session flushes (any question filed,
 changed in a column the overview reads, or given a history event: escalations done with a

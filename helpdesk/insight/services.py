@@ -124,10 +124,10 @@ def _week(model, f: Filters):
 
 
 def _counts(reach: Reach, f: Filters, ov: Overview) -> None:
-    """Every count of both periods from one grouped read of the daily rollup: questions asked
-    (per week, tier, school and category) and how far up they went, resolved per tier,
-    ratings and deadlines passed. The rows are bounded by weeks x tiers x schools x
-    categories, not by the number of tickets."""
+    """Every count of both periods from one query over the daily rollup: questions asked
+    (per period, tier, school and category, and per week and tier) and how far up they went,
+    resolved per tier, ratings and deadlines passed. The rows are bounded by tiers x schools x
+    categories and weeks x tiers, not by the number of tickets."""
     weeks = _week_starts(f)
     index = {w: i for i, w in enumerate(weeks)}
     ov.weeks = weeks
@@ -138,13 +138,22 @@ def _counts(reach: Reach, f: Filters, ov: Overview) -> None:
         period.ratings = {r: 0 for r in RATINGS}
     rating_sums = {id(ov.now): 0, id(ov.before): 0}
     by_school: dict[int, dict] = {}
-    day, week = InsightDay, _week(InsightDay, f)
-    rows = db.session.execute(
-        select(week, day.tier, day.school_id, day.category, *[func.sum(getattr(day, n)) for n in COUNT_NAMES])
-        .where(*_row_filters(reach, f, day)).group_by(week, day.tier, day.school_id, day.category))
-    for monday, tier, school_id, category, *sums in rows:
+    day = InsightDay
+    now = case((day.day >= f.start, 1), else_=0)
+    sums = [func.sum(getattr(day, n)) for n in COUNT_NAMES]
+    # Per period, tier, school and category (a few hundred rows), and the questions asked
+    # per week and tier of the period (a row per week and tier): two groupings in one query.
+    per_period = select(now, day.tier, day.school_id, day.category, cast(null(), Date), *sums).where(
+        *_row_filters(reach, f, day)).group_by(now, day.tier, day.school_id, day.category)
+    per_week = select(literal_column("2"), day.tier, null(), null(), day.week, func.sum(day.asked),
+                      *[literal_column("0")] * (len(COUNT_NAMES) - 1)).where(
+        *_row_filters(reach, f, day), day.day >= f.start).group_by(day.week, day.tier)
+    for flag, tier, school_id, category, monday, *sums in db.session.execute(union_all(per_period, per_week)):
         n = dict(zip(COUNT_NAMES, (int(v or 0) for v in sums), strict=True))
-        period = ov.before if monday is None else ov.now
+        if flag == 2:
+            ov.weekly_asked[tier][index[monday]] += n["asked"]
+            continue
+        period = ov.now if flag == 1 else ov.before
         period.asked += n["asked"]
         for reached_tier, key in zip(TIERS, ("asked", "reached_central", "reached_vendor"), strict=True):
             period.reached[reached_tier] += n[key]
@@ -158,8 +167,7 @@ def _counts(reach: Reach, f: Filters, ov: Overview) -> None:
             period.breaches[t] += n[f"breached_{t.value}"]
         if n["asked"]:
             period.categories[category] = period.categories.get(category, 0) + n["asked"]
-            if monday is not None:
-                ov.weekly_asked[tier][index[monday]] += n["asked"]
+            if flag == 1:
                 counts = by_school.setdefault(school_id, {})
                 counts[category] = counts.get(category, 0) + n["asked"]
     for period in (ov.now, ov.before):
