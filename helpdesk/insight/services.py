@@ -117,12 +117,6 @@ def _week_starts(f: Filters) -> list[date]:
     return [first_monday + timedelta(weeks=i) for i in range(MAX_WEEKS) if first_monday + timedelta(weeks=i) <= f.end]
 
 
-def _week(model, f: Filters):
-    """The week (its Monday, Swedish calendar) a row of the period counts in; NULL for the
-    period before. The period's first and last weeks hold only its own days."""
-    return case((model.day < f.start, None), else_=model.week)
-
-
 def _counts(reach: Reach, f: Filters, ov: Overview) -> None:
     """Every count of both periods from one query over the daily rollup: questions asked
     (per period, tier, school and category, and per week and tier) and how far up they went,
@@ -231,18 +225,14 @@ def _time_sources(reach: Reach, f: Filters) -> list[tuple]:
 
 def _period_hists(sources: list[tuple]):
     """Per measure and slot, the count and largest time of the period (n1, top1) and of the
-    period before (n0, top0): each source summed in the order of its index, then together."""
-    parts = []
-    for model, cond, now in sources:
-        def of(value, is_now, agg):
-            return agg(case((now if is_now else ~now, value), else_=None))
-        part = (select(model.measure.label("key"), model.slot.label("slot"),
-                       of(model.count, True, func.sum).label("n1"), of(model.largest, True, func.max).label("top1"),
-                       of(model.count, False, func.sum).label("n0"), of(model.largest, False, func.max).label("top0"))
-                .where(cond).group_by(model.measure, model.slot))
-        if model is InsightWeekTime:  # SQLite would take the week index and sort every row to group them
-            part = part.with_hint(model, "INDEXED BY ix_insight_week_time_org_measure", dialect_name="sqlite")
-        parts.append(part)
+    period before (n0, top0): each source summed apart, then together."""
+    def of(value, when, agg):
+        return agg(case((when, value), else_=None))
+
+    parts = [select(model.measure.label("key"), model.slot.label("slot"),
+                    of(model.count, now, func.sum).label("n1"), of(model.largest, now, func.max).label("top1"),
+                    of(model.count, ~now, func.sum).label("n0"), of(model.largest, ~now, func.max).label("top0"))
+             .where(cond).group_by(model.measure, model.slot) for model, cond, now in sources]
     both = union_all(*parts).subquery()
     return (select(both.c.key, both.c.slot, func.coalesce(func.sum(both.c.n1), 0).label("n1"),
                    func.max(both.c.top1).label("top1"), func.coalesce(func.sum(both.c.n0), 0).label("n0"),
@@ -252,7 +242,7 @@ def _period_hists(sources: list[tuple]):
 
 def _periods_ranked(sources: list[tuple]):
     """The nearest ranks of both periods, one row per slot where a percentile of either lands:
-    (key, 2 for the period / 3 for the one before, total, top, p50, p90)."""
+    (key, 1 for the period / 0 for the one before, total, top, p50, p90)."""
     h = _period_hists(sources)
     out = []
     for flag, n, top in ((1, h.c.n1, h.c.top1), (0, h.c.n0, h.c.top0)):

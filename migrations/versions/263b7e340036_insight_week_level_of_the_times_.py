@@ -30,8 +30,6 @@ _OPEN = ('status', 'organisation_id', 'created_at', 'tier', 'school_id', 'catego
 _WEEK_INDEXES = {
     'ix_insight_week_time_org_week': ['organisation_id', 'week', 'measure', 'slot', 'tier', 'vendor_id', 'count',
                                       'largest'],
-    'ix_insight_week_time_org_measure': ['organisation_id', 'measure', 'slot', 'week', 'tier', 'vendor_id',
-                                         'count', 'largest'],
 }
 
 
