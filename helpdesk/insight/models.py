@@ -54,10 +54,11 @@ class InsightDay(db.Model):
 
 
 class InsightDayTime(db.Model):
-    """Business-minute times of one day in slots (see services.SLOT): how many fell in the
+    """Business-minute times of one day in slots (see rollup.slot_of): how many fell in the
     slot and the largest of them, so the nearest-rank median and 90th percentile come out
     of sums. `measure` is the tier of a first response (counted on the day the question was
-    filed) or "resolution" (on the day it was resolved)."""
+    filed) or "resolved:<tier>", the time to resolution by that tier (on the day it was
+    resolved)."""
 
     __tablename__ = "insight_day_time"
 
@@ -79,4 +80,30 @@ class InsightDayTime(db.Model):
     __table_args__ = (
         Index("ix_insight_day_time_org_day", "organisation_id", "day", "measure", "week", "slot", "school_id",
               "category", "tier", "vendor_id", "count", "largest"),
+    )
+
+
+class InsightWeekTime(db.Model):
+    """The times of one whole week (Monday to Sunday) without the school and category: the
+    week's InsightDayTime rows summed per tier, vendor, measure and slot, so the overview
+    without a school or category filter reads a few rows a week instead of a few hundred a
+    day (services._time_rows). Counted again from the week's days whenever one of them is."""
+
+    __tablename__ = "insight_week_time"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    week: Mapped[date]
+    tier: Mapped[Tier] = enum_column(Tier)
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"))
+    measure: Mapped[str] = mapped_column(String(16))
+    slot: Mapped[int]
+    count: Mapped[int]
+    largest: Mapped[int]
+
+    # Every column, in the order of the weekly medians' read (per week, measure and slot), so
+    # that read is answered from the index and grouped as the rows come, without a sort.
+    __table_args__ = (
+        Index("ix_insight_week_time_org_week", "organisation_id", "week", "measure", "slot", "tier", "vendor_id",
+              "count", "largest"),
     )

@@ -56,8 +56,10 @@ class Reach:
 
     def rows_condition(self, model):
         """The same reach over rows of the daily rollup, whose `vendor_id` is set only once
-        the question was escalated to that vendor (helpdesk/insight/models.py)."""
-        return self._condition(model.organisation_id, model.school_id, model.vendor_id == self.vendor_id)
+        the question was escalated to that vendor (helpdesk/insight/models.py). The week
+        level has no school: it is read only for a reach without schools."""
+        return self._condition(model.organisation_id, getattr(model, "school_id", None),
+                               model.vendor_id == self.vendor_id)
 
     def _condition(self, organisation_id, school_id, reached_vendor):
         if self.operator:

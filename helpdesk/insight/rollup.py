@@ -3,7 +3,8 @@
 The unit of work is one organisation's day: its rows are deleted and counted again from the
 tickets with INSERT ... SELECT, the same statements whether one day is refreshed after a
 change or every day is rebuilt (`flask --app helpdesk insight rebuild`), so the rollup never
-holds a figure a direct count would not give.
+holds a figure a direct count would not give. The week level of the times (InsightWeekTime)
+is then summed again from the refreshed days' weeks.
 
 Which days a change touches is collected while the session flushes (any question filed,
 changed in a column the overview reads, or given a history event: escalations done with a
@@ -38,14 +39,24 @@ from sqlalchemy.orm import Session
 from helpdesk.directory.models import Organisation
 from helpdesk.extensions import db
 from helpdesk.insight.filters import STOCKHOLM, Filters
-from helpdesk.insight.models import InsightDay, InsightDayTime
+from helpdesk.insight.models import InsightDay, InsightDayTime, InsightWeekTime
 from helpdesk.models_base import UTCDateTime, utcnow
 from helpdesk.tickets.models import EventKind, Ticket, TicketEvent, Tier
 
 TIERS = [Tier.LOCAL, Tier.CENTRAL, Tier.VENDOR]
 RATINGS = [1, 2, 3, 4, 5]
-SLOT = 6  # minutes: the 0.1 hour the page shows
-RESOLUTION = "resolution"
+# The slots a time is counted in (business minutes): 6 minutes (the 0.1 hour the page shows)
+# up to 4 hours, then each doubling of the time (4-8 h, 8-16 h, ...) in SLOTS_PER_DOUBLING
+# equal slots, so a slot is never wider than 6 minutes or 1/40 (2.5 %) of its lowest time.
+# The overview reports the largest time of the slot a percentile falls in: at most 6 minutes
+# or 2.5 % above the exact nearest-rank figure, never below it (README, Insight).
+SLOT = 6
+SLOTS_PER_DOUBLING = 40
+LINEAR_UP_TO = SLOT * SLOTS_PER_DOUBLING  # 240 minutes
+_DOUBLINGS = 20  # the last (from 240 * 2**19 minutes, centuries of business hours) goes on in its width
+# The measures of InsightDayTime/InsightWeekTime: a tier's value for the first response at
+# that tier, "resolved:<tier>" for the time to resolution by the tier that resolved it.
+RESOLVED = {t: f"resolved:{t.value}" for t in (Tier.LOCAL, Tier.CENTRAL, Tier.VENDOR)}
 # The ticket columns a figure of the overview depends on; a change to any other column
 # (an assignee, a deadline, a subject) leaves the rollup as it is.
 READ_COLUMNS = {"organisation_id", "school_id", "category", "tier", "vendor_id", "vendor_escalated_at",
@@ -67,6 +78,38 @@ def day_of(moment: datetime) -> date:
 
 def week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+def slot_of(minutes: int) -> int:
+    """The slot of a time (the rollup's SQL, `_slot`, in Python: for tests and readers)."""
+    if minutes < LINEAR_UP_TO:
+        return minutes // SLOT
+    low, k = LINEAR_UP_TO, 0
+    while minutes >= 2 * low and k < _DOUBLINGS - 1:
+        low, k = 2 * low, k + 1
+    return SLOTS_PER_DOUBLING * (k + 1) + (minutes - low) // (SLOT << k)  # the last doubling: no end
+
+
+def slot_bounds(slot: int) -> tuple[int, int]:
+    """The lowest time of a slot and the lowest of the next one (business minutes)."""
+    if slot < SLOTS_PER_DOUBLING:
+        return slot * SLOT, (slot + 1) * SLOT
+    k, i = divmod(slot - SLOTS_PER_DOUBLING, SLOTS_PER_DOUBLING)
+    low = (LINEAR_UP_TO << k) + i * (SLOT << k)
+    return low, low + (SLOT << k)
+
+
+def _slot(minutes):
+    """slot_of as SQL: a CASE over the doublings, constants written out (no bound
+    parameters) so PostgreSQL matches the GROUP BY to the SELECT."""
+    def n(value: int):
+        return literal_column(str(value))
+    whens = [(minutes < n(LINEAR_UP_TO), minutes // n(SLOT))]
+    for k in range(_DOUBLINGS - 1):
+        low = LINEAR_UP_TO << k
+        whens.append((minutes < n(2 * low), n(SLOTS_PER_DOUBLING * (k + 1)) + (minutes - n(low)) // n(SLOT << k)))
+    k = _DOUBLINGS - 1
+    return case(*whens, else_=n(SLOTS_PER_DOUBLING * (k + 1)) + (minutes - n(LINEAR_UP_TO << k)) // n(SLOT << k))
 
 
 def _vendor_reached():
@@ -124,12 +167,13 @@ def _times_select():
     counted per slot of SLOT minutes with each slot's largest time."""
     head = [_ORG, _DAY, _WEEK, *_dims()]
     parts = []
+    resolved = case(*[(Ticket.tier == t, literal_column(f"'{RESOLVED[t]}'")) for t in TIERS])
     for measure, minutes, when in [
-        *[(t.value, getattr(Ticket, f"{t.value}_response_minutes"), Ticket.created_at) for t in TIERS],
-        (RESOLUTION, Ticket.resolution_minutes, Ticket.resolved_at),
+        *[(literal(t.value), getattr(Ticket, f"{t.value}_response_minutes"), Ticket.created_at) for t in TIERS],
+        (resolved, Ticket.resolution_minutes, Ticket.resolved_at),
     ]:
-        slot = minutes // SLOT  # one expression object: PostgreSQL matches GROUP BY to SELECT by it
-        parts.append(select(*head, literal(measure), slot, func.count(), func.max(minutes))
+        slot = _slot(minutes)  # one expression object: PostgreSQL matches GROUP BY to SELECT by it
+        parts.append(select(*head, measure, slot, func.count(), func.max(minutes))
                      .where(Ticket.organisation_id == _ORG, when >= _SINCE, when < _UNTIL, minutes.is_not(None))
                      .group_by(*_dims(), slot))
     return union_all(*parts)
@@ -155,6 +199,29 @@ def _count_day(org_id: int, day: date, session=None) -> None:
         session.execute(statement, params)
 
 
+_WEEK_COLUMNS = ["tier", "vendor_id", "measure", "slot"]
+
+
+def _weeks_select(*where):
+    """The week level from the day level: a whole week's times summed per tier, vendor, measure
+    and slot, without the school and category."""
+    t = InsightDayTime
+    dims = [getattr(t, name) for name in _WEEK_COLUMNS]
+    return select(t.organisation_id, t.week, *dims, func.sum(t.count), func.max(t.largest)).where(
+        *where).group_by(t.organisation_id, t.week, *dims)
+
+
+def _count_weeks(weeks: set[tuple[int, date]], session) -> None:
+    """Sum the given (organisation, Monday) weeks again from their days."""
+    columns = ["organisation_id", "week", *_WEEK_COLUMNS, "count", "largest"]
+    for org_id, monday in sorted(weeks):
+        session.execute(delete(InsightWeekTime).where(InsightWeekTime.organisation_id == org_id,
+                                                      InsightWeekTime.week == monday))
+        session.execute(insert(InsightWeekTime.__table__).from_select(columns, _weeks_select(
+            InsightDayTime.organisation_id == org_id, InsightDayTime.day >= monday,
+            InsightDayTime.day <= monday + timedelta(days=6))))
+
+
 def refresh(days: set[tuple[int, date]], session=None) -> None:
     """Count the given (organisation, day) pairs again from the tickets, in `session` (the
     one being committed; the app's session by default)."""
@@ -170,6 +237,7 @@ def refresh(days: set[tuple[int, date]], session=None) -> None:
         for model in (InsightDay, InsightDayTime):
             session.execute(delete(model).where(model.organisation_id == org_id, model.day == day))
         _count_day(org_id, day, session)
+    _count_weeks({(org_id, week_of(day)) for org_id, day in days}, session)
 
 
 def _days_with_data(org_id: int) -> tuple[date, date] | None:
@@ -196,7 +264,7 @@ def rebuild(organisation_id: int | None = None) -> int:
     orgs = [organisation_id] if organisation_id is not None else list(db.session.scalars(select(Organisation.id)))
     counted = 0
     for org_id in orgs:
-        for model in (InsightDay, InsightDayTime):
+        for model in (InsightDay, InsightDayTime, InsightWeekTime):
             db.session.execute(delete(model).where(model.organisation_id == org_id))
         span = _days_with_data(org_id)
         if span is None:
@@ -206,6 +274,9 @@ def rebuild(organisation_id: int | None = None) -> int:
             _count_day(org_id, day)
             counted += 1
             day += timedelta(days=1)
+        db.session.execute(insert(InsightWeekTime.__table__).from_select(
+            ["organisation_id", "week", *_WEEK_COLUMNS, "count", "largest"],
+            _weeks_select(InsightDayTime.organisation_id == org_id)))
     db.session.flush()
     return counted
 

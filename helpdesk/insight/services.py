@@ -19,9 +19,9 @@ from helpdesk.boards.models import Board, Post, Thread
 from helpdesk.directory.models import Duty, Group, Membership, MembershipRole, School
 from helpdesk.extensions import db
 from helpdesk.insight.filters import Filters
-from helpdesk.insight.models import InsightDay, InsightDayTime
+from helpdesk.insight.models import InsightDay, InsightDayTime, InsightWeekTime
 from helpdesk.insight.reach import Reach
-from helpdesk.insight.rollup import COUNT_NAMES, RATINGS, RESOLUTION, SLOT, TIERS  # noqa: F401 (SLOT: the API's unit)
+from helpdesk.insight.rollup import COUNT_NAMES, RATINGS, RESOLVED, TIERS
 from helpdesk.kb.models import SearchLog
 from helpdesk.models_base import utcnow
 from helpdesk.tickets.models import (
@@ -117,17 +117,11 @@ def _week_starts(f: Filters) -> list[date]:
     return [first_monday + timedelta(weeks=i) for i in range(MAX_WEEKS) if first_monday + timedelta(weeks=i) <= f.end]
 
 
-def _week(model, f: Filters):
-    """The week (its Monday, Swedish calendar) a row of the period counts in; NULL for the
-    period before. The period's first and last weeks hold only its own days."""
-    return case((model.day < f.start, None), else_=model.week)
-
-
 def _counts(reach: Reach, f: Filters, ov: Overview) -> None:
-    """Every count of both periods from one grouped read of the daily rollup: questions asked
-    (per week, tier, school and category) and how far up they went, resolved per tier,
-    ratings and deadlines passed. The rows are bounded by weeks x tiers x schools x
-    categories, not by the number of tickets."""
+    """Every count of both periods from one query over the daily rollup: questions asked
+    (per period, tier, school and category, and per week and tier) and how far up they went,
+    resolved per tier, ratings and deadlines passed. The rows are bounded by tiers x schools x
+    categories and weeks x tiers, not by the number of tickets."""
     weeks = _week_starts(f)
     index = {w: i for i, w in enumerate(weeks)}
     ov.weeks = weeks
@@ -138,13 +132,22 @@ def _counts(reach: Reach, f: Filters, ov: Overview) -> None:
         period.ratings = {r: 0 for r in RATINGS}
     rating_sums = {id(ov.now): 0, id(ov.before): 0}
     by_school: dict[int, dict] = {}
-    day, week = InsightDay, _week(InsightDay, f)
-    rows = db.session.execute(
-        select(week, day.tier, day.school_id, day.category, *[func.sum(getattr(day, n)) for n in COUNT_NAMES])
-        .where(*_row_filters(reach, f, day)).group_by(week, day.tier, day.school_id, day.category))
-    for monday, tier, school_id, category, *sums in rows:
+    day = InsightDay
+    now = case((day.day >= f.start, 1), else_=0)
+    sums = [func.sum(getattr(day, n)) for n in COUNT_NAMES]
+    # Per period, tier, school and category (a few hundred rows), and the questions asked
+    # per week and tier of the period (a row per week and tier): two groupings in one query.
+    per_period = select(now, day.tier, day.school_id, day.category, cast(null(), Date), *sums).where(
+        *_row_filters(reach, f, day)).group_by(now, day.tier, day.school_id, day.category)
+    per_week = select(literal_column("2"), day.tier, null(), null(), day.week, func.sum(day.asked),
+                      *[literal_column("0")] * (len(COUNT_NAMES) - 1)).where(
+        *_row_filters(reach, f, day), day.day >= f.start).group_by(day.week, day.tier)
+    for flag, tier, school_id, category, monday, *sums in db.session.execute(union_all(per_period, per_week)):
         n = dict(zip(COUNT_NAMES, (int(v or 0) for v in sums), strict=True))
-        period = ov.before if monday is None else ov.now
+        if flag == 2:
+            ov.weekly_asked[tier][index[monday]] += n["asked"]
+            continue
+        period = ov.now if flag == 1 else ov.before
         period.asked += n["asked"]
         for reached_tier, key in zip(TIERS, ("asked", "reached_central", "reached_vendor"), strict=True):
             period.reached[reached_tier] += n[key]
@@ -158,8 +161,7 @@ def _counts(reach: Reach, f: Filters, ov: Overview) -> None:
             period.breaches[t] += n[f"breached_{t.value}"]
         if n["asked"]:
             period.categories[category] = period.categories.get(category, 0) + n["asked"]
-            if monday is not None:
-                ov.weekly_asked[tier][index[monday]] += n["asked"]
+            if flag == 1:
                 counts = by_school.setdefault(school_id, {})
                 counts[category] = counts.get(category, 0) + n["asked"]
     for period in (ov.now, ov.before):
@@ -168,53 +170,119 @@ def _counts(reach: Reach, f: Filters, ov: Overview) -> None:
     _heat(by_school, ov)
 
 
+def _lands(cum, n, total, p):
+    """The slot's running count reaches the nearest rank ceil(total * p / 100) (no division)."""
+    return and_(cum * 100 >= total * p, (cum - n) * 100 < total * p)
+
+
 def _ranked(hist):
     """From per-slot rows (key, bucket, slot, n, top) the slot where each percentile's rank
     falls (nearest rank): a running sum over the slots (a window function) reaches the rank
     there, so only that slot's row is kept, with its largest time, the answer."""
-    part = [hist.c.key, hist.c.bucket]
+    part = [hist.c.bucket, hist.c.key]
     # The same window twice, the second with the whole partition as its frame: one sort.
     ran = select(hist.c.key, hist.c.bucket, hist.c.n, hist.c.top,
-                 func.sum(hist.c.n).over(partition_by=part, order_by=hist.c.slot).label("cum"),
+                 func.sum(hist.c.n).over(partition_by=part, order_by=hist.c.slot, rows=(None, 0)).label("cum"),
                  func.sum(hist.c.n).over(partition_by=part, order_by=hist.c.slot, rows=(None, None)).label("total"),
                  ).subquery()
-
-    def lands(p):  # rank = ceil(total * p / 100), without a division
-        return and_(ran.c.cum * 100 >= ran.c.total * p, (ran.c.cum - ran.c.n) * 100 < ran.c.total * p)
-
+    lands = [_lands(ran.c.cum, ran.c.n, ran.c.total, p) for p in PERCENTILES]
     return select(ran.c.key, ran.c.bucket, ran.c.total, ran.c.top,
-                  *[case((lands(p), 1), else_=0).label(f"p{p}") for p in PERCENTILES]
-                  ).where(or_(*[lands(p) for p in PERCENTILES])).subquery()
+                  *[case((hit, 1), else_=0).label(f"p{p}") for p, hit in zip(PERCENTILES, lands, strict=True)]
+                  ).where(or_(*lands))
+
+
+def _whole_weeks(start: date, end: date) -> tuple[date, date] | None:
+    """The Mondays of the first and last whole week (Monday to Sunday) inside start..end."""
+    first = start + timedelta(days=-start.weekday() % 7)
+    last = end - timedelta(days=(end.weekday() + 1) % 7 + 6)
+    return (first, last) if first <= last else None
+
+
+def _time_sources(reach: Reach, f: Filters) -> list[tuple]:
+    """Where the per-slot times of both periods are read: (model, its condition, whether a row
+    is of the period itself rather than the period before). Without a school or category
+    (in the filters or the viewer's reach) the whole weeks come from the week level (a few
+    rows a week) and only the days of each period's partial first and last weeks from the
+    day level; otherwise every day from the day level, where a school or category filter
+    reads few rows anyway."""
+    day, week = InsightDayTime, InsightWeekTime
+    whole = [w for w in (_whole_weeks(f.before().start, f.before().end), _whole_weeks(f.start, f.end)) if w]
+    if f.school_id is not None or f.category is not None or reach.school_ids or not whole:
+        return [(day, and_(*_row_filters(reach, f, day)), day.day >= f.start)]
+    # One range of weeks (an OR of two would lose the index's order), less the week that
+    # straddles the periods' boundary when the period does not start on a Monday.
+    first, last = whole[0][0], whole[-1][1]
+    straddling = f.start - timedelta(days=f.start.weekday())
+    weeks = week.week.between(first, last)
+    edges = [(f.before().start, first - timedelta(days=1)), (last + timedelta(days=7), f.end)]
+    if f.start.weekday():
+        weeks = and_(weeks, week.week != straddling)
+        edges.append((straddling, straddling + timedelta(days=6)))
+    days = or_(*[day.day.between(*edge) for edge in edges])  # day ranges: the day index finds them
+    return [(week, and_(reach.rows_condition(week), weeks, *_chosen(f, week)), week.week >= f.start),
+            (day, and_(reach.rows_condition(day), days, *_chosen(f, day)), day.day >= f.start)]
+
+
+def _period_hists(sources: list[tuple]):
+    """Per measure and slot, the count and largest time of the period (n1, top1) and of the
+    period before (n0, top0): each source summed apart, then together."""
+    def of(value, when, agg):
+        return agg(case((when, value), else_=None))
+
+    parts = [select(model.measure.label("key"), model.slot.label("slot"),
+                    of(model.count, now, func.sum).label("n1"), of(model.largest, now, func.max).label("top1"),
+                    of(model.count, ~now, func.sum).label("n0"), of(model.largest, ~now, func.max).label("top0"))
+             .where(cond).group_by(model.measure, model.slot) for model, cond, now in sources]
+    both = union_all(*parts).subquery()
+    return (select(both.c.key, both.c.slot, func.coalesce(func.sum(both.c.n1), 0).label("n1"),
+                   func.max(both.c.top1).label("top1"), func.coalesce(func.sum(both.c.n0), 0).label("n0"),
+                   func.max(both.c.top0).label("top0"))
+            .group_by(both.c.key, both.c.slot).cte("periods"))
+
+
+def _periods_ranked(sources: list[tuple]):
+    """The nearest ranks of both periods, one row per slot where a percentile of either lands:
+    (key, 1 for the period / 0 for the one before, total, top, p50, p90)."""
+    h = _period_hists(sources)
+    out = []
+    for flag, n, top in ((1, h.c.n1, h.c.top1), (0, h.c.n0, h.c.top0)):
+        hist = select(h.c.key, literal_column(str(flag)).label("bucket"), h.c.slot, n.label("n"),
+                      top.label("top")).subquery()
+        out.append(_ranked(hist))
+    return out
+
+
+def _weekly_ranked(sources: list[tuple]) -> list:
+    """The weekly medians of first responses, per source (the week level's rows already in
+    week, measure and slot order), ranked per week."""
+    out = []
+    for model, cond, now in sources:
+        hist = (select(model.measure.label("key"), model.week.label("bucket"), model.slot.label("slot"),
+                       func.sum(model.count).label("n"), func.max(model.largest).label("top"))
+                .where(cond, now, model.measure.in_([t.value for t in TIERS]))
+                .group_by(model.week, model.measure, model.slot).subquery())
+        out.append(_ranked(hist))
+    return out
 
 
 def _times(reach: Reach, f: Filters, ov: Overview) -> None:
     """First response per tier (questions filed in the period) and resolution by the tier
-    that resolved it, for both periods, and the weekly median of first responses: one read
-    of the rollup's per-slot counts, grouped per week (the period before as one), from which
-    the weeks and the periods are ranked in SQL; a row comes back per percentile only."""
-    times = InsightDayTime
-    key = case((times.measure != RESOLUTION, times.measure),
-               *[(times.tier == t, f"{RESOLUTION}:{t.value}") for t in TIERS])
-    week = _week(times, f)
-    per_week = (select(key.label("key"), week.label("week"), times.slot.label("slot"),
-                       func.sum(times.count).label("n"), func.max(times.largest).label("top"))
-                .where(*_row_filters(reach, f, times)).group_by(key, week, times.slot).cte("per_week"))
-    weekly = _ranked(select(per_week.c.key, per_week.c.week.label("bucket"), per_week.c.slot, per_week.c.n,
-                            per_week.c.top).where(per_week.c.week.is_not(None),
-                                                  per_week.c.key.in_([t.value for t in TIERS])).subquery())
-    current = case((per_week.c.week.is_(None), 0), else_=1)
-    periods = _ranked(select(per_week.c.key, current.label("bucket"), per_week.c.slot,
-                             func.sum(per_week.c.n).label("n"), func.max(per_week.c.top).label("top"))
-                      .group_by(per_week.c.key, current, per_week.c.slot).subquery())
+    that resolved it, for both periods, and the weekly median of first responses: in one
+    query, the rollup's per-slot counts summed per measure and slot (the periods) and per
+    week, measure and slot (the weekly medians), ranked in SQL; a row comes back per
+    percentile only."""
+    sources = _time_sources(reach, f)
+    periods = _periods_ranked(sources)
+    weekly = _weekly_ranked(sources)
     hits = [f"p{p}" for p in PERCENTILES]
     rows = db.session.execute(union_all(
-        select(weekly.c.key, weekly.c.bucket.label("week"), literal_column("2").label("flag"), weekly.c.total,
-               weekly.c.top, *[weekly.c[h] for h in hits]),
-        select(periods.c.key, cast(null(), Date), periods.c.bucket, periods.c.total, periods.c.top,
-               *[periods.c[h] for h in hits])))
+        *[select(q.c.key, cast(null(), Date).label("week"), q.c.bucket, q.c.total, q.c.top, *[q.c[h] for h in hits])
+          for q in (p.subquery() for p in periods)],
+        *[select(q.c.key, q.c.bucket, literal_column("2"), q.c.total, q.c.top, *[q.c[h] for h in hits])
+          for q in (w.subquery() for w in weekly)]))
     found: dict[tuple, tuple[int, dict]] = {}
     for k, monday, flag, total, top, *hit in rows:
-        _, at = found.setdefault((k, monday if flag == 2 else flag), (int(total), {}))
+        _, at = found.setdefault((k, monday if flag == 2 else int(flag)), (int(total), {}))
         at.update({p: int(top) for p, h in zip(PERCENTILES, hit, strict=True) if h})
 
     def tier_times(key: tuple) -> TierTimes:
@@ -223,7 +291,7 @@ def _times(reach: Reach, f: Filters, ov: Overview) -> None:
 
     for p, flag in ((ov.now, 1), (ov.before, 0)):
         p.response = {t: tier_times((t.value, flag)) for t in TIERS}
-        p.resolution = {t: tier_times((f"{RESOLUTION}:{t.value}", flag)) for t in TIERS}
+        p.resolution = {t: tier_times((RESOLVED[t], flag)) for t in TIERS}
     ov.weekly_response = {t: [found.get((t.value, w), (0, {}))[1].get(50) for w in ov.weeks] for t in TIERS}
 
 

@@ -99,6 +99,7 @@ INSIGHT_CREATED = ("organisation_id", "created_at", *_INSIGHT_FILTERS, "central_
                    "local_response_minutes", "central_response_minutes", "vendor_response_minutes")
 INSIGHT_RESOLVED = ("organisation_id", "resolved_at", *_INSIGHT_FILTERS, "resolution_minutes")
 INSIGHT_RATED = ("organisation_id", "rated_at", *_INSIGHT_FILTERS, "rating")
+INSIGHT_OPEN = ("status", "organisation_id", "created_at", *_INSIGHT_FILTERS)  # "open now" and its ages
 
 
 class Ticket(db.Model):
@@ -188,6 +189,7 @@ class Ticket(db.Model):
         Index("ix_ticket_insight_created", *INSIGHT_CREATED),
         Index("ix_ticket_insight_resolved", *INSIGHT_RESOLVED),
         Index("ix_ticket_insight_rated", *INSIGHT_RATED),
+        Index("ix_ticket_insight_open", *INSIGHT_OPEN),
     )
 
     @property
