@@ -337,8 +337,12 @@ def _finish(story: _Story, place: Place, category: str, who, created: datetime, 
     passed = sla.deadlines_passed(history, responded, cut, cal, goals)
     auto = any(e["kind"] is EventKind.AUTO_ESCALATED for e in events)
     passed = [(when, kind) for when, kind in passed if not (auto and kind == "local_response")]
+    # The state a breach snapshots is the story's own last event before it, never a breach
+    # appended here: a second breach (the vendor's after the central one) took the first
+    # breach's stale tier and status, and so stopped the vendor's clock in the history.
+    story_events = sorted(events, key=lambda e: e["created_at"])
     for when, kind in passed:
-        before = [e for e in events if e["created_at"] <= when][-1]
+        before = [e for e in story_events if e["created_at"] <= when][-1]
         events.append({"actor_id": None, "actor_name": "System", "kind": EventKind.SLA_BREACHED, "from_value": None,
                        "to_value": kind, "note": None, "tier_after": before["tier_after"],
                        "status_after": before["status_after"], "created_at": when + timedelta(seconds=1)})
