@@ -21,7 +21,6 @@ from helpdesk.tickets.models import (
     ACTIVE_STATUSES,
     AuthorRole,
     Ticket,
-    TicketMessage,
     TicketStatus,
     Tier,
 )
@@ -49,19 +48,14 @@ class _Counts:
     answered: int = 0
 
 
-def _last_author(visible):
-    """The role of whoever wrote the ticket's last message the tier sees."""
-    return (select(TicketMessage.author_role).where(TicketMessage.ticket_id == Ticket.id, visible)
-            .order_by(TicketMessage.id.desc()).limit(1).scalar_subquery())
-
-
 def _per_tier(scope_condition, now: datetime, *, for_vendor: bool = False) -> dict[Tier, _Counts]:
     """Active tickets in scope per tier: open, past their deadline, and answered by the
     other side (the requester; for the vendor, central) since the agent's last word."""
+    # Who wrote the last message the tier sees is kept on the ticket by the reply service.
     if for_vendor:
-        other = _last_author(TicketMessage.shared_with_vendor.is_(True)) == AuthorRole.CENTRAL.value
+        other = Ticket.last_vendor_role == AuthorRole.CENTRAL
     else:
-        other = _last_author(TicketMessage.internal.is_(False)) == AuthorRole.REQUESTER.value
+        other = Ticket.last_public_role == AuthorRole.REQUESTER
     rows = db.session.execute(
         select(Ticket.tier, func.count(),
                func.sum(case((Ticket.sla_due_at < now, 1), else_=0)),
