@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from helpdesk.access import require
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.extensions import db
+from helpdesk.labels import label
 from helpdesk.models_base import as_id, utcnow
 from helpdesk.tickets import queue_keyset as keyset
 from helpdesk.tickets import views_of_queue as vq
@@ -33,6 +34,11 @@ def _filter(args) -> vq.QueueFilter:
         category=args.get("category") or None, overdue=args.get("overdue") == "1")
 
 
+def _row_texts() -> dict[str, str]:
+    """What every row repeats, translated once per page (formatted per row with `format`)."""
+    return {"choose": _("Choose %(number)s"), "overdue_by": _("Overdue by %(t)s")}
+
+
 def _render_queue(args, *, errors=None, values=None, status=200):
     require(current_user, "tickets.view_queue")
     tab, tabs = vq.pick_tab(current_user, args.get("tier"))
@@ -54,7 +60,8 @@ def _render_queue(args, *, errors=None, values=None, status=200):
         args={k: v for k, v in kept.items() if k not in ("after", "before")}, kept=kept,
         schools=vq.filter_schools(current_user, tab), colleagues=vq.colleagues(current_user, tab),
         statuses=list(TicketStatus), active_statuses=ACTIVE_STATUSES, categories=list(TicketCategory),
-        bulk_statuses=AGENT_STATUSES, errors=errors or {}, values=values,
+        bulk_statuses=AGENT_STATUSES, errors=errors or {}, values=values, texts=_row_texts(),
+        category_words={c: label(c) for c in TicketCategory},
         chosen=set(values.getlist("ticket")) if values is not None else set()), status
 
 
