@@ -109,7 +109,6 @@ def _build(app):
         from helpdesk.tickets import counters
 
         counters.rebuild()
-        counters.fill_last_roles()
         db.session.commit()
         conn = db.session.connection()
         conn.exec_driver_sql("ANALYZE")

@@ -1,6 +1,8 @@
 """Keeping the queue counters (models.TicketCount) equal to the tickets.
 
-A ticket counts once under its key: organisation, school, vendor, tier, status, assignee.
+A ticket counts once under its key: organisation, school, vendor, tier, status, assignee, and
+whether the asker wrote the last public message (the start page's "the asker answered") and
+central the last one shared with the vendor (the vendor's "central answered").
 Whatever moves a ticket from one key to another, in the same transaction, takes one from the
 old key's row and adds one to the new key's:
 
@@ -19,29 +21,43 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import delete, event, func, insert, select, update
+from sqlalchemy import case, delete, event, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from helpdesk.extensions import db
-from helpdesk.tickets.models import Ticket, TicketCount, TicketMessage
+from helpdesk.tickets.models import AuthorRole, Ticket, TicketCount, TicketMessage, TicketStatus, Tier
 
-KEY = ("organisation_id", "school_id", "vendor_id", "tier", "status", "assignee_id")
-_KEY_COLUMNS = [getattr(Ticket, name) for name in KEY]
+KEY = ("organisation_id", "school_id", "vendor_id", "tier", "status", "assignee_id", "asker_answered",
+       "central_answered")
+# The ticket columns the key is made of: a change to any other leaves the counters as they are.
+WATCHED = {"organisation_id", "school_id", "vendor_id", "tier", "status", "assignee_id", "last_public_role",
+           "last_vendor_role"}
+
+
+def _key_columns() -> list:
+    """The key of each ticket, as SQL (no vendor or assignee: 0; the flags never NULL)."""
+    return [Ticket.organisation_id, Ticket.school_id, func.coalesce(Ticket.vendor_id, 0), Ticket.tier,
+            Ticket.status, func.coalesce(Ticket.assignee_id, 0),
+            case((Ticket.last_public_role == AuthorRole.REQUESTER, True), else_=False),
+            case((Ticket.last_vendor_role == AuthorRole.CENTRAL, True), else_=False)]
+
+
 _PENDING = "ticket_counts"  # session.info: {transaction: Counter(key -> difference)}
 _BEFORE = "ticket_counts_before"  # session.info: {ticket id: key} read before the flush
 
 
 def _key(row) -> tuple:
-    org, school, vendor, tier, status, assignee = row
-    return (org, school, vendor or 0, tier, status, assignee or 0)
+    org, school, vendor, tier, status, assignee, asker, central = row
+    tier, status = Tier(tier), TicketStatus(status)  # a grouped CASE may hand back plain strings
+    return (org, school, vendor or 0, tier, status, assignee or 0, bool(asker), bool(central))
 
 
 def _keys_of(session: Session, ids, *, lock: bool) -> dict[int, tuple]:
     if not ids:
         return {}
-    stmt = select(Ticket.id, *_KEY_COLUMNS).where(Ticket.id.in_(list(ids)))
+    stmt = select(Ticket.id, *_key_columns()).where(Ticket.id.in_(list(ids)))
     if lock:
         stmt = stmt.with_for_update()
     with session.no_autoflush:
@@ -67,7 +83,7 @@ def _moved(session: Session, before: dict[int, tuple], after: dict[int, tuple]) 
 
 def _changes_key(ticket: Ticket) -> bool:
     state = db.inspect(ticket)
-    return any(state.attrs[name].history.has_changes() for name in KEY)
+    return any(state.attrs[name].history.has_changes() for name in WATCHED)
 
 
 def _before_flush(session: Session, flush_context, instances) -> None:
@@ -93,10 +109,10 @@ def _around_statement(state):
         return None
     where = state.statement.whereclause
     values = getattr(state.statement, "_values", None)
-    if state.is_update and values and not {getattr(k, "key", k) for k in values} & set(KEY):
+    if state.is_update and values and not {getattr(k, "key", k) for k in values} & WATCHED:
         return None
     session = state.session
-    found = select(Ticket.id, *_KEY_COLUMNS)
+    found = select(Ticket.id, *_key_columns())
     if where is not None:
         found = found.where(where)
     before = {row[0]: _key(row[1:]) for row in session.execute(
@@ -138,42 +154,41 @@ def write(session: Session, differences: Counter) -> None:
         row = dict(zip(KEY, key, strict=True), n=differences[key])
         stmt = make(TicketCount).values(**row)
         stmt = stmt.on_conflict_do_update(index_elements=["organisation_id", "tier", "status", "school_id",
-                                                          "vendor_id", "assignee_id"],
+                                                          "vendor_id", "assignee_id", "asker_answered",
+                                                          "central_answered"],
                                           set_={"n": TicketCount.n + stmt.excluded.n})
         session.execute(stmt, execution_options={"_counters": True})
 
 
 def rebuild() -> int:
-    """Count every key again from the tickets (the repair after a bulk load, or when in
-    doubt). Returns the number of counter rows."""
+    """Count every key again from the tickets, after reading each ticket's last authors from
+    its messages (the repair after a bulk load, or when in doubt). Returns the number of
+    counter rows."""
     session = db.session
     session.flush()
+    fill_last_roles()
     session.info.pop(_PENDING, None)  # what this transaction changed so far is counted below
     session.execute(delete(TicketCount), execution_options={"_counters": True})
-    vendor, assignee = func.coalesce(Ticket.vendor_id, 0), func.coalesce(Ticket.assignee_id, 0)
-    grouped = (select(Ticket.organisation_id, Ticket.school_id, vendor, Ticket.tier, Ticket.status, assignee,
-                      func.count())
-               .group_by(Ticket.organisation_id, Ticket.school_id, vendor, Ticket.tier, Ticket.status, assignee))
-    session.execute(insert(TicketCount).from_select([*KEY, "n"], grouped), execution_options={"_counters": True})
+    session.execute(insert(TicketCount).from_select([*KEY, "n"], _grouped()), execution_options={"_counters": True})
     session.flush()
     return session.scalar(select(func.count()).select_from(TicketCount))
 
 
+def _grouped():
+    key = _key_columns()
+    return select(*key, func.count()).group_by(*key)
+
+
 def full_count() -> dict[tuple, int]:
     """Every key's count read from the tickets (what the counters must equal)."""
-    vendor, assignee = func.coalesce(Ticket.vendor_id, 0), func.coalesce(Ticket.assignee_id, 0)
-    rows = db.session.execute(select(Ticket.organisation_id, Ticket.school_id, vendor, Ticket.tier, Ticket.status,
-                                     assignee, func.count())
-                              .group_by(Ticket.organisation_id, Ticket.school_id, vendor, Ticket.tier,
-                                        Ticket.status, assignee))
-    return {tuple(r[:6]): r[6] for r in rows}
+    return {_key(r[:-1]): r[-1] for r in db.session.execute(_grouped())}
 
 
 def counted() -> dict[tuple, int]:
     """The counters as kept (keys with a count of zero left out)."""
     rows = db.session.execute(select(*[getattr(TicketCount, k) for k in KEY], TicketCount.n)
                               .where(TicketCount.n != 0))
-    return {tuple(r[:6]): r[6] for r in rows}
+    return {_key(r[:-1]): r[-1] for r in rows}
 
 
 def fill_last_roles() -> None:
@@ -189,7 +204,6 @@ def fill_last_roles() -> None:
 
 def demo_step(ctx) -> None:
     rebuild()
-    fill_last_roles()
 
 
 _LISTENERS = (("before_flush", _before_flush), ("after_flush", _after_flush),

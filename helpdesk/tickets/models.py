@@ -375,7 +375,8 @@ class TicketCount(db.Model):
     and "unassigned" are sums over these rows instead of counts over the tickets. Kept in the
     transaction of every change by `helpdesk/tickets/counters.py`; `flask --app helpdesk tickets
     counters rebuild` counts them again from the tickets. No vendor or assignee is stored as 0
-    (a NULL would never collide in the unique key)."""
+    (a NULL would never collide in the unique key). The start page's figures are sums over
+    the same rows (glance.py)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int]
@@ -384,11 +385,14 @@ class TicketCount(db.Model):
     tier: Mapped[Tier] = enum_column(Tier)
     status: Mapped[TicketStatus] = enum_column(TicketStatus)
     assignee_id: Mapped[int] = mapped_column(default=0)
+    # The asker wrote the last public message; central the last one shared with the vendor.
+    asker_answered: Mapped[bool] = mapped_column(default=False)
+    central_answered: Mapped[bool] = mapped_column(default=False)
     n: Mapped[int] = mapped_column(default=0)
 
     __table_args__ = (
         UniqueConstraint("organisation_id", "tier", "status", "school_id", "vendor_id", "assignee_id",
-                         name="uq_ticket_count_key"),
+                         "asker_answered", "central_answered", name="uq_ticket_count_key"),
         Index("ix_ticket_count_school", "school_id", "tier", "status"),
         Index("ix_ticket_count_vendor", "vendor_id", "tier", "status"),
     )

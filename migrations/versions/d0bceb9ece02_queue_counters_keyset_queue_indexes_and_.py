@@ -39,18 +39,15 @@ def upgrade():
         sa.Column('status', sa.Enum('new', 'open', 'waiting_for_requester', 'waiting_for_tier_above', 'resolved',
                                     'closed', name='ticketstatus', native_enum=False, length=32), nullable=False),
         sa.Column('assignee_id', sa.Integer(), nullable=False),
+        sa.Column('asker_answered', sa.Boolean(), nullable=False),
+        sa.Column('central_answered', sa.Boolean(), nullable=False),
         sa.Column('n', sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_ticket_count')),
         sa.UniqueConstraint('organisation_id', 'tier', 'status', 'school_id', 'vendor_id', 'assignee_id',
-                            name='uq_ticket_count_key'),
+                            'asker_answered', 'central_answered', name='uq_ticket_count_key'),
     )
     op.create_index('ix_ticket_count_school', 'ticket_count', ['school_id', 'tier', 'status'], unique=False)
     op.create_index('ix_ticket_count_vendor', 'ticket_count', ['vendor_id', 'tier', 'status'], unique=False)
-    op.execute(
-        "INSERT INTO ticket_count (organisation_id, school_id, vendor_id, tier, status, assignee_id, n) "
-        "SELECT organisation_id, school_id, COALESCE(vendor_id, 0), tier, status, COALESCE(assignee_id, 0), "
-        "count(*) FROM ticket GROUP BY organisation_id, school_id, COALESCE(vendor_id, 0), tier, status, "
-        "COALESCE(assignee_id, 0)")
     for name, lead in _QUEUE.items():
         op.drop_index(name, table_name='ticket')
         op.create_index(name, 'ticket', [lead, 'tier', 'status', 'sla_due_at', 'id'], unique=False)
@@ -63,6 +60,13 @@ def upgrade():
             f"WHERE m.ticket_id = ticket.id AND {condition} ORDER BY m.id DESC LIMIT 1)"
         ).bindparams(*[sa.bindparam(n, v, type_=sa.Boolean()) for n, v in (("no", False), ("yes", True))
                        if f":{n}" in condition]))
+    asker = "CASE WHEN last_public_role = 'requester' THEN TRUE ELSE FALSE END"
+    central = "CASE WHEN last_vendor_role = 'central' THEN TRUE ELSE FALSE END"
+    op.execute(sa.text(
+        "INSERT INTO ticket_count (organisation_id, school_id, vendor_id, tier, status, assignee_id, asker_answered, "
+        f"central_answered, n) SELECT organisation_id, school_id, COALESCE(vendor_id, 0), tier, status, "
+        f"COALESCE(assignee_id, 0), {asker}, {central}, count(*) FROM ticket GROUP BY organisation_id, school_id, "
+        f"COALESCE(vendor_id, 0), tier, status, COALESCE(assignee_id, 0), {asker}, {central}"))
 
 
 def downgrade():
