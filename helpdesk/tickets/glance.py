@@ -4,7 +4,8 @@ waiting for the agent (the other side answered), waiting for the tier above.
 Scoped as the queues are (`reading._queue_base`): a local admin counts the schools they
 support, a central admin the organisation (their own central queue, and the schools' and
 the vendor's queues of the organisation beside it), a vendor agent the tickets at its tier.
-Two grouped SQL queries per role the person holds (the counters, and passed deadlines on the\nqueue index), whatever the number of tickets.
+Two grouped SQL queries per role the person holds (the counters, and passed deadlines on
+the queue index), whatever the number of tickets.
 """
 from __future__ import annotations
 

@@ -54,7 +54,8 @@ def upgrade():
     with op.batch_alter_table('ticket', schema=None) as batch_op:
         batch_op.add_column(sa.Column('last_public_role', _ROLE, nullable=True))
         batch_op.add_column(sa.Column('last_vendor_role', _ROLE, nullable=True))
-    for column, condition in (("last_public_role", "m.internal = :no"), ("last_vendor_role", "m.shared_with_vendor = :yes")):
+    for column, condition in (("last_public_role", "m.internal = :no"),
+                              ("last_vendor_role", "m.shared_with_vendor = :yes")):
         op.get_bind().execute(sa.text(
             f"UPDATE ticket SET {column} = (SELECT m.author_role FROM ticket_message m "
             f"WHERE m.ticket_id = ticket.id AND {condition} ORDER BY m.id DESC LIMIT 1)"
