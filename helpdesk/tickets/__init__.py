@@ -53,6 +53,11 @@ def init_app(app) -> None:
     add_tick_job(11, "tickets: breaches", lambda: f"{periodic.notify_breaches()} notified")
     add_tick_job(12, "tickets: auto-close", lambda: f"{periodic.auto_close_resolved()} closed")
     add_demo_step(30, demo_tickets)
+    from helpdesk.tickets import counters
+
+    counters.listen()
+    # After every step that files tickets (the history is written in bulk, around the session).
+    add_demo_step(98, counters.demo_step)
     from helpdesk.tickets import demo_history
 
     # Before the hand-made demo tickets, so the past questions have the lower numbers.

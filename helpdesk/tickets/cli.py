@@ -56,3 +56,31 @@ def closed_days(org_code: str):
     org = _org(org_code)
     for row in desk_settings.closed_days(None, organisation_id=org.id):
         click.echo(f"{row.day}  {row.note}")
+
+
+counters_cli = AppGroup("counters", help="The queue counters (tickets per status, tier, school and assignee).")
+tickets_cli.add_command(counters_cli)
+
+
+@counters_cli.command("rebuild")
+def counters_rebuild():
+    """Count the queue counters again from the tickets: the repair after a bulk load or when in doubt."""
+    from helpdesk.tickets import counters
+
+    rows = counters.rebuild()
+    db.session.commit()
+    click.echo(f"{rows} counter rows counted from the tickets")
+
+
+@counters_cli.command("check")
+def counters_check():
+    """Compare the queue counters with a full count of the tickets; exits 1 when they differ."""
+    from helpdesk.tickets import counters
+
+    kept, full = counters.counted(), counters.full_count()
+    wrong = sorted((k for k in kept.keys() | full.keys() if kept.get(k, 0) != full.get(k, 0)), key=str)
+    for key in wrong:
+        click.echo(f"{key}: counted {kept.get(key, 0)}, tickets {full.get(key, 0)}")
+    if wrong:
+        raise click.ClickException(f"{len(wrong)} counter rows differ; run `tickets counters rebuild`")
+    click.echo(f"{len(full)} counter rows equal to the tickets")

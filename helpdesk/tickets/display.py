@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import g
-from flask_babel import ngettext
+from flask_babel import get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 
 from helpdesk.models_base import utcnow
@@ -51,10 +51,16 @@ def _hours() -> str:
 
 def business_hours_text(seconds: float) -> str:
     if seconds < 3600:
-        minutes = max(1, math.ceil(seconds / 60))
-        return ngettext("%(num)d business minute", "%(num)d business minutes", minutes)
-    hours = math.ceil(seconds / 3600 - 0.01)  # 15.999 h is "16", not "17"
-    return ngettext("%(num)d business hour", "%(num)d business hours", hours)
+        unit, n = "minutes", max(1, math.ceil(seconds / 60))
+    else:
+        unit, n = "hours", math.ceil(seconds / 3600 - 0.01)  # 15.999 h is "16", not "17"
+    # Once per request and number: a queue page's rows repeat a few of them.
+    words = g.setdefault("tickets_hours_text", {})
+    key = (str(get_locale()), unit, n)
+    if key not in words:
+        words[key] = (ngettext("%(num)d business minute", "%(num)d business minutes", n) if unit == "minutes"
+                          else ngettext("%(num)d business hour", "%(num)d business hours", n))
+    return words[key]
 
 
 def time_left(due: datetime | None, now: datetime | None = None,

@@ -4,7 +4,8 @@ waiting for the agent (the other side answered), waiting for the tier above.
 Scoped as the queues are (`reading._queue_base`): a local admin counts the schools they
 support, a central admin the organisation (their own central queue, and the schools' and
 the vendor's queues of the organisation beside it), a vendor agent the tickets at its tier.
-One grouped SQL query per role the person holds, whatever the number of tickets.
+Two grouped SQL queries per role the person holds (the counters, and passed deadlines on
+the queue index), whatever the number of tickets.
 """
 from __future__ import annotations
 
@@ -19,9 +20,8 @@ from helpdesk.extensions import db
 from helpdesk.models_base import utcnow
 from helpdesk.tickets.models import (
     ACTIVE_STATUSES,
-    AuthorRole,
     Ticket,
-    TicketMessage,
+    TicketCount,
     TicketStatus,
     Tier,
 )
@@ -49,28 +49,28 @@ class _Counts:
     answered: int = 0
 
 
-def _last_author(visible):
-    """The role of whoever wrote the ticket's last message the tier sees."""
-    return (select(TicketMessage.author_role).where(TicketMessage.ticket_id == Ticket.id, visible)
-            .order_by(TicketMessage.id.desc()).limit(1).scalar_subquery())
-
-
 def _per_tier(scope_condition, now: datetime, *, for_vendor: bool = False) -> dict[Tier, _Counts]:
     """Active tickets in scope per tier: open, past their deadline, and answered by the
-    other side (the requester; for the vendor, central) since the agent's last word."""
-    if for_vendor:
-        other = _last_author(TicketMessage.shared_with_vendor.is_(True)) == AuthorRole.CENTRAL.value
-    else:
-        other = _last_author(TicketMessage.internal.is_(False)) == AuthorRole.REQUESTER.value
+    other side (the requester; for the vendor, central) since the agent's last word.
+
+    `scope_condition(model)` picks the tickets on Ticket or on their counters. Open and
+    answered are sums over the queue counters (counters.py: who wrote the last message is
+    kept on the ticket by the reply service and counted under its key), so they cost the same
+    whatever the organisation holds; passed deadlines are a range of the queue indexes."""
+    answered = TicketCount.central_answered if for_vendor else TicketCount.asker_answered
     rows = db.session.execute(
-        select(Ticket.tier, func.count(),
-               func.sum(case((Ticket.sla_due_at < now, 1), else_=0)),
-               func.sum(case((and_(Ticket.status == TicketStatus.OPEN, other), 1), else_=0)))
-        .where(scope_condition, Ticket.status.in_(ACTIVE_STATUSES))
-        .group_by(Ticket.tier)).all()
+        select(TicketCount.tier, func.sum(TicketCount.n),
+               func.sum(case((and_(TicketCount.status == TicketStatus.OPEN, answered.is_(True)), TicketCount.n),
+                             else_=0)))
+        .where(scope_condition(TicketCount), TicketCount.status.in_(ACTIVE_STATUSES))
+        .group_by(TicketCount.tier)).all()
+    overdue = dict(db.session.execute(
+        select(Ticket.tier, func.count())
+        .where(scope_condition(Ticket), Ticket.status.in_(ACTIVE_STATUSES), Ticket.sla_due_at < now)
+        .group_by(Ticket.tier)).all())
     out = {tier: _Counts() for tier in Tier}
-    for tier, total, overdue, answered in rows:
-        out[tier] = _Counts(total or 0, overdue or 0, answered or 0)
+    for tier, total, answered_n in rows:
+        out[tier] = _Counts(int(total or 0), overdue.get(tier, 0), int(answered_n or 0))
     return out
 
 
@@ -102,14 +102,14 @@ def at_a_glance(actor, now: datetime | None = None) -> list[Row]:
     rows: list[Row] = []
     requester_answered = _l("Waiting for you (the asker answered)")
     if scope.local_school_ids:
-        counts = _per_tier(Ticket.school_id.in_(scope.local_school_ids), now)
+        counts = _per_tier(lambda m: m.school_id.in_(scope.local_school_ids), now)
         rows.append(Row(_l("Your schools' queue"), _queue_figures(
             Tier.LOCAL, counts[Tier.LOCAL], answered_label=requester_answered,
             above=counts[Tier.CENTRAL].open + counts[Tier.VENDOR].open,
             # The tab that follows the schools' questions up to central and the vendor.
             above_link=_follow_link(actor, "escalated"))))
     if scope.central_org_ids:
-        counts = _per_tier(Ticket.organisation_id.in_(scope.central_org_ids), now)
+        counts = _per_tier(lambda m: m.organisation_id.in_(scope.central_org_ids), now)
         rows.append(Row(_l("Your queue: central"), _queue_figures(
             Tier.CENTRAL, counts[Tier.CENTRAL], answered_label=requester_answered,
             above=counts[Tier.VENDOR].open, above_link=_follow_link(actor, Tier.VENDOR.value))))
@@ -121,7 +121,7 @@ def at_a_glance(actor, now: datetime | None = None) -> list[Row]:
             Figure(_l("Open at the vendor"), vendor.open, link),
             Figure(_l("Passed deadline"), vendor.overdue, link and {**link, "overdue": "1"})]))
     if scope.vendor_id is not None:
-        counts = _per_tier(and_(Ticket.vendor_id == scope.vendor_id, Ticket.tier == Tier.VENDOR), now,
+        counts = _per_tier(lambda m: and_(m.vendor_id == scope.vendor_id, m.tier == Tier.VENDOR), now,
                            for_vendor=True)
         rows.append(Row(_l("Your queue: vendor"), _queue_figures(
             Tier.VENDOR, counts[Tier.VENDOR], answered_label=_l("Waiting for you (central answered)"),

@@ -128,6 +128,11 @@ class Ticket(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     message_count: Mapped[int] = mapped_column(default=0)
+    # Who wrote the last message the requester sees, and the last one shared with the vendor
+    # (kept by the reply service): "the asker answered" on the start page is then one count
+    # instead of a look at every open ticket's messages.
+    last_public_role: Mapped[AuthorRole | None] = enum_column(AuthorRole, nullable=True)
+    last_vendor_role: Mapped[AuthorRole | None] = enum_column(AuthorRole, nullable=True)
     attachment_count: Mapped[int] = mapped_column(default=0)
 
     # SLA: first response per tier, and the deadlines worked out from the history.
@@ -175,12 +180,12 @@ class Ticket(db.Model):
         back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan")
 
     __table_args__ = (
-        # The queue's page and counts. The assignee rides along so the counts of "mine" and
-        # "unassigned" are read from the index alone (without it, each read every active
-        # row of the organisation's tier from the table: ~50 ms at 100,000 tickets).
-        Index("ix_ticket_queue_org", "organisation_id", "tier", "status", "sla_due_at", "assignee_id"),
-        Index("ix_ticket_queue_school", "school_id", "tier", "status", "sla_due_at", "assignee_id"),
-        Index("ix_ticket_queue_vendor", "vendor_id", "tier", "status", "sla_due_at", "assignee_id"),
+        # The queue's pages: one range per status, in the page's order (deadline, then id),
+        # so a page by keyset reads only its own rows (views_of_queue.py). The counts come
+        # from TicketCount, except "passed deadline", a range on the deadline.
+        Index("ix_ticket_queue_org", "organisation_id", "tier", "status", "sla_due_at", "id"),
+        Index("ix_ticket_queue_school", "school_id", "tier", "status", "sla_due_at", "id"),
+        Index("ix_ticket_queue_vendor", "vendor_id", "tier", "status", "sla_due_at", "id"),
         Index("ix_ticket_sla_due", "sla_due_at"),
         Index("ix_ticket_status_resolved", "status", "resolved_at"),
         # The insight overview (helpdesk/insight/services.py) reads one organisation's tickets
@@ -365,3 +370,31 @@ class FilingDeflection(db.Model):
     gave_up: Mapped[bool] = mapped_column(default=False)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TicketCount(db.Model):
+    """How many tickets share one queue key: the queue page's counts per status, tab, "mine"
+    and "unassigned" are sums over these rows instead of counts over the tickets. Kept in the
+    transaction of every change by `helpdesk/tickets/counters.py`; `flask --app helpdesk tickets
+    counters rebuild` counts them again from the tickets. No vendor or assignee is stored as 0
+    (a NULL would never collide in the unique key). The start page's figures are sums over
+    the same rows (glance.py)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int]
+    school_id: Mapped[int]
+    vendor_id: Mapped[int] = mapped_column(default=0)
+    tier: Mapped[Tier] = enum_column(Tier)
+    status: Mapped[TicketStatus] = enum_column(TicketStatus)
+    assignee_id: Mapped[int] = mapped_column(default=0)
+    # The asker wrote the last public message; central the last one shared with the vendor.
+    asker_answered: Mapped[bool] = mapped_column(default=False)
+    central_answered: Mapped[bool] = mapped_column(default=False)
+    n: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "tier", "status", "school_id", "vendor_id", "assignee_id",
+                         "asker_answered", "central_answered", name="uq_ticket_count_key"),
+        Index("ix_ticket_count_school", "school_id", "tier", "status"),
+        Index("ix_ticket_count_vendor", "vendor_id", "tier", "status"),
+    )

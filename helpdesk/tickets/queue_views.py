@@ -10,14 +10,16 @@ from flask_login import current_user, login_required
 from helpdesk.access import require
 from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.extensions import db
+from helpdesk.labels import label
 from helpdesk.models_base import as_id, utcnow
+from helpdesk.tickets import queue_keyset as keyset
 from helpdesk.tickets import views_of_queue as vq
 from helpdesk.tickets.models import ACTIVE_STATUSES, TicketCategory, TicketStatus
 from helpdesk.tickets.services import AGENT_STATUSES
 from helpdesk.tickets.views import bp
 
 # The queue's own arguments: what a link back to the same view carries.
-_ARGS = ("tier", "status", "school", "assigned", "category", "overdue", "per_page", "page")
+_ARGS = ("tier", "status", "school", "assigned", "category", "overdue", "per_page", "after", "before")
 
 
 def _number(args, name: str, default: int, upper: int) -> int:
@@ -32,22 +34,34 @@ def _filter(args) -> vq.QueueFilter:
         category=args.get("category") or None, overdue=args.get("overdue") == "1")
 
 
+def _row_texts() -> dict[str, str]:
+    """What every row repeats, translated once per page (formatted per row with `format`)."""
+    return {"choose": _("Choose %(number)s"), "overdue_by": _("Overdue by %(t)s")}
+
+
 def _render_queue(args, *, errors=None, values=None, status=200):
     require(current_user, "tickets.view_queue")
     tab, tabs = vq.pick_tab(current_user, args.get("tier"))
     flt = _filter(args)
-    page = _number(args, "page", 1, 99_999)
     per_page = _number(args, "per_page", 25, 200)
     now = utcnow()
-    found = vq.queue_page(current_user, tab, tabs, flt, page=page, per_page=per_page, now=now)
+    # A page starts after (or ends before) the key of a row of the page beside it.
+    after, before = (keyset.parse(args.get(name)) if args.get(name) else None for name in ("after", "before"))
+    if (args.get("after") and after is None) or (args.get("before") and before is None):
+        flash(_("That page of the queue could not be found: here is the first page."), "error")
+    found = vq.queue_page(current_user, tab, tabs, flt, after=after, before=before, per_page=per_page, now=now)
+    if before is not None and not found.rows:  # nothing before it any more: the first page
+        found = vq.queue_page(current_user, tab, tabs, flt, per_page=per_page, now=now)
     kept = {k: v for k, v in args.items() if k in _ARGS}
     return render_template(
         "tickets/queue.html", tab=tab, tabs=tabs, flt=flt, rows=found.rows, counts=found.counts,
-        has_more=found.has_more, page=page, now=now, words=vq.status_words(tab), where=vq.where_word,
-        args={k: v for k, v in kept.items() if k != "page"}, kept=kept,
+        has_more=found.has_more, has_previous=found.has_previous, cursor=keyset.key_of, now=now,
+        words=vq.status_words(tab), where=vq.where_word,
+        args={k: v for k, v in kept.items() if k not in ("after", "before")}, kept=kept,
         schools=vq.filter_schools(current_user, tab), colleagues=vq.colleagues(current_user, tab),
         statuses=list(TicketStatus), active_statuses=ACTIVE_STATUSES, categories=list(TicketCategory),
-        bulk_statuses=AGENT_STATUSES, errors=errors or {}, values=values,
+        bulk_statuses=AGENT_STATUSES, errors=errors or {}, values=values, texts=_row_texts(),
+        category_words={c: label(c) for c in TicketCategory},
         chosen=set(values.getlist("ticket")) if values is not None else set()), status
 
 

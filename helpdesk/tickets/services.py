@@ -410,6 +410,10 @@ def _add_message(ticket: Ticket, actor, body: str, *, role: AuthorRole, internal
                             body_original=body if changed else None, created_at=utcnow())
     db.session.add(message)
     ticket.message_count = (ticket.message_count or 0) + 1
+    if not internal:
+        ticket.last_public_role = role
+    if shared:
+        ticket.last_vendor_role = role
     if files:
         db.session.flush()
         for upload in files:

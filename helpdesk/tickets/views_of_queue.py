@@ -23,8 +23,9 @@ from helpdesk.errors import HelpdeskError, NotFound, ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.labels import label
 from helpdesk.models_base import as_id, utcnow
+from helpdesk.tickets import queue_keyset as keyset
 from helpdesk.tickets import services
-from helpdesk.tickets.models import ACTIVE_STATUSES, Ticket, TicketCategory, TicketStatus, Tier
+from helpdesk.tickets.models import ACTIVE_STATUSES, Ticket, TicketCategory, TicketCount, TicketStatus, Tier
 
 _TAB_TIER = {"local": Tier.LOCAL, "central": Tier.CENTRAL, "vendor": Tier.VENDOR}
 
@@ -78,20 +79,38 @@ def pick_tab(actor, key: str | None) -> tuple[Tab, list[Tab]]:
     return tab, tabs
 
 
-def _conditions(actor, tab: Tab) -> list:
-    """The tickets a tab holds, scoped exactly as the ticket rules scope the viewer."""
+def _conditions(actor, tab: Tab, model=Ticket) -> list:
+    """The tickets a tab holds, scoped exactly as the ticket rules scope the viewer (on the
+    tickets, or on their counters: both have the same key columns)."""
     scope = scope_of(actor)
     schools = scope.local_school_ids or {-1}
     orgs = scope.central_org_ids or {-1}
     if tab.key == "local":
-        return [Ticket.tier == Tier.LOCAL, or_(Ticket.school_id.in_(schools), Ticket.organisation_id.in_(orgs))]
+        return [model.tier == Tier.LOCAL, or_(model.school_id.in_(schools), model.organisation_id.in_(orgs))]
     if tab.key == "escalated":
-        return [Ticket.tier.in_((Tier.CENTRAL, Tier.VENDOR)), Ticket.school_id.in_(schools)]
+        return [model.tier.in_((Tier.CENTRAL, Tier.VENDOR)), model.school_id.in_(schools)]
     if tab.key == "central":
-        return [Ticket.tier == Tier.CENTRAL, Ticket.organisation_id.in_(orgs)]
+        return [model.tier == Tier.CENTRAL, model.organisation_id.in_(orgs)]
     if tab.works:
-        return [Ticket.tier == Tier.VENDOR, Ticket.vendor_id == scope.vendor_id]
-    return [Ticket.tier == Tier.VENDOR, Ticket.organisation_id.in_(orgs)]
+        return [model.tier == Tier.VENDOR, model.vendor_id == scope.vendor_id]
+    return [model.tier == Tier.VENDOR, model.organisation_id.in_(orgs)]
+
+
+def _slices(actor, tab: Tab) -> list[list]:
+    """The same tickets as `_conditions`, as ranges of the queue indexes (one place, one tier
+    each; they may overlap, the page takes each row once)."""
+    scope = scope_of(actor)
+    schools, orgs = sorted(scope.local_school_ids or ()), sorted(scope.central_org_ids or ())
+    if tab.key == "local":
+        return ([[Ticket.organisation_id == o, Ticket.tier == Tier.LOCAL] for o in orgs]
+                + [[Ticket.school_id == s, Ticket.tier == Tier.LOCAL] for s in schools])
+    if tab.key == "escalated":
+        return [[Ticket.school_id == s, Ticket.tier == t] for s in schools for t in (Tier.CENTRAL, Tier.VENDOR)]
+    if tab.key == "central":
+        return [[Ticket.organisation_id == o, Ticket.tier == Tier.CENTRAL] for o in orgs]
+    if tab.works:
+        return [[Ticket.vendor_id == scope.vendor_id, Ticket.tier == Tier.VENDOR]]
+    return [[Ticket.organisation_id == o, Ticket.tier == Tier.VENDOR] for o in orgs]
 
 
 # ---------------------------------------------------------------- words from the viewer's side
@@ -157,67 +176,81 @@ class QueueCounts:
 @dataclass
 class QueuePage:
     rows: list
-    has_more: bool
+    has_more: bool  # a next page
     counts: QueueCounts
+    has_previous: bool = False
 
 
-def _count(*conds):
-    return select(func.count()).select_from(Ticket).where(*conds).scalar_subquery()
+def _sum(*conds):
+    return (select(func.coalesce(func.sum(TicketCount.n), 0)).select_from(TicketCount).where(*conds)
+            .scalar_subquery())
 
 
 def counts(actor, tab: Tab, tabs: list[Tab], now: datetime) -> QueueCounts:
-    """Every count of the page in two queries whatever the number of tickets: per status (the
-    queue index alone), and one row of counted subqueries, each on its own index."""
-    conds = _conditions(actor, tab)
+    """Every count of the page in two queries whatever the number of tickets: per status,
+    per tab, "mine" and "unassigned" from the maintained counters (counters.py), and "passed
+    deadline" from the queue index (a range on the deadline of the questions in progress)."""
+    conds = _conditions(actor, tab, TicketCount)
     by_status = dict(db.session.execute(
-        select(Ticket.status, func.count()).where(*conds).group_by(Ticket.status)).all())
-    active = Ticket.status.in_(ACTIVE_STATUSES)
+        select(TicketCount.status, func.sum(TicketCount.n)).where(*conds).group_by(TicketCount.status)).all())
+    active = TicketCount.status.in_(ACTIVE_STATUSES)
     here = [active, *conds]
     row = db.session.execute(select(
-        *[_count(active, *_conditions(actor, t)) for t in tabs],
-        _count(*here, Ticket.assignee_id == actor.id),
-        _count(*here, Ticket.assignee_id.is_(None)),
-        _count(*here, Ticket.sla_due_at < now))).one()
+        *[_sum(active, *_conditions(actor, t, TicketCount)) for t in tabs],
+        _sum(*here, TicketCount.assignee_id == actor.id),
+        _sum(*here, TicketCount.assignee_id == 0),
+        select(func.count()).select_from(Ticket).where(
+            Ticket.status.in_(ACTIVE_STATUSES), *_conditions(actor, tab), Ticket.sla_due_at < now)
+        .scalar_subquery())).one()
     n = len(tabs)
-    return QueueCounts(by_status={s: by_status.get(s, 0) for s in TicketStatus},
-                       tabs={t.key: row[i] for i, t in enumerate(tabs)},
-                       mine=row[n], unassigned=row[n + 1], overdue=row[n + 2])
+    return QueueCounts(by_status={s: int(by_status.get(s) or 0) for s in TicketStatus},
+                       tabs={t.key: int(row[i]) for i, t in enumerate(tabs)},
+                       mine=int(row[n]), unassigned=int(row[n + 1]), overdue=int(row[n + 2]))
 
 
-def queue_page(actor, tab: Tab, tabs: list[Tab], flt: QueueFilter, *, page: int = 1, per_page: int = 25,
-               now: datetime | None = None) -> QueuePage:
-    """One page of a tab (passed deadlines and the nearest deadline first) with its counts:
-    three queries whatever the page size or the number of tickets."""
+def _statuses(flt: QueueFilter) -> list[TicketStatus]:
+    if flt.status == "active" or (flt.overdue and flt.status == "all"):
+        return list(ACTIVE_STATUSES)
+    if flt.status in {s.value for s in TicketStatus}:
+        return [TicketStatus(flt.status)]
+    return list(TicketStatus)
+
+
+def queue_page(actor, tab: Tab, tabs: list[Tab], flt: QueueFilter, *, after: keyset.Key | None = None,
+               before: keyset.Key | None = None, per_page: int = 25, now: datetime | None = None) -> QueuePage:
+    """One page of a tab (passed deadlines and the nearest deadline first) after or before a
+    row's key (keyset.py), with its counts: three queries whatever the page size, the page's
+    place in the list or the number of tickets."""
     now = now or utcnow()
     found = counts(actor, tab, tabs, now)
-    conds = _conditions(actor, tab)
+    extra = []
     if flt.school_id:
-        conds.append(Ticket.school_id == flt.school_id)
+        extra.append(Ticket.school_id == flt.school_id)
     if flt.assigned == "me":
-        conds.append(Ticket.assignee_id == actor.id)
+        extra.append(Ticket.assignee_id == actor.id)
     elif flt.assigned == "none":
-        conds.append(Ticket.assignee_id.is_(None))
+        extra.append(Ticket.assignee_id.is_(None))
     if flt.category and flt.category in {c.value for c in TicketCategory}:
-        conds.append(Ticket.category == TicketCategory(flt.category))
+        extra.append(Ticket.category == TicketCategory(flt.category))
     if flt.overdue:
-        conds.append(Ticket.sla_due_at < now)
-    if flt.status == "active" or (flt.overdue and flt.status == "all"):
-        conds.append(Ticket.status.in_(ACTIVE_STATUSES))
-    elif flt.status in {s.value for s in TicketStatus}:
-        conds.append(Ticket.status == TicketStatus(flt.status))
+        extra.append(Ticket.sla_due_at < now)
+    backwards = before is not None
+    ids = keyset.page_ids(_slices(actor, tab), _statuses(flt), extra, key=before or after, backwards=backwards,
+                          limit=per_page + 1)
+    if ids is None:
+        return QueuePage(rows=[], has_more=False, counts=found)
     order = (Ticket.sla_due_at.is_(None), Ticket.sla_due_at, Ticket.id)
-    # The page's ids are picked from the queue index alone (it covers tier, status and the
-    # deadline), so only the rows shown are read from the table.
-    page_ids = (select(Ticket.id).where(*conds).order_by(*order)
-                .limit(per_page + 1).offset(max(0, page - 1) * per_page).subquery())
     stmt = (select(Ticket.id, Ticket.number, Ticket.subject, Ticket.status, Ticket.tier, Ticket.category,
                    Ticket.sla_due_at, Ticket.sla_due_kind, Ticket.assignee_name, Ticket.created_at,
                    Ticket.updated_at, Ticket.requester_name, School.name.label("school_name"))
-            .join(page_ids, page_ids.c.id == Ticket.id)
+            .join(ids, ids.c.id == Ticket.id)
             .join(School, School.id == Ticket.school_id)
             .order_by(*order))
     rows = db.session.execute(stmt).all()
-    return QueuePage(rows=rows[:per_page], has_more=len(rows) > per_page, counts=found)
+    more = len(rows) > per_page
+    if backwards:
+        return QueuePage(rows=rows[-per_page:], has_more=True, counts=found, has_previous=more)
+    return QueuePage(rows=rows[:per_page], has_more=more, counts=found, has_previous=after is not None)
 
 
 def filter_schools(actor, tab: Tab) -> list[tuple[int, str]]:

@@ -149,3 +149,54 @@ def test_queue_query_count_does_not_grow_with_the_number_of_tickets(demo_app, as
         db.session.commit()
     after = [count_queries(demo_app, lambda u=u: local.get(u)) for u in urls]
     assert before == after and max(after) <= 12, (before, after)
+
+
+def _page_ids(text: str) -> list[int]:
+    return [int(i) for i in re.findall(r'name="ticket" value="(\d+)"', text)]
+
+
+def _rel(text: str, rel: str) -> str | None:
+    found = re.search(rf'<a href="([^"]+)" rel="{rel}"', text)
+    return found and found[1].replace("&amp;", "&")
+
+
+def test_queue_pages_by_keyset_forward_and_back_in_the_queue_order(history_app):
+    """Every question of the tab exactly once, in the queue's order (deadline, paused last,
+    then id), following the next links; the previous links give the same pages back."""
+    from tests.conftest import login
+
+    central = history_app.test_client()
+    login(central, "central@exempelkommun.se")
+    with history_app.app_context():
+        from helpdesk.auth.models import User
+
+        org = db.session.scalar(select(User.organisation_id).where(User.email == "central@exempelkommun.se"))
+        rows = db.session.execute(select(Ticket.id, Ticket.sla_due_at).where(
+            Ticket.organisation_id == org, Ticket.tier == Tier.CENTRAL)).all()
+    expected = [r.id for r in sorted(rows, key=lambda r: (r.sla_due_at is None, r.sla_due_at or 0, r.id))]
+    assert len(expected) > 30 and any(r.sla_due_at is None for r in rows)
+    url, pages = "/tickets/queue?tier=central&status=all&per_page=40", []
+    while url:
+        page = central.get(url)
+        assert page.status_code == 200
+        pages.append(_page_ids(page.text))
+        url = _rel(page.text, "next")
+        assert len(pages) < 500
+    assert [i for p in pages for i in p] == expected
+    assert 'rel="prev"' not in central.get("/tickets/queue?tier=central&status=all&per_page=40").text
+    back, url = [], _rel(page.text, "prev")
+    while url:
+        page = central.get(url)
+        back.insert(0, _page_ids(page.text))
+        url = _rel(page.text, "prev")
+    assert back == pages[:-1]
+
+
+def test_a_bad_cursor_shows_the_first_page_with_a_message(demo_app, as_user):
+    central = as_user("central@exempelkommun.se")
+    first = central.get("/tickets/queue?tier=central&status=all")
+    for bad in ("after=x.1", "before=20269999999999999999.5", "after=n.99999999999999999999", "before=abc%C3%A5"):
+        page = central.get(f"/tickets/queue?tier=central&status=all&{bad}")
+        assert page.status_code == 200, bad
+        assert "Den sidan av kön finns inte" in page.text, bad
+        assert _page_ids(page.text) == _page_ids(first.text)
