@@ -110,8 +110,8 @@ def main() -> None:
             start = end - timedelta(days=364)
             # The machine is shared: the figures mean little without the load they were taken under.
             print("load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
-            # CPU time of this process per request (mean over the runs and warm-ups): steadier than
-            # wall time on a shared machine, but it leaves out PostgreSQL's own work.
+            # CPU time of this process per request (median of the runs): steadier than wall time on
+            # a shared machine, but it leaves out PostgreSQL's own work.
             print(f"{'what':44} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'cpu ms':>8}")
             for name, page in [
                 ("insight overview, 12 months", f"/insight/?from={start}&to={end}"),
@@ -120,9 +120,7 @@ def main() -> None:
                 ("central queue page (25 per page)", "/tickets/queue?tier=central"),
             ]:
                 tickets_bench.RUNS = RUNS
-                cpu = time.process_time()
-                median, p95, queries = tickets_bench._measure(app, client, page)
-                cpu = (time.process_time() - cpu) * 1000 / (RUNS + 5)
+                median, p95, cpu, queries = tickets_bench._measure(app, client, page)
                 print(f"{name:44} {median:10.1f} {p95:8.1f} {queries:8d} {cpu:8.1f}", flush=True)
             print("load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
         finally:
