@@ -53,7 +53,21 @@ class InsightDay(db.Model):
     __table_args__ = (Index("ix_insight_day_org_day", "organisation_id", "day"),)
 
 
-class InsightDayTime(db.Model):
+class _TimeSlot:
+    """What the daily and the weekly times share: one slot of one measure's times for a tier
+    and the vendor, how many fell in it and the largest of them."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    tier: Mapped[Tier] = enum_column(Tier)
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"))
+    measure: Mapped[str] = mapped_column(String(16))
+    slot: Mapped[int]
+    count: Mapped[int]
+    largest: Mapped[int]
+
+
+class InsightDayTime(_TimeSlot, db.Model):
     """Business-minute times of one day in slots (see rollup.slot_of): how many fell in the
     slot and the largest of them, so the nearest-rank median and 90th percentile come out
     of sums. `measure` is the tier of a first response (counted on the day the question was
@@ -62,18 +76,10 @@ class InsightDayTime(db.Model):
 
     __tablename__ = "insight_day_time"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     day: Mapped[date]
     week: Mapped[date]
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
     category: Mapped[TicketCategory] = enum_column(TicketCategory)
-    tier: Mapped[Tier] = enum_column(Tier)
-    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"))
-    measure: Mapped[str] = mapped_column(String(16))
-    slot: Mapped[int]
-    count: Mapped[int]
-    largest: Mapped[int]
 
     # Deleting a day's rows and reading a period: every column, so the overview's reads are
     # answered from the index alone (SQLite would otherwise visit each row in the table).
@@ -83,7 +89,7 @@ class InsightDayTime(db.Model):
     )
 
 
-class InsightWeekTime(db.Model):
+class InsightWeekTime(_TimeSlot, db.Model):
     """The times of one whole week (Monday to Sunday) without the school and category: the
     week's InsightDayTime rows summed per tier, vendor, measure and slot, so the overview
     without a school or category filter reads a few rows a week instead of a few hundred a
@@ -91,15 +97,7 @@ class InsightWeekTime(db.Model):
 
     __tablename__ = "insight_week_time"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     week: Mapped[date]
-    tier: Mapped[Tier] = enum_column(Tier)
-    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"))
-    measure: Mapped[str] = mapped_column(String(16))
-    slot: Mapped[int]
-    count: Mapped[int]
-    largest: Mapped[int]
 
     # Every column, in the order of the weekly medians' read (per week, measure and slot), so
     # that read is answered from the index and grouped as the rows come, without a sort.

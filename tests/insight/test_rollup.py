@@ -4,66 +4,24 @@ overview from the rollup as it was kept must equal the overview after `rollup.re
 and the figures counted here, straight from the tickets, one by one."""
 from __future__ import annotations
 
-import random
 from collections import Counter
 from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from helpdesk.auth.models import User
 from helpdesk.directory.models import School
-from helpdesk.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.insight import rollup, services
 from helpdesk.insight.filters import Filters
 from helpdesk.insight.models import InsightDay
 from helpdesk.insight.services import TierTimes
-from helpdesk.tickets import periodic
-from helpdesk.tickets import services as tickets
-from helpdesk.tickets.models import (ACTIVE_STATUSES, DONE_STATUSES, EventKind, Ticket, TicketCategory,
-                                     TicketEvent, Tier)
+from helpdesk.tickets.models import EventKind, Ticket, TicketCategory, TicketEvent, Tier
 from tests.support.clock import day_ahead
+from tests.support.desk_work import Desk, user
 
 TIERS = [Tier.LOCAL, Tier.CENTRAL, Tier.VENDOR]
-
-
-def _user(email: str) -> User:
-    return db.session.scalar(select(User).where(User.email == email))
-
-
-def _do(rng: random.Random, ids: list[int], schools: list[int], who: dict) -> str:
-    op = rng.choice(["file", "respond", "escalate", "resolve", "reopen", "rate", "category", "school", "delete",
-                     "tick"])
-    ticket = db.session.get(Ticket, rng.choice(ids))
-    requester = db.session.get(User, ticket.requester_id) if ticket.requester_id else None
-    agent = {Tier.LOCAL: who["local"], Tier.CENTRAL: who["central"], Tier.VENDOR: who["vendor"]}[ticket.tier]
-    if op == "file":
-        ids.append(tickets.file_ticket(who["teacher"], subject="Inloggningen", body="Det går inte att logga in.",
-                                       category=rng.choice(list(TicketCategory)).value).id)
-    elif op == "respond":
-        tickets.add_message(ticket, agent, "Prova att logga in igen.")
-    elif op == "escalate":
-        tickets.escalate(ticket, agent, "Provat att starta om.")
-    elif op == "resolve":
-        tickets.set_status(ticket, agent, "resolved", resolution_summary="Löst med nytt lösenord.")
-    elif op == "reopen" and requester is not None:
-        tickets.add_message(ticket, requester, "Det fungerar fortfarande inte.")
-    elif op == "rate" and requester is not None:
-        tickets.rate(ticket, requester, rng.randint(1, 5), rng.choice(["", "Bra hjälp"]))
-    elif op == "category":  # no service changes these: the rollup must follow any change
-        ticket.category = rng.choice(list(TicketCategory))
-    elif op == "school":
-        ticket.school_id = rng.choice(schools)
-    elif op == "delete":  # takes its times out of past weeks too (the week level)
-        ids.remove(ticket.id)
-        db.session.delete(ticket)
-    elif op == "tick":
-        periodic.auto_escalate_overdue()
-        periodic.notify_breaches()
-        periodic.auto_close_resolved()
-    return op
+OPS = ["file", "respond", "escalate", "resolve", "reopen", "rate", "category", "school", "delete", "tick"]
 
 
 def _views(who: dict, schools: list[int]) -> list[tuple]:
@@ -122,35 +80,12 @@ def _counted_from_tickets(org_id: int, f: Filters) -> dict:
 
 def test_the_rollup_kept_by_the_ticket_service_equals_a_recount(history_app):
     with history_app.test_request_context():
-        who = {"central": _user("central@exempelkommun.se"), "local": _user("lokal.norr@exempelkommun.se"),
-               "teacher": _user("larare.norr@exempelkommun.se"), "vendor": _user("leverantor@leverantor.example")}
-        org_id = who["central"].organisation_id
-        who["teacher_school"] = db.session.scalar(select(School.id).where(School.name == "Norrskolan"))
-        schools = list(db.session.scalars(select(School.id).where(School.organisation_id == org_id)
-                                          .order_by(School.id)))
         assert db.session.scalar(select(InsightDay.id).limit(1)) is not None  # the demo loader filled it
-        # Norrskolan's, where the demo's local admin works: every tier has someone to act. Its
-        # open questions, its latest finished ones (to reopen and rate), and twenty filed now:
-        # how many of the history's questions are still open depends on the calendar (few
-        # after the Christmas break), and the work must not.
-        of_school = select(Ticket.id).where(Ticket.school_id == who["teacher_school"])
-        ids = [*db.session.scalars(of_school.where(Ticket.status.in_(ACTIVE_STATUSES))),
-               *db.session.scalars(of_school.where(Ticket.status.in_(DONE_STATUSES))
-                                   .order_by(Ticket.created_at.desc()).limit(150))]
-        for _ in range(20):
-            ids.append(tickets.file_ticket(who["teacher"], subject="Schemat", body="Schemat visas inte.",
-                                           category=TicketCategory.USAGE.value).id)
-        db.session.commit()
-        rng, done = random.Random(7), Counter()
-        for _ in range(200):
-            try:
-                done[_do(rng, ids, schools, who)] += 1
-                db.session.commit()
-            # IntegrityError: a question deleted while something still refers to it.
-            except (PermissionDenied, ValidationFailed, Conflict, NotFound, IntegrityError):
-                db.session.rollback()
-        assert all(done[op] for op in ("file", "respond", "escalate", "resolve", "rate", "category", "delete",
-                                       "tick")), done
+        desk = Desk.of_demo()
+        who, org_id, schools = desk.who, desk.organisation_id, desk.schools
+        done = desk.work(OPS, 200, seed=7)
+        done["tick"] += done["tick that moved questions"]
+        assert all(done[op] for op in OPS), done
         views = _views(who, schools)
         kept = [services.overview(viewer, f) for viewer, f in views]
         for (_, f), ov in zip(views[:2], kept[:2], strict=True):
@@ -170,7 +105,7 @@ def test_the_rollup_kept_by_the_ticket_service_equals_a_recount(history_app):
 def test_a_day_left_by_a_question_is_counted_again(history_app, change):
     """Reopening clears the day it was resolved; a deleted question leaves every day it counted on."""
     with history_app.test_request_context():
-        central = _user("central@exempelkommun.se")
+        central = user("central@exempelkommun.se")
         ticket = db.session.scalar(select(Ticket).where(Ticket.organisation_id == central.organisation_id,
                                                         Ticket.resolved_at.is_not(None), Ticket.rating.is_not(None))
                                    .order_by(Ticket.id).limit(1))
@@ -205,7 +140,7 @@ def test_the_week_level_gives_the_figures_of_the_days(history_app, days):
     days; a viewer who reaches every school by school reads only the day level: the same
     figures, for periods starting on each day of the week."""
     with history_app.test_request_context():
-        org_id = _user("central@exempelkommun.se").organisation_id
+        org_id = user("central@exempelkommun.se").organisation_id
         schools = frozenset(db.session.scalars(select(School.id).where(School.organisation_id == org_id)))
         by_org, by_school = services.Reach(org_ids=frozenset({org_id})), services.Reach(school_ids=schools)
         for shift in range(7):
