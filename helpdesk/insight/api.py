@@ -61,7 +61,9 @@ def insight():
         "filters": f.query_args(),
         "period": _period(ov.now, f.start, f.end),
         "previous_period": _period(ov.before, before.start, before.end),
-        "open_now": {"count": ov.open_now, "by_age": ov.open_age, "oldest_days": ov.oldest_open_days},
+        "open_now": {"count": ov.open_now, "by_age": ov.open_age, "oldest_days": ov.oldest_open_days,
+                     "at_period_start": ov.open_at_start, "at_period_end": ov.open_at_end(),
+                     "at_period_before_start": ov.open_before_start()},
         "weeks": [{"week_starting": w.isoformat(),
                    "asked": {t.value: ov.weekly_asked[t][i] for t in TIERS},
                    "first_response_median_minutes": {t.value: ov.weekly_response[t][i] for t in TIERS}}

@@ -71,6 +71,7 @@ class Overview:
     now: Period
     before: Period
     open_now: int = 0
+    open_at_start: int = 0  # open when the period began, which is when the period before ended
     open_age: dict[str, int] = field(default_factory=dict)  # "week", "month", "older"
     oldest_open_days: int | None = None
     weeks: list = field(default_factory=list)  # first day of each week in the period
@@ -81,6 +82,15 @@ class Overview:
     deflection: dict | None = None  # shown, gave_up (org-level figures; None when not the viewer's)
     searches: dict | None = None  # empty, top [(query, n)]
     boards: dict | None = None  # threads, answered
+
+    def open_at_end(self) -> int:
+        """Open when the period ended: open at its start, plus what was filed in it, less
+        what was resolved in it (today's open count when the period ends today)."""
+        return self.open_at_start + self.now.asked - self.now.resolved
+
+    def open_before_start(self) -> int:
+        """Open when the period before began."""
+        return self.open_at_start - self.before.asked + self.before.resolved
 
 
 def _chosen(f: Filters, model) -> list:
@@ -312,6 +322,18 @@ def _open_now(reach: Reach, f: Filters, overview: Overview) -> None:
         overview.oldest_open_days = (now - oldest).days
 
 
+def _open_at_start(reach: Reach, f: Filters, overview: Overview) -> None:
+    """Open when the period began: open now, less what was filed since and plus what was
+    resolved since, summed over the rollup's days from the period's start to today (one read
+    of those days, however many questions were ever filed). A question is open from its filing
+    until it was resolved (`resolved_at`, which reopening clears): one resolved before the
+    period and reopened during it counts as open at the start."""
+    day = InsightDay
+    asked, resolved = db.session.execute(select(func.sum(day.asked), func.sum(day.resolved)).where(
+        reach.rows_condition(day), day.day >= f.start, *_chosen(f, day))).one()
+    overview.open_at_start = overview.open_now - int(asked or 0) + int(resolved or 0)
+
+
 def _people_per_school(school_ids: list[int]) -> dict[int, int]:
     """Staff (active duties) and pupils (members of the school's active groups), each once."""
     if not school_ids:
@@ -394,6 +416,7 @@ def overview(viewer, f: Filters, reach: Reach | None = None) -> Overview:
     _counts(reach, f, result)
     _times(reach, f, result)
     _open_now(reach, f, result)
+    _open_at_start(reach, f, result)
     _comments(reach, f, result)
     _organisation_figures(reach, f, result)
     return result

@@ -38,6 +38,8 @@ def _summary(ov: Overview) -> Table:
     rows = [
         [_l("Questions asked"), now.asked, before.asked],
         [_l("Questions resolved"), now.resolved, before.resolved],
+        [_l("Open when the period began"), ov.open_at_start, ov.open_before_start()],
+        [_l("Open when the period ended"), ov.open_at_end(), ov.open_at_start],
         *[[_l("Resolved at: %(tier)s", tier=label(t)), _share(now.resolved_by_tier.get(t, 0), now.resolved),
            _share(before.resolved_by_tier.get(t, 0), before.resolved)] for t in TIERS],
         *[[_l("Deadlines passed: %(tier)s", tier=label(t)), now.breaches.get(t, 0), before.breaches.get(t, 0)]

@@ -78,6 +78,15 @@ def _counted_from_tickets(org_id: int, f: Filters) -> dict:
     }
 
 
+def _open_at(org_id: int, moment, f: Filters) -> int:
+    """Questions open at `moment`, straight from the tickets: filed before it and not resolved
+    before it (reopening clears when a question was resolved)."""
+    return sum(1 for t in db.session.scalars(select(Ticket).where(Ticket.organisation_id == org_id))
+               if t.created_at < moment and (t.resolved_at is None or t.resolved_at >= moment)
+               and all(v is None or getattr(t, k) == v for k, v in (("school_id", f.school_id),
+                                                                     ("category", f.category), ("tier", f.tier))))
+
+
 def test_the_rollup_kept_by_the_ticket_service_equals_a_recount(history_app):
     with history_app.test_request_context():
         assert db.session.scalar(select(InsightDay.id).limit(1)) is not None  # the demo loader filled it
@@ -96,6 +105,12 @@ def test_the_rollup_kept_by_the_ticket_service_equals_a_recount(history_app):
                 for name, exact in times.items():
                     for tier in TIERS:
                         assert _within_bound(getattr(period, name)[tier], exact[tier]), (name, tier)
+        # Open when each period began and ended, for the central admin's views (any filter).
+        for (viewer, f), ov in zip(views, kept, strict=True):
+            if viewer is who["central"]:
+                assert (ov.open_at_start, ov.open_before_start(), ov.open_at_end()) == (
+                    _open_at(org_id, f.since, f), _open_at(org_id, f.before().since, f),
+                    _open_at(org_id, f.until, f)), f
         rollup.rebuild()
         db.session.commit()
         assert [services.overview(viewer, f) for viewer, f in views] == kept
