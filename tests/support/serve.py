@@ -15,6 +15,12 @@ POLL_INTERVAL = 0.02
 def serving(app, threaded: bool = True):
     """Yields the base URL (http://127.0.0.1:PORT) while the app is served."""
     server = make_server("127.0.0.1", 0, app, threaded=threaded)
+    # Request threads are kept track of (werkzeug makes them daemons, which socketserver does
+    # not track), so stopping waits for a request still being served: one that ran on past
+    # the test gave its database connection back to a pool the test had already disposed,
+    # and the garbage collector later found it open (psycopg's ResourceWarning, an error in
+    # whichever PostgreSQL test was running then).
+    server.daemon_threads = False
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL}, daemon=True)
     thread.start()
     try:
@@ -22,4 +28,9 @@ def serving(app, threaded: bool = True):
     finally:
         server.shutdown()
         thread.join(timeout=5)
+        # Bounded: a thread waiting on a browser's kept-alive connection ends when the
+        # browser closes it; one left open must not hang the suite.
+        requests = vars(server).get("_threads")
+        for request in requests.pop_all() if requests is not None else []:
+            request.join(timeout=5)
         server.server_close()
