@@ -11,10 +11,26 @@ from werkzeug.serving import make_server
 POLL_INTERVAL = 0.02
 
 
+def _read_whole(app):
+    """The app with each response read whole and its iterable closed before the server writes
+    it. Werkzeug's development server skips close() when the browser has dropped the
+    connection first (it aborts a favicon or stylesheet it no longer needs), which left the
+    static file open until the garbage collector found it (a ResourceWarning, failing the
+    test). No route streams, so nothing is lost by reading whole."""
+    def whole(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+    return whole
+
+
 @contextmanager
 def serving(app, threaded: bool = True):
     """Yields the base URL (http://127.0.0.1:PORT) while the app is served."""
-    server = make_server("127.0.0.1", 0, app, threaded=threaded)
+    server = make_server("127.0.0.1", 0, _read_whole(app), threaded=threaded)
     # Request threads are kept track of (werkzeug makes them daemons, which socketserver does
     # not track), so stopping waits for a request still being served: one that ran on past
     # the test gave its database connection back to a pool the test had already disposed,
