@@ -18,7 +18,7 @@ from sqlalchemy import Date, and_, case, cast, func, literal_column, null, or_, 
 from helpdesk.boards.models import Board, Post, Thread
 from helpdesk.directory.models import Duty, Group, Membership, MembershipRole, School
 from helpdesk.extensions import db
-from helpdesk.insight.filters import Filters
+from helpdesk.insight.filters import Filters, today
 from helpdesk.insight.models import InsightDay, InsightDayTime, InsightWeekTime
 from helpdesk.insight.reach import Reach
 from helpdesk.insight.rollup import COUNT_NAMES, RATINGS, RESOLVED, TIERS
@@ -323,15 +323,18 @@ def _open_now(reach: Reach, f: Filters, overview: Overview) -> None:
 
 
 def _open_at_start(reach: Reach, f: Filters, overview: Overview) -> None:
-    """Open when the period began: open now, less what was filed since and plus what was
-    resolved since, summed over the rollup's days from the period's start to today (one read
-    of those days, however many questions were ever filed). A question is open from its filing
-    until it was resolved (`resolved_at`, which reopening clears): one resolved before the
-    period and reopened during it counts as open at the start."""
-    day = InsightDay
-    asked, resolved = db.session.execute(select(func.sum(day.asked), func.sum(day.resolved)).where(
-        reach.rows_condition(day), day.day >= f.start, *_chosen(f, day))).one()
-    overview.open_at_start = overview.open_now - int(asked or 0) + int(resolved or 0)
+    """Open when the period began: open now, less what was filed since the period's first day,
+    plus what was resolved since. The period's own counts (already read) cover its days; only
+    the days after it, up to today, are summed here, and a period ending today needs no read.
+    A question is open from its filing until it was resolved (`resolved_at`, which reopening
+    clears): one resolved before the period and reopened during it counts as open at the start."""
+    asked, resolved = overview.now.asked, overview.now.resolved
+    if f.end < today():
+        day = InsightDay
+        later = db.session.execute(select(func.sum(day.asked), func.sum(day.resolved)).where(
+            reach.rows_condition(day), day.day > f.end, *_chosen(f, day))).one()
+        asked, resolved = asked + int(later[0] or 0), resolved + int(later[1] or 0)
+    overview.open_at_start = overview.open_now - asked + resolved
 
 
 def _people_per_school(school_ids: list[int]) -> dict[int, int]:
