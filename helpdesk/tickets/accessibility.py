@@ -50,7 +50,7 @@ def _school(actor, school_id) -> School:
 
 def report_text(page, body) -> str:
     """The page and the description as one message (the page first, so central sees where)."""
-    from helpdesk.tickets.services import BODY_MAX, _clean_text
+    from helpdesk.tickets.changes import BODY_MAX, _clean_text
 
     page = _clean_text(page, "page", max_length=PAGE_MAX, label=_l("the page"), required=False)
     body = _clean_text(body, "body", max_length=BODY_MAX - PAGE_MAX - 10, label=_l("the problem"))
@@ -60,7 +60,9 @@ def report_text(page, body) -> str:
 def open_central_ticket(org: Organisation, school: School, *, actor, requester_name: str, text: str,
                         locale: str, guest_email: str | None = None) -> Ticket:
     """A ticket in the central team's queue from the start (the history says so)."""
-    from helpdesk.tickets.services import _add_message, _event, _recompute, _touch, allocate_number
+    from helpdesk.tickets.changes import _event, _recompute, _touch
+    from helpdesk.tickets.filing import allocate_number
+    from helpdesk.tickets.messages import _add_message
 
     role = RequesterRole.GUEST if actor is None else (
         RequesterRole.GUARDIAN if scope_of(actor).is_guardian and not scope_of(actor).is_staff else RequesterRole.STAFF)

@@ -24,7 +24,7 @@ from helpdesk.tickets.models import (
 )
 
 # The ticket rules' own helpers: this module is part of the ticket service, split off by size.
-from helpdesk.tickets.services import BODY_MAX, _clean_text
+from helpdesk.tickets.changes import BODY_MAX, _clean_text
 
 
 def canned_replies(actor, language: str | None = None) -> list[CannedReply]:

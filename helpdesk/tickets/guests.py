@@ -30,16 +30,9 @@ from helpdesk.tickets.models import (
 )
 
 # The ticket rules' own helpers: this module is part of the ticket service, split off by size.
-from helpdesk.tickets.services import (
-    BODY_MAX,
-    _add_message,
-    _clean_text,
-    _event,
-    _recompute,
-    _route_new,
-    _touch,
-    allocate_number,
-)
+from helpdesk.tickets.changes import BODY_MAX, _clean_text, _event, _recompute, _touch
+from helpdesk.tickets.filing import _route_new, allocate_number
+from helpdesk.tickets.messages import _add_message
 
 
 def _digest(token: str) -> str:

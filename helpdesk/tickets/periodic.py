@@ -19,7 +19,7 @@ from helpdesk.tickets.models import (
 )
 
 # The ticket rules' own helpers: this module is part of the ticket service, split off by size.
-from helpdesk.tickets.services import _event, _recompute, _touch
+from helpdesk.tickets.changes import _event, _recompute, _touch
 
 
 def auto_escalate_overdue(now: datetime | None = None) -> int:

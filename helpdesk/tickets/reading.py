@@ -32,7 +32,7 @@ from helpdesk.tickets.policies import (
 )
 
 # The ticket rules' own helpers: this module is part of the ticket service, split off by size.
-from helpdesk.tickets.services import _parse_enum
+from helpdesk.tickets.changes import _parse_enum
 
 
 def get_attachment(ticket: Ticket, actor, attachment_id: int) -> Attachment:

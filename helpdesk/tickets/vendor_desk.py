@@ -18,7 +18,10 @@ from flask_babel import lazy_gettext as _l
 
 from helpdesk.directory.models import Vendor
 from helpdesk.errors import Conflict, ValidationFailed
-from helpdesk.tickets import notifications, services
+from helpdesk.models_base import utcnow
+from helpdesk.tickets import notifications
+from helpdesk.tickets.changes import BODY_MAX, _event, _mark_response, _recompute, _touch
+from helpdesk.tickets.messages import _add_message, _check_upload
 from helpdesk.tickets.notifications import desk_of  # noqa: F401  (the desk rules read as one module)
 from helpdesk.tickets.models import AuthorRole, EventKind, Ticket, TicketStatus, Tier
 
@@ -53,30 +56,30 @@ def desk_answer(ticket: Ticket, vendor: Vendor, *, subject: str, body: str, file
     body = (body or "").strip()
     if not body:
         raise ValidationFailed(_l("Write %(what)s.", what=_l("a message")), field="body")
-    if len(body) > services.BODY_MAX:
-        body = body[:services.BODY_MAX]
-    uploads = [services._check_upload(f) for f in files]
-    message = services._add_message(ticket, None, body, role=AuthorRole.VENDOR, internal=True, shared=True,
+    if len(body) > BODY_MAX:
+        body = body[:BODY_MAX]
+    uploads = [_check_upload(f) for f in files]
+    message = _add_message(ticket, None, body, role=AuthorRole.VENDOR, internal=True, shared=True,
                                     files=uploads, author_name=vendor.name)
     reference = case_number(subject, ticket)
     if reference and reference != ticket.vendor_reference:
         ticket.vendor_reference = reference
-        services._event(ticket, None, EventKind.VENDOR_CASE, to_value=reference, actor_name=vendor.name)
+        _event(ticket, None, EventKind.VENDOR_CASE, to_value=reference, actor_name=vendor.name)
     if ticket.tier is Tier.VENDOR:
-        services._mark_response(ticket, Tier.VENDOR)
+        _mark_response(ticket, Tier.VENDOR)
     resolved = says_resolved(subject, body) and ticket.status is not TicketStatus.RESOLVED
     old = ticket.status
     if resolved:
         ticket.status = TicketStatus.RESOLVED
-        ticket.resolved_at = services.utcnow()
+        ticket.resolved_at = utcnow()
         ticket.vendor_status = "resolved"
     elif ticket.status in (TicketStatus.NEW, TicketStatus.WAITING_FOR_TIER_ABOVE):
         ticket.status = TicketStatus.OPEN
     if ticket.status is not old:
-        services._event(ticket, None, EventKind.STATUS_CHANGED, from_value=old, to_value=ticket.status,
-                        actor_name=vendor.name)
-    services._recompute(ticket)
-    services._touch(ticket)
+        _event(ticket, None, EventKind.STATUS_CHANGED, from_value=old, to_value=ticket.status,
+               actor_name=vendor.name)
+    _recompute(ticket)
+    _touch(ticket)
     if resolved:
         notifications.desk_resolved(ticket, message)
         notifications.status_changed(ticket, None)
