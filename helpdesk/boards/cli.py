@@ -13,7 +13,7 @@ boards_cli = AppGroup("boards", help="Support-group boards.")
 
 def ensure_all_boards() -> int:
     from helpdesk.boards.models import Board
-    from helpdesk.boards.services import ensure_support_board, ensure_vendor_board
+    from helpdesk.boards.boards import ensure_support_board, ensure_vendor_board
     from helpdesk.directory.models import Organisation, Vendor
 
     before = len(db.session.scalars(select(Board.id)).all())

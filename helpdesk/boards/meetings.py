@@ -29,18 +29,10 @@ from helpdesk.boards.policies import (
 )
 
 # The board rules' own helpers: meetings are part of the board service, split off by size.
-from helpdesk.boards.services import (
-    MAX_TITLE,
-    STOCKHOLM,
-    _changed,
-    _clean_body,
-    _clean_title,
-    _mail,
-    _public_url,
-    first_post,
-    start_thread,
-    support_board_of,
-)
+from helpdesk.boards.boards import support_board_of
+from helpdesk.boards.notifications import _mail, _public_url
+from helpdesk.boards.posting import MAX_TITLE, _changed, _clean_body, _clean_title, first_post, start_thread
+from helpdesk.boards.services import STOCKHOLM
 from helpdesk.directory.models import Organisation, School
 from helpdesk.errors import NotFound, PermissionDenied, ValidationFailed
 from helpdesk.extensions import db

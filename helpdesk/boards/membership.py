@@ -44,11 +44,12 @@ def follow_appointments(change: str, *, user_id: int, role: str, organisation_id
     org = _organisation_of(organisation_id, school_id)
     if user is None or org is None:
         return
-    from helpdesk.boards import services
+    from helpdesk.boards.boards import ensure_support_board
+    from helpdesk.boards.following import _follow
 
-    board = services.ensure_support_board(org)
+    board = ensure_support_board(org)
     if change == "appointed":
-        services._follow(user, board=board)
+        _follow(user, board=board)
     elif not _still_contact(user, org):
         db.session.execute(delete(Subscription).where(
             Subscription.user_id == user.id,

@@ -17,10 +17,13 @@ from helpdesk.boards.policies import (
 )
 
 # The board rules' own helpers: moderation is part of the board service, split off by size.
-from helpdesk.boards.services import MAX_REASON, _changed, existing_visible_boards
+from helpdesk.boards.boards import existing_visible_boards
+from helpdesk.boards.posting import _changed
 from helpdesk.errors import Conflict, NotFound, ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.models_base import as_id, utcnow
+
+MAX_REASON = 1000
 
 
 def _require_moderator(actor, thread_or_board) -> None:

@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from helpdesk import hooks
 from helpdesk.access import can, require, scope_of
 from helpdesk.boards import attachments as files
-from helpdesk.boards import forms, ics, moderation, services, tickets_link
+from helpdesk.boards import forms, ics, moderation, notifications, services, tickets_link
 from helpdesk.boards import meetings as meeting_service  # the view `meetings` is the list page
 from helpdesk.boards.models import BoardKind, MeetingKind
 from helpdesk.boards.policies import is_moderator
@@ -569,7 +569,7 @@ def meeting_ics(meeting_id: int):
     meeting = meeting_service.get_meeting(current_user, meeting_id)
     lines = [f"{i.position}. {i.title}" for i in meeting.agenda]
     description = "\n".join([_("Agenda:"), *lines]) if lines else meeting.title
-    url = services._public_url(url_for("boards.meeting", meeting_id=meeting.id))
+    url = notifications._public_url(url_for("boards.meeting", meeting_id=meeting.id))
     text = ics.meeting_calendar(meeting, description=description, url=url,
                                 attendees=[(u.display_name, u.email) for u in meeting_service.invitee_contacts(meeting)])
     return Response(text, mimetype="text/calendar", headers={
