@@ -1,5 +1,6 @@
-"""Boards: 50,000 threads and 500,000 posts in a temporary SQLite database; the median time
-to render a board's first page and a 200-post thread through the test client."""
+"""Boards: 50,000 threads and 500,000 posts in a temporary SQLite database; the wall and CPU
+time (median and p95) to render a board's first page and a 200-post thread through the test
+client, and the queries each makes."""
 from __future__ import annotations
 
 import os
@@ -78,9 +79,14 @@ def _build(app):
         return board_id, big
 
 
-def _median_ms(client, url) -> tuple[float, float, int]:
-    """Median wall and CPU milliseconds: on a shared machine the wall time mostly measures
-    the neighbours, the CPU time what the page costs."""
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _timed(client, url) -> tuple[list[float], list[float], int]:
+    """Wall and CPU milliseconds of RUNS requests: on a shared machine the wall time mostly
+    measures the neighbours, the CPU time what the page costs."""
     for _ in range(3):
         assert client.get(url).status_code == 200
     times, cpu = [], []
@@ -90,7 +96,7 @@ def _median_ms(client, url) -> tuple[float, float, int]:
         times.append((time.perf_counter() - start) * 1000)
         cpu.append((time.process_time() - start_cpu) * 1000)
         assert response.status_code == 200
-    return statistics.median(times), statistics.median(cpu), len(response.data)
+    return times, cpu, len(response.data)
 
 
 def main() -> None:
@@ -121,10 +127,12 @@ def main() -> None:
             event.listen(engine, "before_cursor_execute", listener)
             client.get(url)
             event.remove(engine, "before_cursor_execute", listener)
-            median, cpu, size = _median_ms(client, url)
+            times, cpu, size = _timed(client, url)
+            median = statistics.median(times)
             verdict = "ok" if median < 50 else "over the 50 ms target"
-            print(f"{label:34} median {median:6.1f} ms ({cpu:5.1f} ms CPU) over {RUNS} runs, "
-                  f"{len(statements)} queries, {size // 1024} kB  ({verdict}; load {os.getloadavg()[0]:.2f})")
+            print(f"{label:30} wall median {median:6.1f} p95 {_p95(times):6.1f} ms, CPU median "
+                  f"{statistics.median(cpu):5.1f} p95 {_p95(cpu):5.1f} ms over {RUNS} runs, {len(statements)} "
+                  f"queries, {size // 1024} kB  ({verdict}; load {os.getloadavg()[0]:.2f})")
         with app.app_context():
             db.session.remove()
             db.engine.dispose()

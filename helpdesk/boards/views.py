@@ -16,6 +16,7 @@ from helpdesk.boards import attachments as files
 from helpdesk.boards import forms, ics, moderation, notifications, services, tickets_link
 from helpdesk.boards import meetings as meeting_service  # the view `meetings` is the list page
 from helpdesk.boards.models import BoardKind, MeetingKind
+from helpdesk.boards.post_markup import PostMarkup
 from helpdesk.boards.policies import is_moderator
 from helpdesk.directory.models import School
 from helpdesk.errors import Conflict, HelpdeskError, ValidationFailed
@@ -154,26 +155,24 @@ def _thread_page(thread, reply_form=None, status=200):
             reply_form.quoted_post_id.data = str(quoted.id)
     scope = scope_of(current_user)
     moderator = is_moderator(scope, thread.board)
-    # Words, addresses and the viewer's id every post repeats, worked out once rather than per
-    # post (current_user is a proxy: two hundred lookups of it cost more than the words).
-    words = {"quote": _("Quote"), "edit": _("Edit"), "accept": _("Accept as the answer"), "report": _("Report"),
-             "hide": _("Hide"), "show_again": _("Show again"), "edited": _("edited"), "vendor": _("vendor"),
-             "attached": _("Attached files"), "in_reply": _("In reply to an earlier post")}
+    may_accept, may_reply = can(current_user, "boards.accept", thread), can(current_user, "boards.reply", thread)
+    # The addresses every post repeats, worked out once rather than per post.
     base = url_for("boards.index")
     addresses = {"thread": url_for("boards.thread", thread_id=thread.id), "posts": f"{base}posts/",
                  "attachments": f"{base}attachments/", "accept": url_for("boards.accept", thread_id=thread.id),
-                 "csrf": generate_csrf(), "me": current_user.id}
+                 "csrf": generate_csrf()}
+    markup = PostMarkup(thread, viewer_id=current_user.id, moderator=moderator, may_reply=may_reply,
+                        may_accept=may_accept, vendor_board=thread.board.kind is BoardKind.VENDOR,
+                        addresses=addresses)
     html = render_template(
-        "boards/thread.html", T=words, U=addresses, thread=thread, board=thread.board, page=page, posts=posts,
+        "boards/thread.html", thread=thread, board=thread.board, page=page, post_markup=markup,
+        replies=markup.replies(posts, question),
         question=question, accepted=accepted, reply_form=reply_form, moderator=moderator,
-        may_accept=can(current_user, "boards.accept", thread),
-        may_reply=can(current_user, "boards.reply", thread),
+        may_accept=may_accept, may_reply=may_reply,
         may_promote=can(current_user, "boards.promote", thread),
         kb_installed=hooks.available("create_draft_article"),
         faq_draft=services.promoted_article(current_user, thread),
-        vendor_board=thread.board.kind is BoardKind.VENDOR,
         following=services.is_following(current_user, thread=thread),
-        handle_of=services.handle_of,
         ticket_url=_ticket_url(thread.linked_ticket_id),
         move_targets=moderation.move_targets(current_user, thread) if moderator else [],
     )
