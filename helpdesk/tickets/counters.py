@@ -171,6 +171,9 @@ def rebuild() -> int:
     session.execute(delete(TicketCount), execution_options={"_counters": True})
     session.execute(insert(TicketCount).from_select([*KEY, "n"], _grouped()), execution_options={"_counters": True})
     session.flush()
+    from helpdesk.tickets import queue_versions
+
+    queue_versions.bump_all(session)  # whatever was written around the session: every page again
     return session.scalar(select(func.count()).select_from(TicketCount))
 
 
