@@ -43,9 +43,11 @@ def find_live(session_id: str) -> LoginSession | None:
     """The live session behind a cookie's id, or None (ended, idle, unknown, disabled user)."""
     if not isinstance(session_id, str) or not session_id.startswith(PREFIX) or len(session_id) > 100:
         return None
-    # The user with the row (a join, not a second query: this runs on every request).
-    row = db.session.scalar(select(LoginSession).options(joinedload(LoginSession.user)).where(
-        LoginSession.token_hash == _digest(session_id[len(PREFIX):])))
+    # The user and their roles with the row: one query with joins, not three (this runs on
+    # every request; each ORM query costs ~0.5 ms of CPU before the database is asked).
+    row = db.session.execute(select(LoginSession).options(joinedload(LoginSession.user).joinedload(User.roles))
+                             .where(LoginSession.token_hash == _digest(session_id[len(PREFIX):]))
+                             ).unique().scalar_one_or_none()
     if row is None or row.ended_at is not None or not row.user.enabled:
         return None
     now = utcnow()

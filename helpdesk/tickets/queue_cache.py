@@ -20,7 +20,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from flask import current_app, get_flashed_messages, request, session
+from flask import current_app, g, get_flashed_messages, request, session
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import or_, select
@@ -58,11 +58,12 @@ class _Store:
                 self.pages.popitem(last=False)
 
 
-def store(app=None) -> _Store:
+def store(app=None, name: str = "queue_cache") -> _Store:
+    """The pages kept (or, named "queue_cache_directory", the directory's lists)."""
     app = app or current_app
-    found = app.extensions.get("queue_cache")
+    found = app.extensions.get(name)
     if found is None:
-        found = app.extensions["queue_cache"] = _Store(app.config.get("QUEUE_CACHE_PAGES", 128))
+        found = app.extensions[name] = _Store(app.config.get("QUEUE_CACHE_PAGES", 128))
     return found
 
 
@@ -72,18 +73,48 @@ def _viewer(user) -> tuple:
         (a.role.value, a.organisation_id or 0, a.school_id or 0, a.group_id or 0) for a in user.roles)))
 
 
+_STATEMENTS: OrderedDict = OrderedDict()  # scope -> the versions' statement, built once
+
+
+def _versions_statement(scope):
+    """Which rows of queue_version a scope reads. Built once per scope and kept (a few per
+    worker): a statement object reused skips SQLAlchemy's building and cache-key work."""
+    key = (frozenset(scope.central_org_ids), frozenset(scope.local_school_ids), scope.vendor_id)
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:
+        row = QueueVersion.organisation_id
+        wanted = [row == DIRECTORY]
+        if scope.central_org_ids:
+            wanted.append(row.in_(sorted(scope.central_org_ids)))
+        if scope.local_school_ids:
+            wanted.append(row.in_(select(School.organisation_id).where(School.id.in_(sorted(scope.local_school_ids)))))
+        if scope.vendor_id:  # the organisations with questions at this vendor, from the counters
+            wanted.append(row.in_(select(TicketCount.organisation_id).where(TicketCount.vendor_id == scope.vendor_id)))
+        stmt = _STATEMENTS[key] = select(row, QueueVersion.version).where(or_(*wanted)).order_by(row)
+        while len(_STATEMENTS) > 256:
+            _STATEMENTS.popitem(last=False)
+    return stmt
+
+
 def versions(user) -> tuple:
     """The numbers of the directory and of every organisation the viewer's tabs read."""
-    scope = scope_of(user)
-    row = QueueVersion.organisation_id
-    wanted = [row == DIRECTORY]
-    if scope.central_org_ids:
-        wanted.append(row.in_(sorted(scope.central_org_ids)))
-    if scope.local_school_ids:
-        wanted.append(row.in_(select(School.organisation_id).where(School.id.in_(sorted(scope.local_school_ids)))))
-    if scope.vendor_id:  # the organisations with questions at this vendor, from the counters
-        wanted.append(row.in_(select(TicketCount.organisation_id).where(TicketCount.vendor_id == scope.vendor_id)))
-    return tuple(db.session.execute(select(row, QueueVersion.version).where(or_(*wanted)).order_by(row)).all())
+    stmt = _versions_statement(scope_of(user))
+    return tuple(tuple(r) for r in db.session.connection().execute(stmt))
+
+
+def by_directory(user, what: str, make: Callable[[], list]) -> list:
+    """A list made from the directory only (the schools to filter by, the colleagues to assign
+    to), kept under the directory's version while a page renders again for a ticket change."""
+    version = g.get("queue_directory_version")
+    if version is None:  # not on a page kept by `page` (the store is off, or a form's errors)
+        return make()
+    key = (_viewer(user), what, version)
+    pages = store(name="queue_cache_directory")
+    kept = pages.get(key)
+    if kept is None:
+        kept = make()
+        pages.put(key, kept)
+    return kept
 
 
 def window_start(now: datetime, seconds: int) -> datetime:
@@ -98,7 +129,9 @@ def page(user, render: Callable[[datetime], str]) -> str:
     if not seconds or session.get("_flashes"):
         return render(now)
     start = window_start(now, seconds)
-    key = (_viewer(user), request.full_path, str(get_locale()), versions(user), start)
+    found = versions(user)
+    g.queue_directory_version = dict(found).get(DIRECTORY, -1)  # no row yet: never changed
+    key = (_viewer(user), request.full_path, str(get_locale()), found, start)
     pages = store()
     token = generate_csrf()
     kept = pages.get(key)

@@ -4,8 +4,10 @@ accounts and their roles). The rendered queue pages are kept under these numbers
 (queue_cache.py): a page kept before a change is never found after it.
 
 Seen like the queue counters (counters.py), through the session:
-- changes through the ORM: tickets (any column, not only the counters' key: the page shows
-  subjects, deadlines, assignees' names) and directory rows new, changed or deleted;
+- changes through the ORM: tickets new or deleted, or changed in a column a page shows or
+  reads (`shown()`: its rows, counts, filters and order; not a reply's bookkeeping such as
+  the message count, or every reply would throw the pages away), and directory rows new,
+  changed or deleted;
 - INSERT, UPDATE and DELETE statements run through the session: on tickets, the
   organisations of the rows matched (the tick's claims); on a directory table (the sync's
   bulk writes), the directory.
@@ -41,14 +43,36 @@ def _pending(session: Session) -> set:
 
 def _before_flush(session: Session, flush_context, instances) -> None:
     touched = _pending(session)
-    for obj in (*session.new, *session.deleted, *(o for o in session.dirty if session.is_modified(o))):
-        table = obj.__table__.name
+    changed = [o for o in session.dirty if session.is_modified(o)]
+    for obj in (*session.new, *session.deleted, *changed):
         if isinstance(obj, Ticket):
+            if obj in session.dirty and not _changes_shown(obj):
+                continue  # a reply's bookkeeping (message count, updated_at, last author): no page shows it
             touched.add(obj.organisation_id)
             history = db.inspect(obj).attrs.organisation_id.history
             touched.update(v for v in history.deleted or () if v is not None)  # moved: the old one too
-        elif table in DIRECTORY_TABLES:
+        elif obj.__table__.name in DIRECTORY_TABLES:
             touched.add(DIRECTORY)
+
+
+_SHOWN: frozenset[str] = frozenset()
+
+
+def shown() -> frozenset[str]:
+    """The ticket columns a queue page shows or reads: its rows, the counters' columns its
+    counts sum by (not the start page's "who wrote last"), its filters and its order."""
+    global _SHOWN
+    if not _SHOWN:
+        from helpdesk.tickets.views_of_queue import ROW_COLUMNS
+
+        _SHOWN = frozenset({c.key for c in ROW_COLUMNS} | {
+            "organisation_id", "school_id", "vendor_id", "tier", "status", "assignee_id", "sla_due_at", "category"})
+    return _SHOWN
+
+
+def _changes_shown(ticket: Ticket) -> bool:
+    state = db.inspect(ticket)
+    return any(state.attrs[name].history.has_changes() for name in shown())
 
 
 def _statement(state):
@@ -62,12 +86,14 @@ def _statement(state):
         if state.is_insert:  # an INSERT of tickets through the session: whose is not read here
             bump_all_later(state.session)
             return
+        values = getattr(state.statement, "_values", None) or {}
+        if state.is_update and values and not {getattr(k, "key", k) for k in values} & shown():
+            return  # no column a page shows
         found = select(Ticket.organisation_id).distinct()
         if state.statement.whereclause is not None:
             found = found.where(state.statement.whereclause)
         touched = _pending(state.session)
         touched.update(state.session.execute(found, execution_options={_SKIP: True, "_counters": True}).scalars())
-        values = getattr(state.statement, "_values", None) or {}
         if any(getattr(k, "key", k) == "organisation_id" for k in values):
             bump_all_later(state.session)  # moved between organisations by a statement: rare, bump all
 

@@ -208,6 +208,13 @@ def counts(actor, tab: Tab, tabs: list[Tab], now: datetime) -> QueueCounts:
                        mine=int(row[n]), unassigned=int(row[n + 1]), overdue=int(row[n + 2]))
 
 
+# What a row shows (and its school's name). A kept page (queue_cache.py) is rendered again when
+# one of these changes on a ticket of the organisation, or a column the counts or filters read
+# (queue_versions.SHOWN): a column shown here must be read here, or a kept page would miss it.
+ROW_COLUMNS = (Ticket.id, Ticket.number, Ticket.subject, Ticket.status, Ticket.tier, Ticket.category,
+               Ticket.sla_due_at, Ticket.sla_due_kind, Ticket.assignee_name)
+
+
 def _statuses(flt: QueueFilter) -> list[TicketStatus]:
     if flt.status == "active" or (flt.overdue and flt.status == "all"):
         return list(ACTIVE_STATUSES)
@@ -240,9 +247,7 @@ def queue_page(actor, tab: Tab, tabs: list[Tab], flt: QueueFilter, *, after: key
     if ids is None:
         return QueuePage(rows=[], has_more=False, counts=found)
     order = (Ticket.sla_due_at.is_(None), Ticket.sla_due_at, Ticket.id)
-    stmt = (select(Ticket.id, Ticket.number, Ticket.subject, Ticket.status, Ticket.tier, Ticket.category,
-                   Ticket.sla_due_at, Ticket.sla_due_kind, Ticket.assignee_name, Ticket.created_at,
-                   Ticket.updated_at, Ticket.requester_name, School.name.label("school_name"))
+    stmt = (select(*ROW_COLUMNS, School.name.label("school_name"))
             .join(ids, ids.c.id == Ticket.id)
             .join(School, School.id == Ticket.school_id)
             .order_by(*order))

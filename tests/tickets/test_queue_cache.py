@@ -141,3 +141,18 @@ def test_a_page_with_a_message_is_not_kept(demo_app, as_user):
     bad = QUEUE + "&after=nonsense"
     for _ in range(2):  # shown each time, not kept without it (nor kept with it)
         assert central.get(bad).text.count("Den sidan av kön finns inte") == 1
+
+
+def test_a_reply_that_changes_nothing_shown_keeps_the_page(demo_app, as_user):
+    """A reply moves the message count and updated_at, which no queue page shows: the kept
+    page stays (else every reply threw every page of the organisation away)."""
+    central = as_user("central@exempelkommun.se")
+    ticket_id, org, _ = _central_ticket(demo_app)
+    for n in range(2):  # the first may take the question up (status, deadline): seen at once
+        central.post(f"/tickets/{ticket_id}/reply", data={"body": f"Svar {n}"}, follow_redirects=True)
+        central.get(QUEUE)
+    before, hits = _versions(demo_app), _hits(demo_app)
+    central.post(f"/tickets/{ticket_id}/reply", data={"body": "Ett svar till"}, follow_redirects=True)
+    assert _versions(demo_app) == before
+    central.get(QUEUE)
+    assert _hits(demo_app) == hits + 1
