@@ -5,6 +5,11 @@ pages, ticket pages, replies), teachers and guardians searching and filing, and 
 the help pages. Every request goes through the real login and CSRF token, like a browser.
 Each reply carries a marker that bench_load.py looks for in the database afterwards, so a
 reply lost under load shows up as a number, not a guess.
+
+The load is offered, not hammered: each person starts a task at most LOAD_PACE times a second
+(locust's `constant_throughput`; bench_load.py sets it to the target rate over the number of
+people), so the figures answer "how fast at 50 requests a second", and a server that cannot
+keep up shows as an achieved rate below the offered one.
 """
 from __future__ import annotations
 
@@ -12,11 +17,13 @@ import os
 import random
 import uuid
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, constant_throughput, task
 
-from bench.pages import CSRF, TICKET_LINK, WHERE
+from bench.pages import CSRF, NEXT_PAGE, TICKET_LINK, WHERE
+
 MARKER = os.environ.get("LOAD_MARKER", "load-marker")
 REPLIES_LOG = os.environ.get("LOAD_REPLIES_LOG", "/dev/null")
+PACE = float(os.environ.get("LOAD_PACE", "1"))  # tasks a second per person
 QUESTIONS = ["inloggning", "byta namn på klass", "vårdnadshavare", "lösenord", "mentor",
              "schema", "frånvaro", "bankid", "arbetslag", "närvaro"]
 
@@ -41,9 +48,10 @@ class _Person(HttpUser):
 class Agent(_Person):
     """Central admin of the demo municipality, working its queue."""
     weight = 3
-    wait_time = between(0.5, 2)
+    wait_time = constant_throughput(PACE)
     email = "central@exempelkommun.se"
     ticket_ids: list[int] = []
+    next_page: str | None = None
 
     def on_start(self):
         super().on_start()
@@ -52,8 +60,14 @@ class Agent(_Person):
 
     @task(5)
     def queue(self):
-        page = random.choice([1, 1, 1, 2, 3])
-        self.client.get(f"/tickets/queue?tier=central&page={page}", name="/tickets/queue")
+        """The first page mostly; otherwise the next page after the last one read, by the
+        page's own keyset link (`after=`), as an agent paging through would."""
+        if self.next_page and random.random() < 0.4:
+            url, name = self.next_page, "/tickets/queue (next page)"
+        else:
+            url, name = "/tickets/queue?tier=central", "/tickets/queue"
+        found = NEXT_PAGE.search(self.client.get(url, name=name).text)
+        self.next_page = found.group(1).replace("&amp;", "&") if found else None
 
     @task(6)
     def ticket(self):
@@ -79,7 +93,7 @@ class Teacher(_Person):
     """A teacher: searches the help pages, sometimes files a question. Not Norrskolan's
     teacher, whom bench_tickets makes the requester of all 100,000 tickets."""
     weight = 2
-    wait_time = between(1, 3)
+    wait_time = constant_throughput(PACE)
     email = "larare.ekback@exempelkommun.se"
 
     @task(4)
@@ -104,7 +118,7 @@ class Teacher(_Person):
 class Reader(HttpUser):
     """Someone reading the public help pages without logging in."""
     weight = 1
-    wait_time = between(1, 3)
+    wait_time = constant_throughput(PACE)
 
     # Not `start`: a task of that name hides HttpUser.start(), and locust's spawner then fails
     # on the first Reader, so no reader (nor anyone spawned after it) ever made a request.
@@ -143,3 +157,13 @@ class HeaviestPage(_Person):
     @task
     def queue(self):
         self.client.get("/tickets/queue?tier=central", name="/tickets/queue")
+
+
+class HeaviestPageRendered(HeaviestPage):
+    """The same page rendered every time: an argument the page ignores makes each address
+    new to the kept pages (queue_cache.py), as after a change to a ticket (bench_load.py's
+    fourth run)."""
+
+    @task
+    def queue(self):
+        self.client.get(f"/tickets/queue?tier=central&n={uuid.uuid4().hex}", name="/tickets/queue (rendered)")

@@ -70,6 +70,11 @@ def load(instance_path: Path) -> dict:
         "LOGIN_LOCKOUT_MAX_MINUTES": int(env("LOGIN_LOCKOUT_MAX_MINUTES", "60")),
         # Requests per personal access token (helpdesk/api/tokens.py); past it, 429 + Retry-After.
         "API_TOKEN_RATE_LIMIT": env("API_TOKEN_RATE_LIMIT", "600 per minute"),
+        # The rendered queue page is kept per viewer, address and language for this many
+        # seconds at most (its times left and passed deadlines are as of the start of that
+        # window), and only until a ticket or the directory changes (queue_cache.py); 0: off.
+        "QUEUE_CACHE_SECONDS": int(env("QUEUE_CACHE_SECONDS", "60")),
+        "QUEUE_CACHE_PAGES": int(env("QUEUE_CACHE_PAGES", "128")),  # kept per worker
         "IDLE_TIMEOUT": timedelta(minutes=int(env("IDLE_TIMEOUT_MINUTES", "45"))),
         "REMEMBER_COOKIE_DURATION": timedelta(days=14),
         "REMEMBER_COOKIE_HTTPONLY": True,

@@ -13,6 +13,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from helpdesk.auth.models import ApiToken, LoginSession, User
 from helpdesk.extensions import db
@@ -42,8 +43,11 @@ def find_live(session_id: str) -> LoginSession | None:
     """The live session behind a cookie's id, or None (ended, idle, unknown, disabled user)."""
     if not isinstance(session_id, str) or not session_id.startswith(PREFIX) or len(session_id) > 100:
         return None
-    row = db.session.scalar(select(LoginSession).where(
-        LoginSession.token_hash == _digest(session_id[len(PREFIX):])))
+    # The user and their roles with the row: one query with joins, not three (this runs on
+    # every request; each ORM query costs ~0.5 ms of CPU before the database is asked).
+    row = db.session.execute(select(LoginSession).options(joinedload(LoginSession.user).joinedload(User.roles))
+                             .where(LoginSession.token_hash == _digest(session_id[len(PREFIX):]))
+                             ).unique().scalar_one_or_none()
     if row is None or row.ended_at is not None or not row.user.enabled:
         return None
     now = utcnow()

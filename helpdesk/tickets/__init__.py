@@ -56,6 +56,9 @@ def init_app(app) -> None:
     from helpdesk.tickets import counters
 
     counters.listen()
+    from helpdesk.tickets import queue_versions
+
+    queue_versions.listen()  # after the counters (see there)
     # After every step that files tickets (the history is written in bulk, around the session).
     add_demo_step(98, counters.demo_step)
     from helpdesk.tickets import demo_history

@@ -160,17 +160,21 @@ def write(session: Session, differences: Counter) -> None:
         session.execute(stmt, execution_options={"_counters": True})
 
 
-def rebuild() -> int:
+def rebuild(*, last_roles: bool = True) -> int:
     """Count every key again from the tickets, after reading each ticket's last authors from
-    its messages (the repair after a bulk load, or when in doubt). Returns the number of
-    counter rows."""
+    its messages (the repair after a bulk load, or when in doubt; `last_roles=False`: a bulk
+    load that wrote them itself). Returns the number of counter rows."""
     session = db.session
     session.flush()
-    fill_last_roles()
+    if last_roles:
+        fill_last_roles()
     session.info.pop(_PENDING, None)  # what this transaction changed so far is counted below
     session.execute(delete(TicketCount), execution_options={"_counters": True})
     session.execute(insert(TicketCount).from_select([*KEY, "n"], _grouped()), execution_options={"_counters": True})
     session.flush()
+    from helpdesk.tickets import queue_versions
+
+    queue_versions.bump_all(session)  # whatever was written around the session: every page again
     return session.scalar(select(func.count()).select_from(TicketCount))
 
 

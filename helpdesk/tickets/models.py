@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from helpdesk.directory.models import Organisation, School
@@ -398,3 +398,15 @@ class TicketCount(db.Model):
         Index("ix_ticket_count_school", "school_id", "tier", "status"),
         Index("ix_ticket_count_vendor", "vendor_id", "tier", "status"),
     )
+
+
+class QueueVersion(db.Model):
+    """A number that moves whenever anything a queue page shows may have changed: one row per
+    organisation (any change to one of its tickets, in the transaction of the change) and
+    row 0 for the directory (schools, people, accounts, roles). The rendered queue pages are
+    cached under these numbers (queue_cache.py), so a change is seen by the next request.
+    A new row starts at a random number, never at 1: a database emptied and filled again
+    (tests, a restore) must not hand out a number an old cached page was kept under."""
+
+    organisation_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)

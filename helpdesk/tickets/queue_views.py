@@ -12,6 +12,7 @@ from helpdesk.errors import NotFound, ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.labels import label
 from helpdesk.models_base import as_id, utcnow
+from helpdesk.tickets import queue_cache
 from helpdesk.tickets import queue_keyset as keyset
 from helpdesk.tickets import views_of_queue as vq
 from helpdesk.tickets.models import ACTIVE_STATUSES, TicketCategory, TicketStatus
@@ -41,10 +42,15 @@ def _row_texts() -> dict[str, str]:
 
 def _render_queue(args, *, errors=None, values=None, status=200):
     require(current_user, "tickets.view_queue")
-    tab, tabs = vq.pick_tab(current_user, args.get("tier"))
+    tab, tabs = vq.pick_tab(current_user, args.get("tier"))  # a tab one does not have: 404, never a kept page
+    if errors is None and values is None:
+        return queue_cache.page(current_user, lambda now: _queue_html(args, tab, tabs, now)), status
+    return _queue_html(args, tab, tabs, utcnow(), errors=errors, values=values), status
+
+
+def _queue_html(args, tab, tabs, now, *, errors=None, values=None) -> str:
     flt = _filter(args)
     per_page = _number(args, "per_page", 25, 200)
-    now = utcnow()
     # A page starts after (or ends before) the key of a row of the page beside it.
     after, before = (keyset.parse(args.get(name)) if args.get(name) else None for name in ("after", "before"))
     if (args.get("after") and after is None) or (args.get("before") and before is None):
@@ -58,11 +64,13 @@ def _render_queue(args, *, errors=None, values=None, status=200):
         has_more=found.has_more, has_previous=found.has_previous, cursor=keyset.key_of, now=now,
         words=vq.status_words(tab), where=vq.where_word,
         args={k: v for k, v in kept.items() if k not in ("after", "before")}, kept=kept,
-        schools=vq.filter_schools(current_user, tab), colleagues=vq.colleagues(current_user, tab),
+        schools=queue_cache.by_directory(current_user, f"schools:{tab.key}", lambda: vq.filter_schools(current_user, tab)),
+        colleagues=queue_cache.by_directory(current_user, f"colleagues:{tab.key}",
+                                            lambda: vq.colleagues(current_user, tab)),
         statuses=list(TicketStatus), active_statuses=ACTIVE_STATUSES, categories=list(TicketCategory),
         bulk_statuses=AGENT_STATUSES, errors=errors or {}, values=values, texts=_row_texts(),
         category_words={c: label(c) for c in TicketCategory},
-        chosen=set(values.getlist("ticket")) if values is not None else set()), status
+        chosen=set(values.getlist("ticket")) if values is not None else set())
 
 
 @bp.get("/tickets/queue")

@@ -9,11 +9,12 @@ they may do with each ticket stays with the ticket rules.
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from helpdesk.access import can, scope_of
@@ -186,26 +187,52 @@ def _sum(*conds):
             .scalar_subquery())
 
 
+_COUNT_STATEMENTS: OrderedDict = OrderedDict()  # (scope, tab, tabs) -> the two statements
+
+
+def _count_statements(actor, tab: Tab, tabs: list[Tab]):
+    """The page's two count statements for the viewer's scope and tab, built once and kept (a
+    few per worker): a statement object used again skips SQLAlchemy's building and cache-key
+    work, most of what the counts cost. The viewer and the time are parameters."""
+    scope = scope_of(actor)
+    key = (frozenset(scope.central_org_ids), frozenset(scope.local_school_ids), scope.vendor_id, tab, tuple(tabs))
+    found = _COUNT_STATEMENTS.get(key)
+    if found is None:
+        conds = _conditions(actor, tab, TicketCount)
+        by_status = select(TicketCount.status, func.sum(TicketCount.n)).where(*conds).group_by(TicketCount.status)
+        active = TicketCount.status.in_(ACTIVE_STATUSES)
+        here = [active, *conds]
+        rest = select(
+            *[_sum(active, *_conditions(actor, t, TicketCount)) for t in tabs],
+            _sum(*here, TicketCount.assignee_id == bindparam("me")),
+            _sum(*here, TicketCount.assignee_id == 0),
+            select(func.count()).select_from(Ticket).where(
+                Ticket.status.in_(ACTIVE_STATUSES), *_conditions(actor, tab), Ticket.sla_due_at < bindparam("now"))
+            .scalar_subquery())
+        found = _COUNT_STATEMENTS[key] = (by_status, rest)
+        while len(_COUNT_STATEMENTS) > 256:
+            _COUNT_STATEMENTS.popitem(last=False)
+    return found
+
+
 def counts(actor, tab: Tab, tabs: list[Tab], now: datetime) -> QueueCounts:
     """Every count of the page in two queries whatever the number of tickets: per status,
     per tab, "mine" and "unassigned" from the maintained counters (counters.py), and "passed
     deadline" from the queue index (a range on the deadline of the questions in progress)."""
-    conds = _conditions(actor, tab, TicketCount)
-    by_status = dict(db.session.execute(
-        select(TicketCount.status, func.sum(TicketCount.n)).where(*conds).group_by(TicketCount.status)).all())
-    active = TicketCount.status.in_(ACTIVE_STATUSES)
-    here = [active, *conds]
-    row = db.session.execute(select(
-        *[_sum(active, *_conditions(actor, t, TicketCount)) for t in tabs],
-        _sum(*here, TicketCount.assignee_id == actor.id),
-        _sum(*here, TicketCount.assignee_id == 0),
-        select(func.count()).select_from(Ticket).where(
-            Ticket.status.in_(ACTIVE_STATUSES), *_conditions(actor, tab), Ticket.sla_due_at < now)
-        .scalar_subquery())).one()
+    by_status_stmt, rest = _count_statements(actor, tab, tabs)
+    by_status = dict(db.session.execute(by_status_stmt).all())
+    row = db.session.execute(rest, {"me": actor.id, "now": now}).one()
     n = len(tabs)
     return QueueCounts(by_status={s: int(by_status.get(s) or 0) for s in TicketStatus},
                        tabs={t.key: int(row[i]) for i, t in enumerate(tabs)},
                        mine=int(row[n]), unassigned=int(row[n + 1]), overdue=int(row[n + 2]))
+
+
+# What a row shows (and its school's name). A kept page (queue_cache.py) is rendered again when
+# one of these changes on a ticket of the organisation, or a column the counts or filters read
+# (queue_versions.SHOWN): a column shown here must be read here, or a kept page would miss it.
+ROW_COLUMNS = (Ticket.id, Ticket.number, Ticket.subject, Ticket.status, Ticket.tier, Ticket.category,
+               Ticket.sla_due_at, Ticket.sla_due_kind, Ticket.assignee_name)
 
 
 def _statuses(flt: QueueFilter) -> list[TicketStatus]:
@@ -240,9 +267,7 @@ def queue_page(actor, tab: Tab, tabs: list[Tab], flt: QueueFilter, *, after: key
     if ids is None:
         return QueuePage(rows=[], has_more=False, counts=found)
     order = (Ticket.sla_due_at.is_(None), Ticket.sla_due_at, Ticket.id)
-    stmt = (select(Ticket.id, Ticket.number, Ticket.subject, Ticket.status, Ticket.tier, Ticket.category,
-                   Ticket.sla_due_at, Ticket.sla_due_kind, Ticket.assignee_name, Ticket.created_at,
-                   Ticket.updated_at, Ticket.requester_name, School.name.label("school_name"))
+    stmt = (select(*ROW_COLUMNS, School.name.label("school_name"))
             .join(ids, ids.c.id == Ticket.id)
             .join(School, School.id == Ticket.school_id)
             .order_by(*order))

@@ -25,3 +25,13 @@ def statements(app, fn) -> tuple[object, list[str]]:
 
 def count_queries(app, fn) -> int:
     return len(statements(app, fn)[1])
+
+
+def count_rendered(app, fn) -> int:
+    """The queries of fn() with nothing kept from earlier pages (helpdesk/tickets/queue_cache.py):
+    what a page costs rendered from nothing, the same on every call."""
+    from helpdesk.tickets import queue_cache
+
+    for name in ("queue_cache", "queue_cache_directory"):
+        queue_cache.store(app, name).pages.clear()
+    return count_queries(app, fn)
