@@ -160,13 +160,24 @@ class QueueFilter:
         return {"any": "all", "me": "mine", "none": "unassigned"}[self.assigned]
 
 
+# "Passed deadline" is counted from the queue index up to this many and then shown as
+# "999+": a deadline passes with time, not with a change, so no counter can keep it, and
+# counting every passed deadline read 80,000 index rows (43 ms) for one municipality's
+# central queue at a million tickets.
+OVERDUE_CAP = 999
+
+
 @dataclass
 class QueueCounts:
     by_status: dict[TicketStatus, int]
     tabs: dict[str, int]  # questions in progress per tab
     mine: int
     unassigned: int
-    overdue: int
+    overdue: int  # at most OVERDUE_CAP + 1, which means "more than OVERDUE_CAP"
+
+    @property
+    def overdue_text(self) -> str:
+        return f"{OVERDUE_CAP}+" if self.overdue > OVERDUE_CAP else str(self.overdue)
 
     @property
     def active(self) -> int:
@@ -189,7 +200,8 @@ def _sum(*conds):
 def counts(actor, tab: Tab, tabs: list[Tab], now: datetime) -> QueueCounts:
     """Every count of the page in two queries whatever the number of tickets: per status,
     per tab, "mine" and "unassigned" from the maintained counters (counters.py), and "passed
-    deadline" from the queue index (a range on the deadline of the questions in progress)."""
+    deadline" from the queue index (a range on the deadline of the questions in progress,
+    read up to OVERDUE_CAP + 1 rows)."""
     conds = _conditions(actor, tab, TicketCount)
     by_status = dict(db.session.execute(
         select(TicketCount.status, func.sum(TicketCount.n)).where(*conds).group_by(TicketCount.status)).all())
@@ -199,8 +211,9 @@ def counts(actor, tab: Tab, tabs: list[Tab], now: datetime) -> QueueCounts:
         *[_sum(active, *_conditions(actor, t, TicketCount)) for t in tabs],
         _sum(*here, TicketCount.assignee_id == actor.id),
         _sum(*here, TicketCount.assignee_id == 0),
-        select(func.count()).select_from(Ticket).where(
-            Ticket.status.in_(ACTIVE_STATUSES), *_conditions(actor, tab), Ticket.sla_due_at < now)
+        select(func.count()).select_from(
+            select(Ticket.id).where(Ticket.status.in_(ACTIVE_STATUSES), *_conditions(actor, tab),
+                                    Ticket.sla_due_at < now).limit(OVERDUE_CAP + 1).subquery())
         .scalar_subquery())).one()
     n = len(tabs)
     return QueueCounts(by_status={s: int(by_status.get(s) or 0) for s in TicketStatus},
