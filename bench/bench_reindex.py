@@ -6,6 +6,7 @@ transaction, into a build beside the live index, then swapped in) and the machin
     python -m bench reindex
     BENCH_ARTICLES=2000 BENCH_TICKETS=20000 python -m bench reindex   # a quicker run
     BENCH_PROFILE=1 python -m bench reindex    # where the time goes (cProfile, top 20)
+    BENCH_REINDEX=postgres python -m bench reindex   # one backend only (or whoosh)
 """
 from __future__ import annotations
 
@@ -67,11 +68,16 @@ def _reindex(app, label: str, sv, en) -> None:
 
 def main() -> None:
     sv, en = _vocabulary()
-    with tempfile.TemporaryDirectory() as tmpdir:
-        tmp = Path(tmpdir)
-        app = _app(tmp)
-        _build_demo(app)
-        _reindex(app, "Whoosh on SQLite", sv, en)
+    # BENCH_REINDEX=postgres (or whoosh) runs one backend only.
+    only = os.environ.get("BENCH_REINDEX", "")
+    if only != "postgres":
+        with tempfile.TemporaryDirectory() as tmpdir:
+            tmp = Path(tmpdir)
+            app = _app(tmp)
+            _build_demo(app)
+            _reindex(app, "Whoosh on SQLite", sv, en)
+    if only == "whoosh":
+        return
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         print("full reindex, PostgreSQL: skipped (set TEST_DATABASE_URL)")

@@ -177,7 +177,18 @@ class QueueCounts:
 
     @property
     def overdue_text(self) -> str:
-        return f"{OVERDUE_CAP}+" if self.overdue > OVERDUE_CAP else str(self.overdue)
+        return overdue_text(self.overdue)
+
+
+def overdue_text(n: int) -> str:
+    """A passed-deadline count as shown: "999+" past the cap."""
+    return f"{OVERDUE_CAP}+" if n > OVERDUE_CAP else str(n)
+
+
+def overdue_count(*conds):
+    """The passed-deadline count of `conds` (a query), reading at most OVERDUE_CAP + 1 rows."""
+    return (select(func.count()).select_from(select(Ticket.id).where(*conds).limit(OVERDUE_CAP + 1).subquery())
+            .scalar_subquery())
 
     @property
     def active(self) -> int:
@@ -211,10 +222,7 @@ def counts(actor, tab: Tab, tabs: list[Tab], now: datetime) -> QueueCounts:
         *[_sum(active, *_conditions(actor, t, TicketCount)) for t in tabs],
         _sum(*here, TicketCount.assignee_id == actor.id),
         _sum(*here, TicketCount.assignee_id == 0),
-        select(func.count()).select_from(
-            select(Ticket.id).where(Ticket.status.in_(ACTIVE_STATUSES), *_conditions(actor, tab),
-                                    Ticket.sla_due_at < now).limit(OVERDUE_CAP + 1).subquery())
-        .scalar_subquery())).one()
+        overdue_count(Ticket.status.in_(ACTIVE_STATUSES), *_conditions(actor, tab), Ticket.sla_due_at < now))).one()
     n = len(tabs)
     return QueueCounts(by_status={s: int(by_status.get(s) or 0) for s in TicketStatus},
                        tabs={t.key: int(row[i]) for i, t in enumerate(tabs)},
