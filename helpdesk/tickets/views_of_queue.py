@@ -179,6 +179,10 @@ class QueueCounts:
     def overdue_text(self) -> str:
         return overdue_text(self.overdue)
 
+    @property
+    def active(self) -> int:
+        return sum(self.by_status[s] for s in ACTIVE_STATUSES)
+
 
 def overdue_text(n: int) -> str:
     """A passed-deadline count as shown: "999+" past the cap."""
@@ -189,10 +193,6 @@ def overdue_count(*conds):
     """The passed-deadline count of `conds` (a query), reading at most OVERDUE_CAP + 1 rows."""
     return (select(func.count()).select_from(select(Ticket.id).where(*conds).limit(OVERDUE_CAP + 1).subquery())
             .scalar_subquery())
-
-    @property
-    def active(self) -> int:
-        return sum(self.by_status[s] for s in ACTIVE_STATUSES)
 
 
 @dataclass
