@@ -4,8 +4,8 @@ waiting for the agent (the other side answered), waiting for the tier above.
 Scoped as the queues are (`reading._queue_base`): a local admin counts the schools they
 support, a central admin the organisation (their own central queue, and the schools' and
 the vendor's queues of the organisation beside it), a vendor agent the tickets at its tier.
-Two grouped SQL queries per role the person holds (the counters, and passed deadlines on
-the queue index), whatever the number of tickets.
+Two SQL queries per role the person holds (the counters grouped, and passed deadlines on
+the queue index, each tier's read up to the queue page's cap), whatever the number of tickets.
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from helpdesk.tickets.models import (
     TicketStatus,
     Tier,
 )
+from helpdesk.tickets.views_of_queue import overdue_count, overdue_text
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Figure:
     label: str
     count: int
     link: dict[str, str] | None  # None: no queue view lists exactly these (shown unlinked)
+    shown: str | None = None  # the count as shown, when it is not the plain number ("999+")
 
 
 @dataclass
@@ -64,10 +66,11 @@ def _per_tier(scope_condition, now: datetime, *, for_vendor: bool = False) -> di
                              else_=0)))
         .where(scope_condition(TicketCount), TicketCount.status.in_(ACTIVE_STATUSES))
         .group_by(TicketCount.tier)).all()
-    overdue = dict(db.session.execute(
-        select(Ticket.tier, func.count())
-        .where(scope_condition(Ticket), Ticket.status.in_(ACTIVE_STATUSES), Ticket.sla_due_at < now)
-        .group_by(Ticket.tier)).all())
+    # Per tier, up to the queue page's cap (views_of_queue.OVERDUE_CAP), as the queue shows it.
+    found = db.session.execute(select(*[
+        overdue_count(scope_condition(Ticket), Ticket.tier == tier, Ticket.status.in_(ACTIVE_STATUSES),
+                      Ticket.sla_due_at < now) for tier in Tier])).one()
+    overdue = {tier: int(n or 0) for tier, n in zip(Tier, found, strict=True)}
     out = {tier: _Counts() for tier in Tier}
     for tier, total, answered_n in rows:
         out[tier] = _Counts(int(total or 0), overdue.get(tier, 0), int(answered_n or 0))
@@ -87,7 +90,8 @@ def _follow_link(actor, tab: str) -> dict[str, str] | None:
 def _queue_figures(tier: Tier, counts: _Counts, *, answered_label, above: int | None, above_link) -> list[Figure]:
     figures = [
         Figure(_l("Open in the queue"), counts.open, {"tier": tier.value}),
-        Figure(_l("Passed deadline"), counts.overdue, {"tier": tier.value, "overdue": "1"}),
+        Figure(_l("Passed deadline"), counts.overdue, {"tier": tier.value, "overdue": "1"},
+               overdue_text(counts.overdue)),
         Figure(answered_label, counts.answered, {"tier": tier.value, "status": TicketStatus.OPEN.value}),
     ]
     if above is not None:

@@ -55,9 +55,10 @@ def auto_escalate_overdue(now: datetime | None = None) -> int:
 def notify_breaches(now: datetime | None = None) -> int:
     """One notification per breached deadline, claimed with a conditional UPDATE."""
     now = now or utcnow()
+    # Written as the breach index's condition (models.py), so the index answers it.
     rows = db.session.execute(select(Ticket.id, Ticket.sla_due_kind).where(
         Ticket.sla_due_at < now, Ticket.status.in_(ACTIVE_STATUSES),
-        or_(Ticket.breach_notified_kind.is_(None), Ticket.breach_notified_kind != Ticket.sla_due_kind))).all()
+        Ticket.breach_notified_kind.is_distinct_from(Ticket.sla_due_kind))).all()
     done = 0
     for ticket_id, kind in rows:
         claimed = db.session.execute(

@@ -61,7 +61,11 @@ def _part(conds, *, dated: bool, key: Key | None, backwards: bool, limit: int):
             where.append(Ticket.id < key.id if backwards else Ticket.id > key.id)
         elif dated != backwards:  # dated rows after a paused key, or paused rows before a dated one
             return None
-    order = [due_col, Ticket.id] if dated else [Ticket.id]
+    # The paused range is ordered by (deadline, id) too, though its deadlines are all NULL:
+    # then only the queue index gives the order, and PostgreSQL cannot choose to walk the
+    # primary key in id order filtering for the range (at a million tickets it did, for a
+    # rare or empty range, reading every row: 1.5 s each).
+    order = [due_col, Ticket.id]
     inner = (select(Ticket.id.label("id"), due_col.label("due"), literal(0 if dated else 1, Integer).label("paused"))
              .where(*where).order_by(*[c.desc() if backwards else c for c in order]).limit(limit).subquery())
     return select(inner.c.id, inner.c.due, inner.c.paused)

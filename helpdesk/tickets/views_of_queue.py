@@ -161,17 +161,39 @@ class QueueFilter:
         return {"any": "all", "me": "mine", "none": "unassigned"}[self.assigned]
 
 
+# "Passed deadline" is counted from the queue index up to this many and then shown as
+# "999+": a deadline passes with time, not with a change, so no counter can keep it, and
+# counting every passed deadline read 80,000 index rows (43 ms) for one municipality's
+# central queue at a million tickets.
+OVERDUE_CAP = 999
+
+
 @dataclass
 class QueueCounts:
     by_status: dict[TicketStatus, int]
     tabs: dict[str, int]  # questions in progress per tab
     mine: int
     unassigned: int
-    overdue: int
+    overdue: int  # at most OVERDUE_CAP + 1, which means "more than OVERDUE_CAP"
+
+    @property
+    def overdue_text(self) -> str:
+        return overdue_text(self.overdue)
 
     @property
     def active(self) -> int:
         return sum(self.by_status[s] for s in ACTIVE_STATUSES)
+
+
+def overdue_text(n: int) -> str:
+    """A passed-deadline count as shown: "999+" past the cap."""
+    return f"{OVERDUE_CAP}+" if n > OVERDUE_CAP else str(n)
+
+
+def overdue_count(*conds):
+    """The passed-deadline count of `conds` (a query), reading at most OVERDUE_CAP + 1 rows."""
+    return (select(func.count()).select_from(select(Ticket.id).where(*conds).limit(OVERDUE_CAP + 1).subquery())
+            .scalar_subquery())
 
 
 @dataclass
@@ -206,9 +228,8 @@ def _count_statements(actor, tab: Tab, tabs: list[Tab]):
             *[_sum(active, *_conditions(actor, t, TicketCount)) for t in tabs],
             _sum(*here, TicketCount.assignee_id == bindparam("me")),
             _sum(*here, TicketCount.assignee_id == 0),
-            select(func.count()).select_from(Ticket).where(
-                Ticket.status.in_(ACTIVE_STATUSES), *_conditions(actor, tab), Ticket.sla_due_at < bindparam("now"))
-            .scalar_subquery())
+            overdue_count(Ticket.status.in_(ACTIVE_STATUSES), *_conditions(actor, tab),
+                          Ticket.sla_due_at < bindparam("now")))
         found = _COUNT_STATEMENTS[key] = (by_status, rest)
         while len(_COUNT_STATEMENTS) > 256:
             _COUNT_STATEMENTS.popitem(last=False)
@@ -218,7 +239,8 @@ def _count_statements(actor, tab: Tab, tabs: list[Tab]):
 def counts(actor, tab: Tab, tabs: list[Tab], now: datetime) -> QueueCounts:
     """Every count of the page in two queries whatever the number of tickets: per status,
     per tab, "mine" and "unassigned" from the maintained counters (counters.py), and "passed
-    deadline" from the queue index (a range on the deadline of the questions in progress)."""
+    deadline" from the queue index (a range on the deadline of the questions in progress,
+    read up to OVERDUE_CAP + 1 rows)."""
     by_status_stmt, rest = _count_statements(actor, tab, tabs)
     by_status = dict(db.session.execute(by_status_stmt).all())
     row = db.session.execute(rest, {"me": actor.id, "now": now}).one()

@@ -60,3 +60,35 @@ def test_without_the_upkeep_the_counters_drift_and_rebuild_repairs_them(history_
         db.session.rollback()
         assert not _differences()
         assert runner.invoke(args=["tickets", "counters", "check"]).exit_code == 0
+
+
+def test_rebuild_fills_the_last_authors_written_around_the_service_and_keeps_updated_at(history_app):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from helpdesk.tickets.models import AuthorRole, TicketMessage
+
+    with history_app.test_request_context():
+        ids = db.session.scalars(select(TicketMessage.ticket_id).where(TicketMessage.internal.is_(False))
+                                 .group_by(TicketMessage.ticket_id).limit(3)).all()
+        assert len(ids) == 3
+        when = utcnow().replace(microsecond=0) - timedelta(days=40)
+        # A bulk load that wrote messages but not the tickets' last authors, a year ago.
+        db.session.execute(update(Ticket).where(Ticket.id.in_(ids))
+                           .values(last_public_role=None, last_vendor_role=AuthorRole.SYSTEM, updated_at=when),
+                           execution_options={"_counters": True})
+        db.session.commit()
+        counters.rebuild()
+        db.session.commit()
+        db.session.expire_all()
+        for ticket in db.session.scalars(select(Ticket).where(Ticket.id.in_(ids))):
+            last = db.session.scalar(select(TicketMessage.author_role).where(
+                TicketMessage.ticket_id == ticket.id, TicketMessage.internal.is_(False))
+                .order_by(TicketMessage.id.desc()).limit(1))
+            shared = db.session.scalar(select(TicketMessage.author_role).where(
+                TicketMessage.ticket_id == ticket.id, TicketMessage.shared_with_vendor.is_(True))
+                .order_by(TicketMessage.id.desc()).limit(1))
+            assert (ticket.last_public_role, ticket.last_vendor_role) == (last, shared)
+            assert ticket.updated_at == when  # a repair is not a change to the question
+        assert not _differences()

@@ -68,6 +68,17 @@ def test_passed_deadlines_count_running_clocks_only(demo_app):
         assert central["Your queue: central"]["Passed deadline"][0] == 2
 
 
+def test_passed_deadlines_past_the_queue_pages_cap_show_as_more(demo_app, monkeypatch):
+    from helpdesk.tickets import views_of_queue
+
+    monkeypatch.setattr(views_of_queue, "OVERDUE_CAP", 1)
+    with demo_app.test_request_context(), force_locale("en"):
+        later = utcnow() + timedelta(days=60)
+        figures = {str(f.label): f for row in glance.at_a_glance(_user("central@exempelkommun.se"), now=later)
+                   for f in row.figures if str(row.title) == "Your queue: central"}
+        assert (figures["Passed deadline"].count, figures["Passed deadline"].shown) == (2, "1+")
+
+
 def test_central_admin_sees_her_queue_and_the_organisations(demo_app):
     with demo_app.test_request_context():
         rows = _numbers("central@exempelkommun.se")

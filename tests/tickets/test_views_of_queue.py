@@ -116,6 +116,22 @@ def test_mine_unassigned_and_passed_deadline_are_counted_and_filtered(demo_app):
         assert vq.QueueFilter(status="resolved").view is None
 
 
+def test_passed_deadlines_are_counted_up_to_the_cap_and_then_shown_as_more(demo_app, monkeypatch):
+    with demo_app.test_request_context():
+        local = user(LOCAL)
+        tab, tabs = vq.pick_tab(local, "local")
+        # Both questions in progress in the tab, their deadlines passed.
+        ids = [r.id for r in vq.queue_page(local, tab, tabs, vq.QueueFilter(), per_page=200).rows]
+        assert len(ids) == 2
+        db.session.execute(update(Ticket).where(Ticket.id.in_(ids)).values(sla_due_at=utcnow() - timedelta(hours=3)))
+        db.session.commit()
+        exact = vq.counts(local, tab, tabs, utcnow())
+        assert (exact.overdue, exact.overdue_text) == (2, "2")
+        monkeypatch.setattr(vq, "OVERDUE_CAP", 1)
+        capped = vq.counts(local, tab, tabs, utcnow())
+        assert (capped.overdue, capped.overdue_text) == (2, "1+")
+
+
 def test_waiting_for_the_tier_above_reads_from_the_viewers_side(demo_app):
     with demo_app.test_request_context(), force_locale("sv"):
         waiting = TicketStatus.WAITING_FOR_TIER_ABOVE
