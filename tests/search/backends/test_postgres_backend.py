@@ -64,3 +64,59 @@ def test_any_word_is_the_last_tier_when_no_document_has_them_all(pg_app):
         found = backend.search(SearchQuery(text="zebrafinkar papegojor", access={"school:1"},
                                            kinds=("ticket",), limit=10))
         assert {h.object_id for h in found.hits} == {900_001, 900_002} and found.exact
+
+
+def _tier_statements(fn):
+    """Run fn and return how many tier statements (those that rank) it sent."""
+    from sqlalchemy import event
+
+    sent = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if "ts_rank" in statement:
+            sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        result = fn()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+    return result, len(sent)
+
+
+def test_one_statement_a_tier_finds_articles_and_tickets_together(pg_app):
+    with pg_app.test_request_context():
+        backend = services.get_backend()
+        backend.update([_doc(1, "Zebrafinkar i klassrummet"), _doc(2, "Annat", body="Om zebrafinkar.")], [])
+        query = SearchQuery(text="zebrafinkar", access={"school:1"}, limit=10)
+        found, statements = _tier_statements(lambda: backend.search(query))
+        # Neither class fills its need, so both tiers of a one-word question are read, each
+        # once for articles and tickets together (before: once a class, four statements).
+        assert {h.object_id for h in found.hits} == {900_001, 900_002} and found.exact
+        assert statements == 2
+
+
+def test_the_last_word_is_a_prefix_in_titles_and_tags_only(pg_app):
+    with pg_app.test_request_context():
+        backend = services.get_backend()
+        backend.update([_doc(1, "Zebrafinkarnas mat"), _doc(2, "Annat", body="Om zebrafinkarnas mat.")], [])
+        found = backend.search(SearchQuery(text="zebrafi", access={"school:1"}, kinds=("ticket",), limit=10))
+        # A word still being typed finds the title that starts with it; the whole text is
+        # matched on whole words (a prefix over every ticket's text cost three times the rest).
+        assert {h.object_id for h in found.hits} == {900_001}
+
+
+def test_a_tier_reads_at_most_its_pool_of_matching_documents(pg_app, monkeypatch):
+    from helpdesk.search.backends import postgres_backend
+
+    monkeypatch.setitem(postgres_backend.POOL, "other", 12)
+    monkeypatch.setitem(postgres_backend.RANK_BOUND, "other", 12)
+    with pg_app.test_request_context():
+        backend = services.get_backend()
+        docs = [_doc(i, "Zebrafinkar") for i in range(30)]
+        for doc in docs:  # one at a time: the table's order is the order they came in
+            backend.update([doc], [])
+        found = backend.search(SearchQuery(text="zebrafinkar", access={"school:1"}, kinds=("ticket",), limit=10))
+        # Thirty tie; unbounded, the newest ten would win the tie. The tier read twelve.
+        assert len(found.hits) == 10 and not found.exact
+        assert {h.object_id for h in found.hits} <= {d.object_id for d in docs[:12]}
