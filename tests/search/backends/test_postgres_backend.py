@@ -106,17 +106,43 @@ def test_the_last_word_is_a_prefix_in_titles_and_tags_only(pg_app):
         assert {h.object_id for h in found.hits} == {900_001}
 
 
+def _scanned(plan: dict) -> list[int]:
+    """The rows each scan of search_entry in an EXPLAIN ANALYZE plan gave (a loop's)."""
+    out = []
+    if plan.get("Relation Name") == "search_entry":  # also the lookups by id: one row a loop
+        out.append(plan["Actual Rows"])
+    for child in plan.get("Plans", []):
+        out += _scanned(child)
+    return out
+
+
 def test_a_tier_reads_at_most_its_pool_of_matching_documents(pg_app, monkeypatch):
+    from sqlalchemy import event
+
     from helpdesk.search.backends import postgres_backend
 
     monkeypatch.setitem(postgres_backend.POOL, "other", 12)
     monkeypatch.setitem(postgres_backend.RANK_BOUND, "other", 12)
     with pg_app.test_request_context():
         backend = services.get_backend()
-        docs = [_doc(i, "Zebrafinkar") for i in range(30)]
-        for doc in docs:  # one at a time: the table's order is the order they came in
-            backend.update([doc], [])
-        found = backend.search(SearchQuery(text="zebrafinkar", access={"school:1"}, kinds=("ticket",), limit=10))
-        # Thirty tie; unbounded, the newest ten would win the tie. The tier read twelve.
-        assert len(found.hits) == 10 and not found.exact
-        assert {h.object_id for h in found.hits} <= {d.object_id for d in docs[:12]}
+        backend.update([_doc(i, "Zebrafinkar") for i in range(30)], [])
+        sent = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            if "ts_rank" in statement:
+                sent.append((statement, parameters))
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            found = backend.search(SearchQuery(text="zebrafinkar", access={"school:1"}, kinds=("ticket",),
+                                               limit=10))
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+        assert len(found.hits) == 10 and not found.exact  # thirty match; the title tier answers
+        assert len(sent) == 1
+        statement, parameters = sent[0]
+        with db.session.connection().connection.driver_connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters)
+            plan = cursor.fetchone()[0][0]["Plan"]
+        # The thirty are there to be read; the tier read twelve of them.
+        assert _scanned(plan) and max(_scanned(plan)) == 12, plan
