@@ -269,9 +269,12 @@ def mark_snippet(text: str, is_match, maxchars: int = 220, surround: int = 60, t
     """Up to `top` passages of `text` around the words `is_match(word)` accepts, each at
     most about `maxchars` long, the matches marked with HL_START/HL_END and the passages
     joined by " … ". "" when no word matches."""
-    found = [m for m in WORD.finditer(text) if is_match(m.group().lower())]
-    if not found:
+    # Each distinct word is asked about once (a text repeats its words), and a text none
+    # of whose words match is not walked again.
+    matching = {word for word in set(WORD.findall(text)) if is_match(word.lower())}
+    if not matching:
         return ""
+    found = [m for m in WORD.finditer(text) if m.group() in matching]
     # A passage starts at a match and takes the following matches that fit; the passages
     # with the most different matched words win, shown in the order of the text.
     passages = []

@@ -10,9 +10,11 @@ from helpdesk.search import analysis
 from helpdesk.search.rerank import index_terms
 
 
-def snippet(body: str, terms: Set[str], lang: str) -> str:
-    """Safe HTML: the passages of `body` whose words have an index term in `terms`."""
-    answers: dict[str, bool] = {}  # a text repeats its words: each is looked up once
+def snippet(body: str, terms: Set[str], lang: str, answers: dict | None = None) -> str:
+    """Safe HTML: the passages of `body` whose words have an index term in `terms`.
+    `answers` may be shared by the snippets of one search in one language (the same
+    `terms`): the texts of a page share most of their words, each is looked up once."""
+    answers = {} if answers is None else answers
 
     def is_match(word: str) -> bool:
         found = answers.get(word)

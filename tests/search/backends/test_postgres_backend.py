@@ -64,3 +64,85 @@ def test_any_word_is_the_last_tier_when_no_document_has_them_all(pg_app):
         found = backend.search(SearchQuery(text="zebrafinkar papegojor", access={"school:1"},
                                            kinds=("ticket",), limit=10))
         assert {h.object_id for h in found.hits} == {900_001, 900_002} and found.exact
+
+
+def _tier_statements(fn):
+    """Run fn and return how many tier statements (those that rank) it sent."""
+    from sqlalchemy import event
+
+    sent = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if "ts_rank" in statement:
+            sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        result = fn()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+    return result, len(sent)
+
+
+def test_one_statement_a_tier_finds_articles_and_tickets_together(pg_app):
+    with pg_app.test_request_context():
+        backend = services.get_backend()
+        backend.update([_doc(1, "Zebrafinkar i klassrummet"), _doc(2, "Annat", body="Om zebrafinkar.")], [])
+        query = SearchQuery(text="zebrafinkar", access={"school:1"}, limit=10)
+        found, statements = _tier_statements(lambda: backend.search(query))
+        # Neither class fills its need, so both tiers of a one-word question are read, each
+        # once for articles and tickets together (before: once a class, four statements).
+        assert {h.object_id for h in found.hits} == {900_001, 900_002} and found.exact
+        assert statements == 2
+
+
+def test_the_last_word_is_a_prefix_in_titles_and_tags_only(pg_app):
+    with pg_app.test_request_context():
+        backend = services.get_backend()
+        backend.update([_doc(1, "Zebrafinkarnas mat"), _doc(2, "Annat", body="Om zebrafinkarnas mat.")], [])
+        found = backend.search(SearchQuery(text="zebrafi", access={"school:1"}, kinds=("ticket",), limit=10))
+        # A word still being typed finds the title that starts with it; the whole text is
+        # matched on whole words (a prefix over every ticket's text cost three times the rest).
+        assert {h.object_id for h in found.hits} == {900_001}
+
+
+def _scanned(plan: dict) -> list[int]:
+    """The rows each scan of search_entry in an EXPLAIN ANALYZE plan gave (a loop's)."""
+    out = []
+    if plan.get("Relation Name") == "search_entry":  # also the lookups by id: one row a loop
+        out.append(plan["Actual Rows"])
+    for child in plan.get("Plans", []):
+        out += _scanned(child)
+    return out
+
+
+def test_a_tier_reads_at_most_its_pool_of_matching_documents(pg_app, monkeypatch):
+    from sqlalchemy import event
+
+    from helpdesk.search.backends import postgres_backend
+
+    monkeypatch.setitem(postgres_backend.POOL, "other", 12)
+    monkeypatch.setitem(postgres_backend.RANK_BOUND, "other", 12)
+    with pg_app.test_request_context():
+        backend = services.get_backend()
+        backend.update([_doc(i, "Zebrafinkar") for i in range(30)], [])
+        sent = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            if "ts_rank" in statement:
+                sent.append((statement, parameters))
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            found = backend.search(SearchQuery(text="zebrafinkar", access={"school:1"}, kinds=("ticket",),
+                                               limit=10))
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+        assert len(found.hits) == 10 and not found.exact  # thirty match; the title tier answers
+        assert len(sent) == 1
+        statement, parameters = sent[0]
+        with db.session.connection().connection.driver_connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters)
+            plan = cursor.fetchone()[0][0]["Plan"]
+        # The thirty are there to be read; the tier read twelve of them.
+        assert _scanned(plan) and max(_scanned(plan)) == 12, plan
