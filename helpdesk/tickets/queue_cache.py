@@ -73,15 +73,33 @@ def _viewer(user) -> tuple:
         (a.role.value, a.organisation_id or 0, a.school_id or 0, a.group_id or 0) for a in user.roles)))
 
 
-_STATEMENTS: OrderedDict = OrderedDict()  # scope -> the versions' statement, built once
+_KEPT_STATEMENTS = 256  # statements built once and kept per worker, per kind
+
+
+def scope_key(scope) -> tuple:
+    """A viewer's scope as plain values: what statements built for a scope are kept under."""
+    return (frozenset(scope.central_org_ids), frozenset(scope.local_school_ids), scope.vendor_id)
+
+
+def built_once(kept: OrderedDict, key, build: Callable):
+    """`build()` made once per key and kept (the newest _KEPT_STATEMENTS): a statement object
+    used again skips SQLAlchemy's building and cache-key work, most of what a small query
+    costs in Python. A statement depends on the scope only; the viewer and the time are
+    bound parameters."""
+    found = kept.get(key)
+    if found is None:
+        found = kept[key] = build()
+        while len(kept) > _KEPT_STATEMENTS:
+            kept.popitem(last=False)
+    return found
+
+
+_STATEMENTS: OrderedDict = OrderedDict()  # scope -> the versions' statement
 
 
 def _versions_statement(scope):
-    """Which rows of queue_version a scope reads. Built once per scope and kept (a few per
-    worker): a statement object reused skips SQLAlchemy's building and cache-key work."""
-    key = (frozenset(scope.central_org_ids), frozenset(scope.local_school_ids), scope.vendor_id)
-    stmt = _STATEMENTS.get(key)
-    if stmt is None:
+    """Which rows of queue_version a scope reads."""
+    def build():
         row = QueueVersion.organisation_id
         wanted = [row == DIRECTORY]
         if scope.central_org_ids:
@@ -90,10 +108,8 @@ def _versions_statement(scope):
             wanted.append(row.in_(select(School.organisation_id).where(School.id.in_(sorted(scope.local_school_ids)))))
         if scope.vendor_id:  # the organisations with questions at this vendor, from the counters
             wanted.append(row.in_(select(TicketCount.organisation_id).where(TicketCount.vendor_id == scope.vendor_id)))
-        stmt = _STATEMENTS[key] = select(row, QueueVersion.version).where(or_(*wanted)).order_by(row)
-        while len(_STATEMENTS) > 256:
-            _STATEMENTS.popitem(last=False)
-    return stmt
+        return select(row, QueueVersion.version).where(or_(*wanted)).order_by(row)
+    return built_once(_STATEMENTS, scope_key(scope), build)
 
 
 def versions(user) -> tuple:

@@ -34,6 +34,7 @@ DIRECTORY = 0  # the row for the directory
 # from the person), roles (who is a colleague, which tabs one has), organisations.
 DIRECTORY_TABLES = {"school", "organisation", "person", "user_account", "role_assignment", "vendor"}
 _PENDING = "queue_versions"  # session.info: organisation ids to bump at the commit
+_ALL = "queue_versions_all"  # session.info: bump every organisation and the directory at the commit
 _SKIP = "_queue_versions"  # execution option on our own statements
 
 
@@ -84,7 +85,7 @@ def _statement(state):
         _pending(state.session).add(DIRECTORY)
     elif name == Ticket.__tablename__:
         if state.is_insert:  # an INSERT of tickets through the session: whose is not read here
-            bump_all_later(state.session)
+            bump_all(state.session)
             return
         values = getattr(state.statement, "_values", None) or {}
         if state.is_update and values and not {getattr(k, "key", k) for k in values} & shown():
@@ -95,11 +96,13 @@ def _statement(state):
         touched = _pending(state.session)
         touched.update(state.session.execute(found, execution_options={_SKIP: True, "_counters": True}).scalars())
         if any(getattr(k, "key", k) == "organisation_id" for k in values):
-            bump_all_later(state.session)  # moved between organisations by a statement: rare, bump all
+            bump_all(state.session)  # moved between organisations by a statement: rare, bump all
 
 
-def bump_all_later(session: Session) -> None:
-    session.info["queue_versions_all"] = True
+def bump_all(session: Session) -> None:
+    """Every organisation and the directory, at this transaction's commit (after a bulk load,
+    or a change whose organisations are not read here)."""
+    session.info[_ALL] = True
 
 
 def _write_before_commit(session: Session) -> None:
@@ -107,7 +110,7 @@ def _write_before_commit(session: Session) -> None:
         return
     session.flush()
     touched = session.info.pop(_PENDING, set())
-    if session.info.pop("queue_versions_all", False):
+    if session.info.pop(_ALL, False):
         from helpdesk.directory.models import Organisation
 
         touched |= set(session.execute(select(Organisation.id), execution_options={_SKIP: True}).scalars())
@@ -119,7 +122,7 @@ def _write_before_commit(session: Session) -> None:
 def _end(session: Session, transaction) -> None:
     if transaction.parent is None:  # the outermost transaction ended (committed or rolled back)
         session.info.pop(_PENDING, None)
-        session.info.pop("queue_versions_all", None)
+        session.info.pop(_ALL, None)
 
 
 def bump(session: Session, organisation_ids) -> None:
@@ -130,11 +133,6 @@ def bump(session: Session, organisation_ids) -> None:
         stmt = stmt.on_conflict_do_update(index_elements=["organisation_id"],
                                           set_={"version": QueueVersion.version + 1})
         session.execute(stmt, execution_options={_SKIP: True, "_counters": True})
-
-
-def bump_all(session: Session) -> None:
-    """Every organisation and the directory, at this transaction's commit (after a bulk load)."""
-    bump_all_later(session)
 
 
 _LISTENERS = (("before_flush", _before_flush), ("do_orm_execute", _statement),

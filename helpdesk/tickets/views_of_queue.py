@@ -24,6 +24,7 @@ from helpdesk.errors import HelpdeskError, NotFound, ValidationFailed
 from helpdesk.extensions import db
 from helpdesk.labels import label
 from helpdesk.models_base import as_id, utcnow
+from helpdesk.tickets import queue_cache
 from helpdesk.tickets import queue_keyset as keyset
 from helpdesk.tickets import services
 from helpdesk.tickets.models import ACTIVE_STATUSES, Ticket, TicketCategory, TicketCount, TicketStatus, Tier
@@ -213,13 +214,9 @@ _COUNT_STATEMENTS: OrderedDict = OrderedDict()  # (scope, tab, tabs) -> the two 
 
 
 def _count_statements(actor, tab: Tab, tabs: list[Tab]):
-    """The page's two count statements for the viewer's scope and tab, built once and kept (a
-    few per worker): a statement object used again skips SQLAlchemy's building and cache-key
-    work, most of what the counts cost. The viewer and the time are parameters."""
-    scope = scope_of(actor)
-    key = (frozenset(scope.central_org_ids), frozenset(scope.local_school_ids), scope.vendor_id, tab, tuple(tabs))
-    found = _COUNT_STATEMENTS.get(key)
-    if found is None:
+    """The page's two count statements for the viewer's scope and tab, built once
+    (queue_cache.built_once); the viewer ("me") and the time ("now") are parameters."""
+    def build():
         conds = _conditions(actor, tab, TicketCount)
         by_status = select(TicketCount.status, func.sum(TicketCount.n)).where(*conds).group_by(TicketCount.status)
         active = TicketCount.status.in_(ACTIVE_STATUSES)
@@ -230,10 +227,8 @@ def _count_statements(actor, tab: Tab, tabs: list[Tab]):
             _sum(*here, TicketCount.assignee_id == 0),
             overdue_count(Ticket.status.in_(ACTIVE_STATUSES), *_conditions(actor, tab),
                           Ticket.sla_due_at < bindparam("now")))
-        found = _COUNT_STATEMENTS[key] = (by_status, rest)
-        while len(_COUNT_STATEMENTS) > 256:
-            _COUNT_STATEMENTS.popitem(last=False)
-    return found
+        return by_status, rest
+    return queue_cache.built_once(_COUNT_STATEMENTS, (queue_cache.scope_key(scope_of(actor)), tab, tuple(tabs)), build)
 
 
 def counts(actor, tab: Tab, tabs: list[Tab], now: datetime) -> QueueCounts:
