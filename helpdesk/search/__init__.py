@@ -22,6 +22,7 @@ def init_app(app) -> None:
                           int(os.environ.get("SEARCH_INDEX_PROCS") or min(4, os.cpu_count() or 1)))
     # Decoded Whoosh posting lists kept in memory per process (12 bytes a posting).
     app.config.setdefault("SEARCH_CACHE_POSTINGS", int(os.environ.get("SEARCH_CACHE_POSTINGS") or 2_000_000))
+    app.config.setdefault("SEARCH_KEPT_ANSWERS", int(os.environ.get("SEARCH_KEPT_ANSWERS") or 256))
     app.register_blueprint(views.bp)
     from helpdesk.search.labels import audience_label, kind_label
 

@@ -61,7 +61,8 @@ def get_backend(app=None) -> SearchBackend:
 
             cache[name] = WhooshBackend(app.config["SEARCH_INDEX_DIR"],
                                         procs=int(app.config.get("SEARCH_INDEX_PROCS") or 1),
-                                        cache_postings=int(app.config["SEARCH_CACHE_POSTINGS"]))
+                                        cache_postings=int(app.config["SEARCH_CACHE_POSTINGS"]),
+                                        kept_answers=int(app.config["SEARCH_KEPT_ANSWERS"]))
     return cache[name]
 
 

@@ -39,6 +39,7 @@ from helpdesk.search.backends.base import (
     SearchQuery,
     SearchResults,
 )
+from helpdesk.search.backends.kept_results import KeptResults, query_key
 from helpdesk.search.backends.whoosh_ranking import PostingCache, Ranker, WeightedTerm
 from helpdesk.search.rerank import STOPS, index_terms
 from helpdesk.search.snippets import snippet
@@ -144,8 +145,10 @@ class WhooshBackend(SearchBackend):
     # Documents per rebuild batch: each batch is a segment, merged at the end.
     build_batch = 5000
 
-    def __init__(self, root: str | os.PathLike, procs: int = 1, cache_postings: int = 2_000_000):
+    def __init__(self, root: str | os.PathLike, procs: int = 1, cache_postings: int = 2_000_000,
+                 kept_answers: int = 256):
         self.root = Path(root)
+        self.kept = KeptResults(kept_answers)
         self.procs = procs
         # Decoded posting lists, shared by the threads of this process (see whoosh_ranking).
         self._postings = PostingCache(cache_postings)
@@ -418,6 +421,18 @@ class WhooshBackend(SearchBackend):
     def search(self, query: SearchQuery) -> SearchResults:
         if self._open() is None:
             return SearchResults([], 0, state="rebuilding")
+        if self.kept.size <= 0:
+            return self._search(query)
+        # The generation after refreshing (new segments or deletions move it): an answer kept
+        # under it is what searching again would find (kept_results.py).
+        key = (self._ix_gen, tuple(self._searcher(p).reader().generation() for p in PARTITIONS), query_key(query))
+        found = self.kept.get(key)
+        if found is None:
+            found = self._search(query)
+            self.kept.put(key, found)
+        return found
+
+    def _search(self, query: SearchQuery) -> SearchResults:
         parts = [p for p in PARTITIONS if not query.kinds or any(partition_of(k) == p for k in query.kinds)]
         langs = (query.lang,) if query.lang in LANGS else LANGS
         stop = set().union(*(STOPS[lang] for lang in langs))
