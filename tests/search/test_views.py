@@ -142,3 +142,32 @@ def test_searches_written_every_way_are_logged_masked(indexed_app):
     with indexed_app.app_context():
         logged = db.session.scalars(select(SearchLog.query)).all()
     assert len(logged) >= 4 and all("1234" not in q for q in logged)
+
+
+def test_a_logged_in_search_reads_the_account_once_and_still_logs(indexed_app):
+    """The search log is committed after the page is rendered: committing first expired the
+    reader's account and roles, and the page's menu read them again (two more queries)."""
+    from sqlalchemy import event, select
+
+    from helpdesk.extensions import db
+    from helpdesk.kb.models import SearchLog
+    from tests.conftest import login
+
+    client = indexed_app.test_client()
+    login(client, "central@exempelkommun.se")
+    client.post("/search/", data={"q": "lösenord"})  # warm: the session's last_seen written
+    statements = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+    with indexed_app.app_context():
+        event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            page = client.post("/search/", data={"q": "lösenord"})
+        finally:
+            event.remove(db.engine, "before_cursor_execute", seen)
+        logged = db.session.scalars(select(SearchLog.query)).all()
+    assert page.status_code == 200
+    accounts = [s for s in statements if "user_account" in s]
+    assert len(accounts) == 1, accounts  # the login session's one query with its joins
+    assert logged.count("lösenord") == 2
