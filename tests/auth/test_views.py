@@ -64,6 +64,21 @@ def test_idle_session_expires_after_45_minutes(demo_client):
         assert db.session.scalar(select(LoginSession.end_reason)) == "idle"
 
 
+def test_last_seen_is_rewritten_at_most_every_30_seconds(demo_client):
+    """Reading pages does not re-sign and re-send the session cookie on every request."""
+    login(demo_client, "larare.norr@exempelkommun.se")
+    demo_client.get("/account")
+    again = demo_client.get("/account")
+    assert again.status_code == 200 and "Set-Cookie" not in again.headers
+    with demo_client.session_transaction() as s:
+        s["last_seen"] -= 40
+        before = s["last_seen"]
+    later = demo_client.get("/account")
+    assert "Set-Cookie" in later.headers
+    with demo_client.session_transaction() as s:
+        assert s["last_seen"] > before + 39
+
+
 def test_change_password_needs_the_current_one_and_ends_other_sessions(demo_app):
     one, other = demo_app.test_client(), demo_app.test_client()
     login(one, "larare.norr@exempelkommun.se")
