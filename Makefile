@@ -69,5 +69,5 @@ oidc-op:
 	  && node server.js --port $(OIDC_OP_PORT) --redirect-uri http://$(HOST):$(PORT)/auth/oidc/callback
 
 clean-db:
-	rm -f instance/helpdesk.sqlite
+	rm -f instance/helpdesk.sqlite instance/helpdesk.sqlite-wal instance/helpdesk.sqlite-shm
 	rm -rf instance/search-index

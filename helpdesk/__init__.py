@@ -51,6 +51,9 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from helpdesk.extensions import babel, csrf, db, limiter, login_manager
     from helpdesk.i18n import select_locale, translation_directories
 
+    from helpdesk.core import sqlite_journal
+
+    sqlite_journal.install()
     db.init_app(app)
     import_module("helpdesk.leases")  # a table every capability may use
     migrating.init_app(app, db, directory=str(ROOT / "migrations"))

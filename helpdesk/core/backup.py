@@ -63,8 +63,12 @@ def make_backup(target: Path) -> dict:
     uploads = Path(current_app.config["UPLOAD_DIR"])
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / DATABASE
-        with sqlite3.connect(source) as live, sqlite3.connect(copy) as out:
+        live, out = sqlite3.connect(source), sqlite3.connect(copy)
+        try:
             live.backup(out)  # SQLite's online backup: a consistent copy while others write
+        finally:
+            out.close()  # closed, not only committed: the copy is whole in its one file
+            live.close()
         (Path(tmp) / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         partial = target.with_name(target.name + ".partial")
         with tarfile.open(partial, "w:gz") as tar:
@@ -119,6 +123,10 @@ def restore(archive: Path) -> Path:
         aside.mkdir()
         if database.exists():
             shutil.move(str(database), aside / DATABASE)
+        for log in ("-wal", "-shm"):  # the old file's write-ahead log must not meet the new file
+            beside = database.with_name(database.name + log)
+            if beside.exists():
+                shutil.move(str(beside), aside / (DATABASE + log))
         shutil.move(str(Path(tmp) / DATABASE), database)
         if uploads.exists():
             shutil.move(str(uploads), aside / UPLOADS)
