@@ -93,18 +93,23 @@ def _class_filters(cls: str, filters: list[str], params: dict) -> list[str]:
 
 
 @contextmanager
-def _no_seqscan():
-    """The tiers' statements without sequential scans (for this transaction, put back
-    after). A tier reads a bounded pool (LIMIT) of a common word's tickets, and the planner,
-    expecting the first hundred of thousands of matches early in the table, scanned it
-    instead of the text's GIN index: 60-170 ms (14,000-27,000 rows matched and thrown
-    away, most of them tickets the reader may not see) against 2-8 ms."""
-    previous = db.session.execute(text(
-        "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)")).scalar()
+def _planner(**settings: str):
+    """Planner settings for this transaction's statements in the block, put back after (two
+    round trips). Used where EXPLAIN ANALYZE on the big corpus showed the planner choosing
+    a plan many times dearer than the one its indexes allow (see the callers)."""
+    names = list(settings)
+    # Read and set in one statement (a target list is evaluated in order). An extension's
+    # setting is unknown until its library is loaded (None): it is left set then.
+    previous = db.session.execute(text("SELECT " + ", ".join(
+        f"current_setting('{n}', true), set_config('{n}', :v{i}, true)" for i, n in enumerate(names))),
+        {f"v{i}": settings[n] for i, n in enumerate(names)}).one()[::2]
     try:
         yield
     finally:
-        db.session.execute(text("SELECT set_config('enable_seqscan', :v, true)"), {"v": previous})
+        known = [(i, n) for i, n in enumerate(names) if previous[i] is not None]
+        if known:
+            db.session.execute(text("SELECT " + ", ".join(f"set_config('{n}', :v{i}, true)" for i, n in known)),
+                               {f"v{i}": previous[i] for i, _ in known})
 
 
 class PostgresBackend(SearchBackend):
@@ -189,9 +194,14 @@ class PostgresBackend(SearchBackend):
         """The closest public word (analysis.closest), or None."""
         if not self._has_trgm():
             return None
-        candidates = db.session.scalars(
-            text("SELECT word FROM search_word WHERE similarity(word, :w) > 0.3 "
-                 "ORDER BY similarity(word, :w) DESC, word LIMIT 12"), {"w": word}).all()
+        # Through the trigram index (`%`, similarity at least the threshold): the planner
+        # costs a trigram comparison like an addition, so it scanned the table and compared
+        # every public word (3-11 ms a misspelt word; the index: under 1 ms). Operators
+        # priced nearer their cost let it take the index.
+        with _planner(cpu_operator_cost="0.25", **{"pg_trgm.similarity_threshold": "0.3"}):
+            candidates = db.session.scalars(
+                text("SELECT word FROM search_word WHERE word % :w AND similarity(word, :w) > 0.3 "
+                     "ORDER BY similarity(word, :w) DESC, word LIMIT 12"), {"w": word}).all()
         cfg = CONFIGS.get(lang or "sv", "swedish")
 
         def uses(candidate: str) -> int:
@@ -329,7 +339,11 @@ class PostgresBackend(SearchBackend):
         tags (a small tsvector, cheap to rank), and ranks at most RANK_BOUND[cls] of them on
         the whole text."""
         tiers = TIERS if n_groups > 1 else TIERS[:2]
-        with _no_seqscan():
+        # No sequential scans: a tier reads a bounded pool (LIMIT) of a common word's
+        # tickets, and the planner, expecting the first hundred early in the table, scanned
+        # it instead of the text's GIN index: 60-170 ms (14,000-27,000 rows matched and
+        # thrown away, most of them tickets the reader may not see) against 2-8 ms.
+        with _planner(enable_seqscan="off"):
             return self._tiers(tiers, needs, filters, params, weight, by_word)
 
     def _tiers(self, tiers, needs, filters, params, weight, by_word) -> tuple[list, bool]:

@@ -151,7 +151,7 @@ def test_a_tier_reads_at_most_its_pool_of_matching_documents(pg_app, monkeypatch
 
 def test_the_tiers_run_without_sequential_scans_and_the_setting_is_put_back(pg_app):
     """What the planner got wrong on the big corpus (EXPLAIN ANALYZE, see _class_filters and
-    _no_seqscan): it scanned the table for a bounded pool of tickets, or read every article
+    _planner): it scanned the table for a bounded pool of tickets, or read every article
     through the token index. The tier statements run with sequential scans off, the
     connection gets its setting back, and the article class's rewritten access filter still
     keeps out what the reader may not see."""
@@ -173,5 +173,11 @@ def test_the_tiers_run_without_sequential_scans_and_the_setting_is_put_back(pg_a
             event.remove(db.engine, "before_cursor_execute", before)
         assert settings and set(settings) == {"off"}
         assert db.session.scalar(text("SHOW enable_seqscan")) == "on"
+        # A misspelt word's neighbours are looked up with operators priced higher, put back too.
+        before = db.session.scalar(text("SHOW cpu_operator_cost"))
+        typo = backend.search(SearchQuery(text="lösenrod", access={"kb:public"}, kinds=("article",), limit=5,
+                                          spell=True))
+        assert typo.suggestion == "lösenord"
+        assert db.session.scalar(text("SHOW cpu_operator_cost")) == before
         assert public.hits and {h.audience for h in public.hits} == {"public"}
         assert nobody.hits == []
