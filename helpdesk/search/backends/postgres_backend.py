@@ -231,7 +231,11 @@ class PostgresBackend(SearchBackend):
         known = memo.setdefault("public", {})
         missing = sorted({w for w in words if w not in known})
         if missing:
-            found = set(db.session.scalars(select(SearchWord.word).where(SearchWord.word.in_(missing))))
+            # Through the words' btree: the planner took the trigram index for the equality
+            # (pg_trgm answers `=` too, from every trigram's posting list): 4-12 ms a search
+            # against a twentieth of a millisecond. It reads by bitmap only, so no bitmaps.
+            with _planner(enable_bitmapscan="off"):
+                found = set(db.session.scalars(select(SearchWord.word).where(SearchWord.word.in_(missing))))
             known.update((w, w in found) for w in missing)
         return {w for w in words if known[w]}
 
