@@ -103,13 +103,13 @@ def _planner(**settings: str):
     previous = db.session.execute(text("SELECT " + ", ".join(
         f"current_setting('{n}', true), set_config('{n}', :v{i}, true)" for i, n in enumerate(names))),
         {f"v{i}": settings[n] for i, n in enumerate(names)}).one()[::2]
-    try:
-        yield
-    finally:
-        known = [(i, n) for i, n in enumerate(names) if previous[i] is not None]
-        if known:
-            db.session.execute(text("SELECT " + ", ".join(f"set_config('{n}', :v{i}, true)" for i, n in known)),
-                               {f"v{i}": previous[i] for i, _ in known})
+    yield
+    # Not after a failure: a failed statement aborted the transaction (another statement
+    # would only hide its error), and the caller's rollback puts the settings back.
+    known = [(i, n) for i, n in enumerate(names) if previous[i] is not None]
+    if known:
+        db.session.execute(text("SELECT " + ", ".join(f"set_config('{n}', :v{i}, true)" for i, n in known)),
+                           {f"v{i}": previous[i] for i, _ in known})
 
 
 class PostgresBackend(SearchBackend):
