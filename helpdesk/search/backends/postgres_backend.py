@@ -346,8 +346,10 @@ class PostgresBackend(SearchBackend):
         # No sequential scans: a tier reads a bounded pool (LIMIT) of a common word's
         # tickets, and the planner, expecting the first hundred early in the table, scanned
         # it instead of the text's GIN index: 60-170 ms (14,000-27,000 rows matched and
-        # thrown away, most of them tickets the reader may not see) against 2-8 ms.
-        with _planner(enable_seqscan="off"):
+        # thrown away, most of them tickets the reader may not see) against 2-8 ms. No JIT
+        # either: a scan with no index to take would still be planned, priced at 10^10, and
+        # that price would compile the statement (tens of milliseconds) for nothing.
+        with _planner(enable_seqscan="off", jit="off"):
             return self._tiers(tiers, needs, filters, params, weight, by_word)
 
     def _tiers(self, tiers, needs, filters, params, weight, by_word) -> tuple[list, bool]:
