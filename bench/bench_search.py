@@ -9,6 +9,7 @@ PostgreSQL full-text search. Text is generated from the shipped articles' own vo
     python -m bench search            # or: make bench BENCH_ARGS=search (make bench runs all)
     BENCH_ARTICLES=2000 BENCH_TICKETS=20000 python -m bench search   # a quicker run
     BENCH_PG_ARTICLES=2000 BENCH_PG_TICKETS=20000 ...   # a smaller PostgreSQL corpus
+    BENCH_PG_DATABASE=bench_mine ...   # the scratch database's name (default: a random one)
 """
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ warnings.filterwarnings("ignore", category=SyntaxWarning, module=r"whoosh\..*")
 N_ARTICLES = int(os.environ.get("BENCH_ARTICLES", 10_000))
 N_TICKETS = int(os.environ.get("BENCH_TICKETS", 100_000))
 N_QUERIES = int(os.environ.get("BENCH_QUERIES", 200))
+# A shared server may hand each user names of their own: the scratch database's name.
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE") or None
 
 
 def _vocabulary():
@@ -299,7 +302,7 @@ def _postgres_big(rng, sv, en) -> None:
     from helpdesk.extensions import db
     from helpdesk.search import services
 
-    with scratch_database(os.environ["TEST_DATABASE_URL"]) as db_url, tempfile.TemporaryDirectory() as tmpdir:
+    with scratch_database(os.environ["TEST_DATABASE_URL"], PG_DATABASE) as db_url, tempfile.TemporaryDirectory() as tmpdir:
         app = _app(Path(tmpdir), db_url, "postgres")
         _build_demo(app)
         with tickets_in_search(sv, en, n_tickets):
@@ -323,7 +326,7 @@ def _postgres_judged() -> None:
     from helpdesk.extensions import db
     from helpdesk.search import services
 
-    with scratch_database(url) as db_url, tempfile.TemporaryDirectory() as tmpdir:
+    with scratch_database(url, PG_DATABASE) as db_url, tempfile.TemporaryDirectory() as tmpdir:
         app = _app(Path(tmpdir), db_url, "postgres")
         _build_demo(app)
         with app.test_request_context():

@@ -16,6 +16,7 @@ import logging
 import re
 import time
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from sqlalchemy import func, select, text
 
@@ -67,6 +68,48 @@ def _text_query(tsquery: str) -> str:
     the tier's lookup, while the title and tags (where a word still being typed is matched
     as a prefix) are small."""
     return _PREFIX.sub("", tsquery)
+
+
+def _class_filters(cls: str, filters: list[str], params: dict) -> list[str]:
+    """The reader's filters for one class's candidates. Some are written so that the planner
+    cannot use an index for them, where that index misled it (traced with EXPLAIN ANALYZE on
+    the big corpus): the class's text indexes must drive the lookup.
+
+    - Access: a reader sees most articles (a central reader every one), but the planner
+      guessed a sixth, read all 10,000 through the articles' token index and matched each
+      text (65-90 ms for a word no article holds). Tickets keep the indexable form: a
+      requester may see three of a hundred thousand.
+    - Kinds: `e.kind = ANY(...)` let the planner walk the (kind, object_id) btree in order
+      and match every row's text (90 ms for a suggestion's rare word); the articles' class
+      is its kind, so it is asked of the other class only."""
+    out = list(filters)
+    if cls == "article":
+        out.append("(e.tokens || CAST('{}' AS text[])) && CAST(:tokens AS text[])")
+    else:
+        out.append("e.tokens && CAST(:tokens AS text[])")
+        if "kinds" in params:
+            out.append("(e.kind || '') = ANY(:kinds)")
+    return out
+
+
+@contextmanager
+def _planner(**settings: str):
+    """Planner settings for this transaction's statements in the block, put back after (two
+    round trips). Used where EXPLAIN ANALYZE on the big corpus showed the planner choosing
+    a plan many times dearer than the one its indexes allow (see the callers)."""
+    names = list(settings)
+    # Read and set in one statement (a target list is evaluated in order). An extension's
+    # setting is unknown until its library is loaded (None): it is left set then.
+    previous = db.session.execute(text("SELECT " + ", ".join(
+        f"current_setting('{n}', true), set_config('{n}', :v{i}, true)" for i, n in enumerate(names))),
+        {f"v{i}": settings[n] for i, n in enumerate(names)}).one()[::2]
+    yield
+    # Not after a failure: a failed statement aborted the transaction (another statement
+    # would only hide its error), and the caller's rollback puts the settings back.
+    known = [(i, n) for i, n in enumerate(names) if previous[i] is not None]
+    if known:
+        db.session.execute(text("SELECT " + ", ".join(f"set_config('{n}', :v{i}, true)" for i, n in known)),
+                           {f"v{i}": previous[i] for i, _ in known})
 
 
 class PostgresBackend(SearchBackend):
@@ -151,9 +194,14 @@ class PostgresBackend(SearchBackend):
         """The closest public word (analysis.closest), or None."""
         if not self._has_trgm():
             return None
-        candidates = db.session.scalars(
-            text("SELECT word FROM search_word WHERE similarity(word, :w) > 0.3 "
-                 "ORDER BY similarity(word, :w) DESC, word LIMIT 12"), {"w": word}).all()
+        # Through the trigram index (`%`, similarity at least the threshold): the planner
+        # costs a trigram comparison like an addition, so it scanned the table and compared
+        # every public word (3-11 ms a misspelt word; the index: under 1 ms). Operators
+        # priced nearer their cost let it take the index.
+        with _planner(cpu_operator_cost="0.25", **{"pg_trgm.similarity_threshold": "0.3"}):
+            candidates = db.session.scalars(
+                text("SELECT word FROM search_word WHERE word % :w AND similarity(word, :w) > 0.3 "
+                     "ORDER BY similarity(word, :w) DESC, word LIMIT 12"), {"w": word}).all()
         cfg = CONFIGS.get(lang or "sv", "swedish")
 
         def uses(candidate: str) -> int:
@@ -183,7 +231,11 @@ class PostgresBackend(SearchBackend):
         known = memo.setdefault("public", {})
         missing = sorted({w for w in words if w not in known})
         if missing:
-            found = set(db.session.scalars(select(SearchWord.word).where(SearchWord.word.in_(missing))))
+            # Through the words' btree: the planner took the trigram index for the equality
+            # (pg_trgm answers `=` too, from every trigram's posting list): 4-12 ms a search
+            # against a twentieth of a millisecond. It reads by bitmap only, so no bitmaps.
+            with _planner(enable_bitmapscan="off"):
+                found = set(db.session.scalars(select(SearchWord.word).where(SearchWord.word.in_(missing))))
             known.update((w, w in found) for w in missing)
         return {w for w in words if known[w]}
 
@@ -241,10 +293,10 @@ class PostgresBackend(SearchBackend):
             by_word[lang] = [frozenset(t for f in forms for t in rerank.index_terms(f, lang)) for _, forms in groups]
         if not by_word:
             return SearchResults([], 0)
-        filters = ["e.tokens && CAST(:tokens AS text[])", "NOT e.tokens && CAST(:excl AS text[])"]
+        filters = ["NOT e.tokens && CAST(:excl AS text[])"]
         if query.kinds:
+            # Asked of the other class only (_class_filters).
             params["kinds"] = list(query.kinds)
-            filters.append("e.kind = ANY(:kinds)")
         if query.audience:
             params["audience"] = query.audience
             filters.append("e.audience = :audience")
@@ -291,13 +343,24 @@ class PostgresBackend(SearchBackend):
         tags (a small tsvector, cheap to rank), and ranks at most RANK_BOUND[cls] of them on
         the whole text."""
         tiers = TIERS if n_groups > 1 else TIERS[:2]
+        # No sequential scans: a tier reads a bounded pool (LIMIT) of a common word's
+        # tickets, and the planner, expecting the first hundred early in the table, scanned
+        # it instead of the text's GIN index: 60-170 ms (14,000-27,000 rows matched and
+        # thrown away, most of them tickets the reader may not see) against 2-8 ms. No JIT
+        # either: a scan with no index to take would still be planned, priced at 10^10, and
+        # that price would compile the statement (tens of milliseconds) for nothing.
+        with _planner(enable_seqscan="off", jit="off"):
+            return self._tiers(tiers, needs, filters, params, weight, by_word)
+
+    def _tiers(self, tiers, needs, filters, params, weight, by_word) -> tuple[list, bool]:
         pending = dict(needs)
         done: list = []
         exact = True
         for n, tier in enumerate(tiers):
             parts, values = [], dict(params)
             for cls, need in pending.items():
-                sql = self._tier_sql(cls, tier, list(by_word), " AND ".join(filters), weight)
+                sql = self._tier_sql(cls, tier, list(by_word), " AND ".join(_class_filters(cls, filters, params)),
+                                     weight)
                 parts.append(f"(SELECT '{cls}' AS class, f.* FROM ({sql}) f "
                              f"ORDER BY f.rank DESC, f.id LIMIT :need_{cls})")
                 bound = max(RANK_BOUND[cls], need + 1)

@@ -146,3 +146,38 @@ def test_a_tier_reads_at_most_its_pool_of_matching_documents(pg_app, monkeypatch
             plan = cursor.fetchone()[0][0]["Plan"]
         # The thirty are there to be read; the tier read twelve of them.
         assert _scanned(plan) and max(_scanned(plan)) == 12, plan
+
+
+
+def test_the_tiers_run_without_sequential_scans_and_the_setting_is_put_back(pg_app):
+    """What the planner got wrong on the big corpus (EXPLAIN ANALYZE, see _class_filters and
+    _planner): it scanned the table for a bounded pool of tickets, or read every article
+    through the token index. The tier statements run with sequential scans off, the
+    connection gets its setting back, and the article class's rewritten access filter still
+    keeps out what the reader may not see."""
+    from sqlalchemy import event
+
+    with pg_app.test_request_context():
+        backend = services.get_backend()
+        settings = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            if "ts_rank" in statement:
+                settings.append(conn.connection.driver_connection.execute("SHOW enable_seqscan").fetchone()[0])
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            public = backend.search(SearchQuery(text="lösenord", access={"kb:public"}, kinds=("article",), limit=50))
+            nobody = backend.search(SearchQuery(text="lösenord", access={"kb:nobody"}, kinds=("article",), limit=50))
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+        assert settings and set(settings) == {"off"}
+        assert db.session.scalar(text("SHOW enable_seqscan")) == "on"
+        # A misspelt word's neighbours are looked up with operators priced higher, put back too.
+        before = db.session.scalar(text("SHOW cpu_operator_cost"))
+        typo = backend.search(SearchQuery(text="lösenrod", access={"kb:public"}, kinds=("article",), limit=5,
+                                          spell=True))
+        assert typo.suggestion == "lösenord"
+        assert db.session.scalar(text("SHOW cpu_operator_cost")) == before
+        assert public.hits and {h.audience for h in public.hits} == {"public"}
+        assert nobody.hits == []
