@@ -7,7 +7,8 @@ dictionaries. The postings are the same: each term's frequency, weight (frequenc
 the field boost) and encoded value.
 
 BuildWriter: Whoosh's segment writer with the field lengths read once per segment, not
-per posting.
+per posting, and a posting pool without the type checks on every posting (the postings
+come from Whoosh's own fields, already bytes).
 
 Writing a segment, Whoosh asks the new segment's per-document reader for the length of
 the field for every posting it writes (`doc_field_length`: a column lookup, a struct
@@ -25,7 +26,7 @@ from whoosh.fields import TEXT
 from whoosh.formats import Frequency
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length
-from whoosh.writing import SegmentWriter
+from whoosh.writing import PostingPool, SegmentWriter
 
 # Byte 0 means "no length" and Whoosh's reader gives None for it; the same here.
 _BYTE_TO_LENGTH = [byte_to_length(b) if b else None for b in range(256)]
@@ -72,9 +73,25 @@ class _Lengths:
         return [_BYTE_TO_LENGTH[b] for b in raw]
 
 
+class _Pool(PostingPool):
+    def add(self, item):
+        # item = (fieldname, btext, docnum, weight, vbytes); the size is Whoosh's own
+        # estimate of the posting in memory (PostingPool.add), which decides when a run of
+        # sorted postings goes to a temporary file.
+        self.fieldnames.add(item[0])
+        self.currentsize += 150 + len(item[0]) + 2 * len(item[1]) + len(item[4] or b"")
+        if self.currentsize > self.limit:
+            self.save()
+        self.current.append(item)
+
+
 class BuildWriter(SegmentWriter):
-    """`ix.writer()` for the indexer and the rebuild: Whoosh's SegmentWriter, flushing a
-    segment with the lengths decoded once (above)."""
+    """`ix.writer()` for the indexer and the rebuild: Whoosh's SegmentWriter with the pool
+    above, flushing a segment with the lengths decoded once (above)."""
+
+    def __init__(self, ix, limitmb: int = 128, **kwargs):
+        super().__init__(ix, limitmb=limitmb, **kwargs)
+        self.pool = _Pool(self._tempstorage, self.newsegment, limitmb=limitmb)
 
     def _flush_segment(self):
         self.perdocwriter.close()
