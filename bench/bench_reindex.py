@@ -33,6 +33,8 @@ from bench.bench_search import (
     _vocabulary,
     tickets_in_search,
 )
+from sqlalchemy.engine import make_url
+
 from bench.scratch import scratch_database
 
 
@@ -132,7 +134,10 @@ def main() -> None:
     if not url:
         print("full reindex, PostgreSQL: skipped (set TEST_DATABASE_URL)")
         return
-    with scratch_database(url) as db_url, tempfile.TemporaryDirectory() as tmpdir:
+    # Named after the database given (bench_<who>_reindex), so a shared server's databases
+    # say whose they are.
+    scratch = f"{make_url(url).database or 'bench'}_reindex"
+    with scratch_database(url, scratch) as db_url, tempfile.TemporaryDirectory() as tmpdir:
         app = _app(Path(tmpdir), db_url, "postgres")
         _build_demo(app)
         _reindex(app, "PostgreSQL full-text search", sv, en)

@@ -152,8 +152,14 @@ def partition_of(kind: str) -> str:
 
 class WhooshBackend(SearchBackend):
     name = "whoosh"
-    # Documents per rebuild batch: each batch is a segment (see add_to_build).
+    # Documents per rebuild batch: each batch is a segment (see add_to_build), and a search
+    # pays for every segment it reads: over 100,000 tickets in 21 segments a central
+    # reader's search took 29 ms of CPU (median), in 6 or in one 19 ms. Tickets and threads,
+    # shorter than articles, come 20,000 a batch.
     build_batch = 5000
+
+    def build_batch_for(self, kind: str) -> int:
+        return self.build_batch if partition_of(kind) == "articles" else 4 * self.build_batch
 
     def __init__(self, root: str | os.PathLike, procs: int = 1, cache_postings: int = 2_000_000):
         self.root = Path(root)
