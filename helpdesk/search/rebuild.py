@@ -66,7 +66,7 @@ def run(backend: SearchBackend, *, restart: bool = False, batch_size: int | None
     """Build (or go on building) the new index and swap it in when complete. Stops early,
     unfinished, after `max_batches` batches. `renew()` is called after each batch (the
     caller keeps its lease)."""
-    batch_size = batch_size or int(current_app.config.get("SEARCH_REBUILD_BATCH") or backend.build_batch)
+    batch_size = batch_size or int(current_app.config.get("SEARCH_REBUILD_BATCH") or 0) or None
     order = _order()
     row = pending()
     if row is not None and (restart or row.backend != backend.name or row.kind not in order
@@ -87,10 +87,11 @@ def run(backend: SearchBackend, *, restart: bool = False, batch_size: int | None
             row.kind, row.last_id = source.kind, 0
             db.session.commit()
         ids = [i for i in source.all_ids() if i > row.last_id]
-        for start in range(0, len(ids), batch_size):
+        size = batch_size or backend.build_batch_for(source.kind)
+        for start in range(0, len(ids), size):
             if max_batches is not None and done >= max_batches:
                 return Progress(row.documents, row.batches, False, resumed)
-            chunk = ids[start:start + batch_size]
+            chunk = ids[start:start + size]
             docs = source.load(chunk)
             backend.add_to_build(row.build, docs, replace=replace)
             replace = False

@@ -99,6 +99,10 @@ class SearchBackend(ABC):
     # Documents per batch (and transaction) of a full rebuild.
     build_batch = 1000
 
+    def build_batch_for(self, kind: str) -> int:
+        """Documents per rebuild batch for one source (each batch its own transaction)."""
+        return self.build_batch
+
     @abstractmethod
     def ready(self) -> bool:
         ...
