@@ -158,8 +158,11 @@ def _replies_present(url: str, markers: list[str]) -> int:
 
 
 def _run_shape(label: str, url: str, workers: int, tmp: Path) -> None:
-    preload = " from a preloaded master (WEB_PRELOAD=1)" if os.environ.get("WEB_PRELOAD") == "1" else ""
-    print(f"-- {label}: {workers} gunicorn worker(s){preload}; load {os.getloadavg()[0]:.2f} at start", flush=True)
+    # As `make serve` runs it: the workers forked from a master that built the app
+    # (WEB_PRELOAD=1, gunicorn.conf.py); WEB_PRELOAD=0 measures workers that each build their own.
+    preload = os.environ.get("WEB_PRELOAD", "1")
+    shape = " from a preloaded master (WEB_PRELOAD=1)" if preload == "1" else ", each building its own app"
+    print(f"-- {label}: {workers} gunicorn worker(s){shape}; load {os.getloadavg()[0]:.2f} at start", flush=True)
     t0 = time.perf_counter()
     _build_database(url, tmp)
     print(f"  built {N_TICKETS:,} tickets and {N_MESSAGES:,} messages in {time.perf_counter() - t0:.0f} s", flush=True)
@@ -167,7 +170,7 @@ def _run_shape(label: str, url: str, workers: int, tmp: Path) -> None:
     host = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-load", "MAIL_SERVER": "",
            "MAIL_DROP_DIR": str(tmp / "mail"), "SEARCH_INDEX_DIR": str(tmp / "idx"),
-           "UPLOAD_DIR": str(tmp / "up"), "LOG_LEVEL": "WARNING"}
+           "UPLOAD_DIR": str(tmp / "up"), "LOG_LEVEL": "WARNING", "WEB_PRELOAD": preload}
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", f"helpdesk:create_app(instance_path={str(tmp / 'instance')!r})"],
