@@ -135,6 +135,22 @@ def _worker_cpu(server: subprocess.Popen) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def _machine_cpu() -> list[int]:
+    """The machine's CPU time so far, in ticks, by kind (/proc/stat's first line: user, nice,
+    system, idle, iowait, irq, softirq, steal)."""
+    return [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+
+
+def _machine_share(before: list[int], after: list[int]) -> str:
+    """What the machine did meanwhile: busy, idle and stolen (the hypervisor giving the virtual
+    cores to someone else: a worker that is runnable but not running), as shares of all time."""
+    d = [b - a for a, b in zip(before, after)]
+    total = sum(d) or 1
+    busy = d[0] + d[1] + d[2] + d[5] + d[6]
+    return (f"machine busy {100 * busy / total:.0f}%, idle {100 * (d[3] + d[4]) / total:.0f}%, "
+            f"stolen by the hypervisor {100 * d[7] / total:.0f}%")
+
+
 def _print_rows(rows: list[dict]) -> None:
     print(f"  {'endpoint':32} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6}")
     for row in rows:
@@ -183,13 +199,13 @@ def _run_shape(label: str, url: str, workers: int, tmp: Path) -> None:
         print(f"  worker memory after a request: {_worker_memory(server)}")
         replies_log = tmp / "replies.log"
         replies_log.write_text("")
-        cpu0 = _worker_cpu(server)
+        cpu0, machine0 = _worker_cpu(server), _machine_cpu()
         mixed = _locust(host, tmp, "mixed", USERS, SECONDS, ["Agent", "Teacher", "Reader"],
                         {"LOAD_REPLIES_LOG": str(replies_log), "LOAD_MARKER": f"load-{port}",
                          "LOAD_PACE": f"{RATE / USERS:.4f}"})
-        cpu = _worker_cpu(server) - cpu0
+        cpu, machine = _worker_cpu(server) - cpu0, _machine_share(machine0, _machine_cpu())
         print(f"  mixed traffic, {USERS} people offering {RATE:.0f} tasks/s for {SECONDS} s "
-              f"(load {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores):")
+              f"(load {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores; {machine}):")
         _print_rows(mixed)
         total = next((r for r in mixed if r["Name"] == "Aggregated"), None)
         if total:
