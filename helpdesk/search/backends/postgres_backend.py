@@ -343,13 +343,15 @@ class PostgresBackend(SearchBackend):
         tags (a small tsvector, cheap to rank), and ranks at most RANK_BOUND[cls] of them on
         the whole text."""
         tiers = TIERS if n_groups > 1 else TIERS[:2]
-        # No sequential scans: a tier reads a bounded pool (LIMIT) of a common word's
-        # tickets, and the planner, expecting the first hundred early in the table, scanned
-        # it instead of the text's GIN index: 60-170 ms (14,000-27,000 rows matched and
-        # thrown away, most of them tickets the reader may not see) against 2-8 ms. No JIT
-        # either: a scan with no index to take would still be planned, priced at 10^10, and
-        # that price would compile the statement (tens of milliseconds) for nothing.
-        with _planner(enable_seqscan="off", jit="off"):
+        # No JIT: a tier's statement is planned at a price that can cross JIT's threshold on a
+        # big table, and compiling it costs tens of milliseconds for nothing. Sequential scans
+        # stay the planner's choice: with sequential scans off the tickets' pool was read
+        # through the text index, 2-8 ms instead of 60-170 where few tickets match (110,000
+        # documents), but where nearly every ticket matches (a million about schedules and
+        # classes) the index's bitmap of all of them took 176 ms where reading the table
+        # until the pool is full takes a few; with the access filters rewritten
+        # (_class_filters) the planner's own choice measured the same at 110,000.
+        with _planner(jit="off"):
             return self._tiers(tiers, needs, filters, params, weight, by_word)
 
     def _tiers(self, tiers, needs, filters, params, weight, by_word) -> tuple[list, bool]:
