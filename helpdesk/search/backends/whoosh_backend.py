@@ -41,6 +41,7 @@ from helpdesk.search.backends.base import (
 )
 from helpdesk.search.backends.kept_results import KeptResults, query_key
 from helpdesk.search.backends.whoosh_ranking import PostingCache, Ranker, WeightedTerm
+from helpdesk.search.backends.whoosh_spelling import Deletions, near_words
 from helpdesk.search.backends.whoosh_writer import AnalysedText, BuildWriter
 from helpdesk.search.rerank import STOPS, index_terms
 from helpdesk.search.snippets import snippet
@@ -428,13 +429,13 @@ class WhooshBackend(SearchBackend):
         cache[key] = tuple(found)
         return cache[key]
 
-    def _deletions(self, articles: Searcher, field: str) -> "_Deletions":
+    def _deletions(self, articles: Searcher, field: str) -> "Deletions":
         """The articles' terms of `field` by their one-letter deletions, kept while this
         thread's articles searcher is the same (a refresh after a change makes a new one)."""
         held = self._local.__dict__.setdefault("deletions", {})
         found = held.get(field)
         if found is None or found[0] is not articles:
-            found = held[field] = (articles, _Deletions(articles.reader().field_terms(field)))
+            found = held[field] = (articles, Deletions(articles.reader().field_terms(field)))
         return found[1]
 
     def search(self, query: SearchQuery) -> SearchResults:
@@ -558,7 +559,7 @@ class WhooshBackend(SearchBackend):
                 # index's own corrector counts as two); of equally near ones the most used.
                 key = (self._ix_gen, w)
                 if key not in known:
-                    known[key] = analysis.closest(w, _near_words(searcher, "words", w, 2),
+                    known[key] = analysis.closest(w, near_words(searcher, "words", w, 2),
                                                   lambda c: reader.doc_frequency("words", c))
                 near = known[key]
                 if near:
@@ -573,37 +574,3 @@ def _text_of(stored: dict) -> tuple[str, str, str, str] | None:
     if stored["kind"] != "article":
         return None
     return stored["title"], stored.get("tags", "").replace(",", " . "), stored["body"], stored["language"]
-
-
-class _Deletions:
-    """Words one edit from a word, found through their one-letter deletions (the SymSpell
-    way): two words one insertion, deletion, change or swap of neighbouring letters apart
-    share a deletion, or one is a deletion of the other. A dictionary lookup per letter of
-    the word, where Whoosh's automaton walked the term list at a few milliseconds a word.
-    Only words with the same first letter count, as before."""
-
-    def __init__(self, terms: Iterable[str]):
-        self._by: dict[str, set[str]] = {}
-        for term in terms:
-            for key in _deleted(term):
-                self._by.setdefault(key, set()).add(term)
-
-    def near(self, word: str) -> set[str]:
-        out: set[str] = set()
-        for key in _deleted(word):
-            out |= self._by.get(key, set())
-        return {w for w in out if w[:1] == word[:1]}
-
-
-def _deleted(word: str) -> set[str]:
-    return {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}
-
-
-def _near_words(searcher: Searcher, field: str, word: str, maxdist: int) -> set[str]:
-    """Terms of `field` within `maxdist` edits of `word` (same first letter), asked of each
-    segment: Whoosh's reader over several segments would compare every term that starts
-    with the same letter."""
-    out: set[str] = set()
-    for leaf, _ in searcher.leaf_searchers():
-        out.update(leaf.reader().terms_within(field, word, maxdist, prefix=1))
-    return out
