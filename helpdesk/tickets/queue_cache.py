@@ -15,8 +15,6 @@ process (QUEUE_CACHE_PAGES): the versions live in the database, so workers need 
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -28,6 +26,7 @@ from sqlalchemy import or_, select
 from helpdesk.access import scope_of
 from helpdesk.directory.models import School
 from helpdesk.extensions import db
+from helpdesk.kept import Kept
 from helpdesk.models_base import utcnow
 from helpdesk.tickets.models import QueueVersion, TicketCount
 from helpdesk.tickets.queue_versions import DIRECTORY
@@ -35,35 +34,12 @@ from helpdesk.tickets.queue_versions import DIRECTORY
 _TOKEN = "\x00csrf\x00"  # never in a rendered page (escaped if it were)
 
 
-class _Store:
-    def __init__(self, size: int):
-        self.size, self.pages, self.lock = size, OrderedDict(), threading.Lock()
-        self.hits = self.misses = 0
-
-    def get(self, key):
-        with self.lock:
-            page = self.pages.get(key)
-            if page is None:
-                self.misses += 1
-                return None
-            self.hits += 1
-            self.pages.move_to_end(key)
-            return page
-
-    def put(self, key, page: str) -> None:
-        with self.lock:
-            self.pages[key] = page
-            self.pages.move_to_end(key)
-            while len(self.pages) > self.size:
-                self.pages.popitem(last=False)
-
-
-def store(app=None, name: str = "queue_cache") -> _Store:
+def store(app=None, name: str = "queue_cache") -> Kept:
     """The pages kept (or, named "queue_cache_directory", the directory's lists)."""
     app = app or current_app
     found = app.extensions.get(name)
     if found is None:
-        found = app.extensions[name] = _Store(app.config.get("QUEUE_CACHE_PAGES", 128))
+        found = app.extensions[name] = Kept(app.config.get("QUEUE_CACHE_PAGES", 128))
     return found
 
 
@@ -73,7 +49,7 @@ def _viewer(user) -> tuple:
         (a.role.value, a.organisation_id or 0, a.school_id or 0, a.group_id or 0) for a in user.roles)))
 
 
-_KEPT_STATEMENTS = 256  # statements built once and kept per worker, per kind
+KEPT_STATEMENTS = 256  # statements built once and kept per worker, per kind
 
 
 def scope_key(scope) -> tuple:
@@ -81,20 +57,19 @@ def scope_key(scope) -> tuple:
     return (frozenset(scope.central_org_ids), frozenset(scope.local_school_ids), scope.vendor_id)
 
 
-def built_once(kept: OrderedDict, key, build: Callable):
-    """`build()` made once per key and kept (the newest _KEPT_STATEMENTS): a statement object
-    used again skips SQLAlchemy's building and cache-key work, most of what a small query
-    costs in Python. A statement depends on the scope only; the viewer and the time are
-    bound parameters."""
+def built_once(kept: Kept, key, build: Callable):
+    """`build()` made once per key and kept (the last KEPT_STATEMENTS used): a statement
+    object used again skips SQLAlchemy's building and cache-key work, most of what a small
+    query costs in Python. A statement depends on the scope only; the viewer and the time
+    are bound parameters."""
     found = kept.get(key)
     if found is None:
-        found = kept[key] = build()
-        while len(kept) > _KEPT_STATEMENTS:
-            kept.popitem(last=False)
+        found = build()
+        kept.put(key, found)
     return found
 
 
-_STATEMENTS: OrderedDict = OrderedDict()  # scope -> the versions' statement
+_STATEMENTS = Kept(KEPT_STATEMENTS)  # scope -> the versions' statement
 
 
 def _versions_statement(scope):

@@ -9,7 +9,6 @@ they may do with each ticket stays with the ticket rules.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,6 +21,7 @@ from helpdesk.auth.models import Role, RoleAssignment, User
 from helpdesk.directory.models import School
 from helpdesk.errors import HelpdeskError, NotFound, ValidationFailed
 from helpdesk.extensions import db
+from helpdesk.kept import Kept
 from helpdesk.labels import label
 from helpdesk.models_base import as_id, utcnow
 from helpdesk.tickets import queue_cache
@@ -210,7 +210,7 @@ def _sum(*conds):
             .scalar_subquery())
 
 
-_COUNT_STATEMENTS: OrderedDict = OrderedDict()  # (scope, tab, tabs) -> the two statements
+_COUNT_STATEMENTS = Kept(queue_cache.KEPT_STATEMENTS)  # (scope, tab, tabs) -> the two statements
 
 
 def _count_statements(actor, tab: Tab, tabs: list[Tab]):

@@ -33,5 +33,5 @@ def count_rendered(app, fn) -> int:
     from helpdesk.tickets import queue_cache
 
     for name in ("queue_cache", "queue_cache_directory"):
-        queue_cache.store(app, name).pages.clear()
+        queue_cache.store(app, name).entries.clear()
     return count_queries(app, fn)

@@ -11,10 +11,9 @@ what it got cannot change what the next reader gets.
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import replace
 
+from helpdesk.kept import Kept
 from helpdesk.search.backends.base import SearchQuery, SearchResults
 
 
@@ -31,28 +30,13 @@ def query_key(query: SearchQuery) -> tuple:
             query.spell)
 
 
-class KeptResults:
-    def __init__(self, size: int):
-        self.size, self.lock = size, threading.Lock()
-        self.answers: OrderedDict = OrderedDict()
-        self.hits = self.misses = 0
+class KeptResults(Kept):
+    """Answers handed out as copies, and only answers from a ready index."""
 
     def get(self, key) -> SearchResults | None:
-        with self.lock:
-            found = self.answers.get(key)
-            if found is None:
-                self.misses += 1
-                return None
-            self.hits += 1
-            self.answers.move_to_end(key)
-        return _copy(found)
+        found = super().get(key)
+        return None if found is None else _copy(found)
 
     def put(self, key, results: SearchResults) -> None:
-        if self.size <= 0 or results.state != "ok":
-            return
-        kept = _copy(results)
-        with self.lock:
-            self.answers[key] = kept
-            self.answers.move_to_end(key)
-            while len(self.answers) > self.size:
-                self.answers.popitem(last=False)
+        if results.state == "ok":
+            super().put(key, _copy(results))

@@ -68,4 +68,4 @@ def test_nothing_is_kept_when_turned_off(tmp_path):
     backend = WhooshBackend(tmp_path / "idx", kept_answers=0)
     backend.rebuild([_doc(1, "Byta lösenord")])
     assert _titles(backend) == _titles(backend) == ["Byta lösenord"]
-    assert not backend.kept.answers
+    assert not backend.kept.entries
