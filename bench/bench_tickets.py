@@ -141,7 +141,7 @@ def _measure(app, client, url: str, *, fresh: bool = False) -> tuple[float, floa
             counts.append(0)
             if fresh:
                 for name in ("queue_cache", "queue_cache_directory"):
-                    queue_cache.store(app, name).pages.clear()
+                    queue_cache.store(app, name).entries.clear()
             t0, c0 = time.perf_counter(), time.process_time()
             response = client.get(url)
             elapsed = (time.perf_counter() - t0) * 1000
