@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select, update
 
 from helpdesk.extensions import db
@@ -13,6 +14,15 @@ from helpdesk.tickets.demo import CENTRAL_SUBJECT
 from helpdesk.tickets.models import QueueVersion, Ticket
 
 QUEUE = "/tickets/queue?tier=central"
+
+
+@pytest.fixture(autouse=True)
+def _one_window(monkeypatch):
+    """Every request of a test in one keeping window: the window follows the clock
+    (QUEUE_CACHE_SECONDS, a minute), and a test whose two requests fell either side of a
+    minute's turn saw the page rendered again where it meant to see it kept."""
+    moment = queue_cache.utcnow()
+    monkeypatch.setattr(queue_cache, "utcnow", lambda: moment)
 
 
 def _hits(app) -> int:
