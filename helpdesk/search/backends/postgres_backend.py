@@ -343,16 +343,15 @@ class PostgresBackend(SearchBackend):
         tags (a small tsvector, cheap to rank), and ranks at most RANK_BOUND[cls] of them on
         the whole text."""
         tiers = TIERS if n_groups > 1 else TIERS[:2]
-        # No JIT: a tier's statement is planned at a price that can cross JIT's threshold on a
-        # big table, and compiling it costs tens of milliseconds for nothing. Sequential scans
-        # stay the planner's choice: with sequential scans off the tickets' pool was read
+        # The planner's own choices: with sequential scans off the tickets' pool was read
         # through the text index, 2-8 ms instead of 60-170 where few tickets match (110,000
         # documents), but where nearly every ticket matches (a million about schedules and
         # classes) the index's bitmap of all of them took 176 ms where reading the table
         # until the pool is full takes a few; with the access filters rewritten
-        # (_class_filters) the planner's own choice measured the same at 110,000.
-        with _planner(jit="off"):
-            return self._tiers(tiers, needs, filters, params, weight, by_word)
+        # (_class_filters) its own choice measured the same at 110,000. Nor is JIT turned
+        # off: a tier's bounded plan is priced at ~10,000 at a million tickets, a tenth of
+        # JIT's threshold, so the two round trips it cost would buy nothing.
+        return self._tiers(tiers, needs, filters, params, weight, by_word)
 
     def _tiers(self, tiers, needs, filters, params, weight, by_word) -> tuple[list, bool]:
         pending = dict(needs)
